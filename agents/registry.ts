@@ -1,0 +1,56 @@
+/**
+ * The plugins of the product, in header order. Adding a plugin is adding its folder and one line here.
+ */
+import { createDashboardPlugin } from './dashboard/plugin';
+import { createPlaceholderPlugin } from './placeholder';
+import type { Plugin } from './types';
+
+const SECTIONS = [
+  {
+    id: 'email',
+    title: 'Email',
+    description: 'Your mailbox: read, search, reply, and draft replies with Claude.',
+    path: '/email/inbox',
+    routes: [
+      { state: 'EMAIL_INBOX', path: '/email/inbox' },
+      { state: 'EMAIL_THREAD', path: '/email/thread/:id' },
+      { state: 'EMAIL_COMPOSE', path: '/email/compose' },
+    ],
+  },
+  {
+    id: 'control',
+    title: 'Agents',
+    description: 'Coding agents: start, watch, steer, stop and resume them.',
+    path: '/agents',
+    routes: [
+      { state: 'AGENTS', path: '/agents' },
+      { state: 'AGENT_DETAIL', path: '/agents/:id' },
+    ],
+  },
+  {
+    id: 'worktree',
+    title: 'Worktrees',
+    description: 'Git worktrees per agent and task.',
+    path: '/worktrees',
+    routes: [
+      { state: 'WORKTREES', path: '/worktrees' },
+      { state: 'WORKTREE_NEW', path: '/worktrees/new' },
+    ],
+  },
+];
+
+export function createPlugins(): Plugin[] {
+  return [
+    createDashboardPlugin(SECTIONS) as Plugin,
+    ...SECTIONS.map(
+      (s) =>
+        createPlaceholderPlugin({
+          id: s.id,
+          title: s.title,
+          nav: { label: s.title, path: s.path },
+          routes: s.routes,
+          description: `${s.description} (This plugin is not built yet.)`,
+        }) as Plugin,
+    ),
+  ];
+}

@@ -1,0 +1,138 @@
+/**
+ * The HTTP side: health, the start-up token URL, the thin client's files, and the REST API, every
+ * error in the one shape `{"error": {"code", "message"}}`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Plugin } from '../agents/types';
+import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
+import type { Config } from './config';
+import { ApiError, toApiError } from './errors';
+import { actionRequestSchema, describeZodError } from './protocol';
+import type { RateLimiter } from './rate-limit';
+import type { Sessions } from './sessions';
+
+export interface AppDeps {
+  config: Config;
+  auth: TokenAuth;
+  sessions: Sessions;
+  rateLimiter: RateLimiter;
+  plugins: readonly Plugin[];
+  version: string;
+  startedAt: number;
+}
+
+/** The identity the auth middleware found, for handlers behind it. */
+export function identityOf(res: Response): Identity {
+  return res.locals.identity as Identity;
+}
+
+/** Wraps an async handler so a rejection reaches the error handler. */
+export function handle(fn: (req: Request, res: Response) => Promise<void> | void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    Promise.resolve()
+      .then(() => fn(req, res))
+      .catch(next);
+  };
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  // The start-up URL carries the token: never send it onward in a Referer.
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' http: https:; media-src http: https:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, auth, sessions, rateLimiter } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  // The start-up URL: a valid token becomes an HttpOnly cookie and the token leaves the address bar.
+  app.get('/', (req, res, next) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    if (token === undefined) return next();
+    if (!auth.identify(token)) throw new ApiError('UNAUTHORIZED', 'The access token is not valid.');
+    res.cookie(TOKEN_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      secure: req.secure,
+      maxAge: 30 * 24 * 3600 * 1000,
+    });
+    res.redirect(303, '/');
+  });
+
+  // Everything under /api needs a token and counts against its rate limit.
+  app.use('/api', (req, res, next) => {
+    const identity = auth.require(req.headers);
+    if (!rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
+    res.locals.identity = identity;
+    next();
+  });
+  app.use('/api', express.json({ limit: config.bodyLimitBytes, strict: true }));
+
+  app.get('/api/health', (_req, res) => {
+    res.json({
+      status: 'ok',
+      version: deps.version,
+      uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
+      data_dir: config.dataDir,
+      plugins: Object.fromEntries(deps.plugins.map((p) => [p.id, p.status?.() ?? { status: 'ok' }])),
+    });
+  });
+
+  app.post(
+    '/api/a2ui/action',
+    handle(async (req, res) => {
+      if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
+      const parsed = actionRequestSchema.safeParse(req.body);
+      if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
+      const session = await sessions.get(identityOf(res).userId);
+      res.json(await session.dispatch(parsed.data));
+    }),
+  );
+
+  app.use('/api', (req) => {
+    throw new ApiError('NOT_FOUND', `No API endpoint ${req.method} ${req.path}.`);
+  });
+
+  // The thin client: its files, and index.html for every other path (deep links such as /agents/x).
+  app.use(express.static(config.clientDir, { index: 'index.html', fallthrough: true }));
+  app.get('/{*path}', (req, res, next) => {
+    const index = path.join(config.clientDir, 'index.html');
+    if (req.accepts('html') && fs.existsSync(index)) res.sendFile(index);
+    else next();
+  });
+  app.use((req) => {
+    throw new ApiError('NOT_FOUND', `Nothing at ${req.method} ${req.path}.`);
+  });
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const apiError = apiErrorOf(error);
+    res.status(apiError.status).json(apiError.toBody());
+  });
+  return app;
+}
+
+/** body-parser's own errors carry a `type`; map them into the one shape. */
+function apiErrorOf(error: unknown): ApiError {
+  const type = (error as { type?: string } | null)?.type;
+  if (type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit.');
+  if (type === 'entity.parse.failed') return new ApiError('INVALID_INPUT', 'The request body is not valid JSON.');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ApiError('INVALID_INPUT', 'Unsupported body encoding.');
+  if (!(error instanceof ApiError)) console.error('[http] unexpected error:', error);
+  return toApiError(error);
+}

@@ -1,0 +1,51 @@
+/**
+ * Configuration from the environment, read once at start-up. Every setting has a default that makes
+ * `npm start` work on a fresh clone: loopback only, data under ./data, the local mailbox, the demo agent.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** A fixed access token; when unset one is generated once and stored in the data dir. */
+  token: string | undefined;
+  /** The git repository for worktrees. */
+  repo: string;
+  /** How long a plugin may take for one action before the action fails with a timeout toast. */
+  pluginTimeoutMs: number;
+  /** Largest accepted request body. */
+  bodyLimitBytes: number;
+  /** Actions (REST and socket) per token per minute, with a burst of a tenth of that. */
+  rateLimitPerMinute: number;
+  /** Frames kept per session for catch-up; an older client gets a snapshot. */
+  frameLogSize: number;
+  /** A socket with more unsent packets than this gets one snapshot instead of the backlog. */
+  maxPendingFrames: number;
+  /** Served static files of the thin client. */
+  clientDir: string;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  return {
+    port: integer(env, 'PORT', 3000),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(cwd, env.A2UI_DATA_DIR || 'data'),
+    token: env.A2UI_TOKEN || undefined,
+    repo: path.resolve(cwd, env.A2UI_REPO || '.'),
+    pluginTimeoutMs: integer(env, 'A2UI_PLUGIN_TIMEOUT_MS', 10_000, 1),
+    bodyLimitBytes: integer(env, 'A2UI_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    rateLimitPerMinute: integer(env, 'A2UI_RATE_LIMIT_PER_MINUTE', 1200, 1),
+    frameLogSize: integer(env, 'A2UI_FRAME_LOG_SIZE', 200, 1),
+    maxPendingFrames: integer(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
+    clientDir: path.resolve(cwd, env.A2UI_CLIENT_DIR || 'client-demo/dist'),
+  };
+}

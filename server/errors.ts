@@ -1,0 +1,29 @@
+/**
+ * The one error shape: `{"error": {"code", "message"}}` with the HTTP status of its code. Code that
+ * fails on purpose throws `ApiError`; anything else becomes INTERNAL_ERROR without leaking details.
+ */
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol';
+
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra fields merged into the error object (e.g. the existing session for SESSION_EXISTS). */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = ERROR_STATUS[code];
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...this.details } };
+  }
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError('INTERNAL_ERROR', 'Internal error.');
+}

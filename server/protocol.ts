@@ -1,0 +1,116 @@
+/**
+ * The native wire protocol: the shapes that cross the network, as zod schemas (validation) and types
+ * (client-demo imports the types only). Ops are RFC 6902 against `{components, dataModel}`.
+ */
+import type { Operation } from 'fast-json-patch';
+import { z } from 'zod';
+import type { SideEffect } from '../agents/types';
+
+export type { Operation, SideEffect };
+
+/** The one surface every session renders. */
+export const MAIN_SURFACE_ID = 'main';
+
+/** socket.io event names, client → server and server → client. */
+export const SocketEvents = {
+  /** client → server `{surface_id?, version?}`; ack: the catch-up `Frame`. */
+  join: 'join',
+  /** client → server `ActionRequest`; ack: `ActionResponse`. The frame also goes to every tab. */
+  action: 'action',
+  /** client → server `{version}` after a gap; ack: the catch-up `Frame`. */
+  resync: 'resync',
+  /** server → client: a `Frame`. */
+  frame: 'frame',
+} as const;
+
+const ACTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+export const clientContextSchema = z
+  .object({
+    route: z.string().max(2048).optional(),
+    selection: z.array(z.string().max(256)).max(1000).nullable().optional(),
+    timezone: z.string().max(64).optional(),
+    screen_size: z.enum(['mobile', 'tablet', 'desktop']).optional(),
+    user_prefs: z.record(z.string().max(128), z.unknown()).optional(),
+    capabilities: z.record(z.string().max(128), z.unknown()).optional(),
+    // Accepted for compatibility with the seed protocol, never used: identity comes from the token.
+    user_id: z.unknown().optional(),
+  })
+  .strip();
+
+export const actionRequestSchema = z
+  .object({
+    action: z.string().regex(ACTION_NAME, 'must be a lower_snake_case action name'),
+    context: clientContextSchema.optional(),
+    payload: z.record(z.string(), z.unknown()).optional(),
+    component_id: z.string().max(256).optional(),
+    surface_id: z.literal(MAIN_SURFACE_ID).optional(),
+    base_version: z.number().int().nonnegative().optional(),
+    user_id: z.unknown().optional(),
+  })
+  .strip();
+
+export type ClientContext = z.infer<typeof clientContextSchema>;
+export type ActionRequest = z.infer<typeof actionRequestSchema>;
+
+export const joinRequestSchema = z
+  .object({
+    surface_id: z.literal(MAIN_SURFACE_ID).optional(),
+    version: z.number().int().nonnegative().optional(),
+  })
+  .strip();
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const resyncRequestSchema = z.object({ version: z.number().int().nonnegative() }).strip();
+export type ResyncRequest = z.infer<typeof resyncRequestSchema>;
+
+/**
+ * One change of a surface. A client applies it only when `from` equals its version, then holds `to`.
+ * `from: null` marks a snapshot (ops = one `replace` of the whole document): it applies at any version.
+ * `from === to` carries side effects only.
+ */
+export interface Frame {
+  surfaceId: string;
+  from: number | null;
+  to: number;
+  ops: Operation[];
+  side_effects: SideEffect[];
+}
+
+/** The answer to an action, REST and socket alike. */
+export interface ActionResponse {
+  status: 'success' | 'error';
+  /** The ops as a JSON string (the seed protocol's field). */
+  a2ui_json: string;
+  from: number | null;
+  to: number;
+  side_effects: SideEffect[];
+  error?: { code: string; message: string };
+}
+
+/** The one error shape of every HTTP error. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+export const ERROR_STATUS = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SESSION_EXISTS: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  WORKTREES_DISABLED: 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** A zod failure as one readable sentence naming the field, e.g. `payload.email_id: expected string`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
+}

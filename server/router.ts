@@ -1,0 +1,128 @@
+/**
+ * The route router: an XState statechart with one state per route, composed from the plugins' route
+ * declarations. The state in force decides which plugin receives an action ("the orchestrator sees the
+ * current state is EMAIL_INBOX and routes to the EmailAgent"). NAVIGATE moves between states; a path
+ * that matches no route leaves the machine where it is.
+ */
+import { assign, createActor, setup, type Actor } from 'xstate';
+import type { Plugin, RouteMatch } from '../agents/types';
+
+interface CompiledRoute {
+  state: string;
+  path: string;
+  pluginId: string;
+  pattern: RegExp;
+  keys: string[];
+}
+
+const PARAM_VALUE = '([A-Za-z0-9_.:~-]{1,200})';
+
+function compile(path: string): { pattern: RegExp; keys: string[] } {
+  const keys: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      if (segment.startsWith(':')) {
+        keys.push(segment.slice(1));
+        return PARAM_VALUE;
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}/?$`), keys };
+}
+
+export class RouteTable {
+  readonly routes: readonly CompiledRoute[];
+
+  constructor(plugins: readonly Plugin[]) {
+    const routes: CompiledRoute[] = [];
+    const states = new Set<string>();
+    for (const plugin of plugins) {
+      for (const route of plugin.routes) {
+        if (states.has(route.state)) throw new Error(`route state ${route.state} is declared twice`);
+        states.add(route.state);
+        routes.push({ ...route, pluginId: plugin.id, ...compile(route.path) });
+      }
+    }
+    if (!routes.some((r) => r.path === '/')) throw new Error('no plugin declares the route "/"');
+    this.routes = routes;
+  }
+
+  /** The route a path names, with its parameters; undefined when no route matches. */
+  match(path: string): (RouteMatch & { pluginId: string }) | undefined {
+    const clean = path.split(/[?#]/)[0] ?? '';
+    for (const route of this.routes) {
+      const found = route.pattern.exec(clean);
+      if (!found) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((key, i) => (params[key] = decodeURIComponent(found[i + 1]!)));
+      return { state: route.state, path: clean.length > 1 ? clean.replace(/\/$/, '') : clean, params, pluginId: route.pluginId };
+    }
+    return undefined;
+  }
+
+  pluginOf(state: string): string {
+    const route = this.routes.find((r) => r.state === state);
+    if (!route) throw new Error(`unknown route state ${state}`);
+    return route.pluginId;
+  }
+}
+
+type RouterEvent = { type: 'NAVIGATE'; to: string };
+interface RouterContext {
+  match: RouteMatch;
+}
+
+export function createRouterMachine(table: RouteTable) {
+  const home = table.match('/')!;
+  return setup({
+    types: { context: {} as RouterContext, events: {} as RouterEvent },
+  }).createMachine({
+    id: 'router',
+    initial: home.state,
+    context: { match: { state: home.state, path: home.path, params: home.params } },
+    states: Object.fromEntries(table.routes.map((r) => [r.state, {}])),
+    on: {
+      NAVIGATE: table.routes.map((route) => ({
+        guard: ({ event }: { event: RouterEvent }) => table.match(event.to)?.state === route.state,
+        target: `.${route.state}`,
+        actions: assign({
+          match: ({ event }: { event: RouterEvent }) => {
+            const { pluginId: _plugin, ...match } = table.match(event.to)!;
+            return match;
+          },
+        }),
+      })),
+    },
+  });
+}
+
+/** One session's router: a running actor, asked for the route in force. */
+export class Router {
+  private readonly actor: Actor<ReturnType<typeof createRouterMachine>>;
+
+  constructor(private readonly table: RouteTable) {
+    this.actor = createActor(createRouterMachine(table)).start();
+  }
+
+  /** Moves to the route `to` names; false (and no move) when it names none. */
+  navigate(to: string): boolean {
+    if (!this.table.match(to)) return false;
+    this.actor.send({ type: 'NAVIGATE', to });
+    return true;
+  }
+
+  get current(): RouteMatch {
+    return this.actor.getSnapshot().context.match;
+  }
+
+  /** The id of the plugin that owns the state in force. */
+  get pluginId(): string {
+    return this.table.pluginOf(String(this.actor.getSnapshot().value));
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * One user's session: their context, the router, every plugin's state, the surface the clients hold
+ * and its version. Every change — an action, or a background update from a plugin — runs through one
+ * queue, so versions are a single line: update state → render → diff → frame → every tab.
+ *
+ * Failure keeps the surface consistent: a plugin that throws or passes its time limit changes nothing
+ * but an error toast; a view that throws is rolled back to the previous states.
+ */
+import { diff, snapshot } from '../diff';
+import { createShellView, type NavEntry, type Toast } from '../agents/shell/view';
+import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../agents/types';
+import { buildSurface, memo, type Surface } from '../renderer';
+import { ApiError } from './errors';
+import { FrameLog } from './frame-log';
+import { GLOBAL_ACTIONS } from './global-actions';
+import { MAIN_SURFACE_ID, describeZodError, type ActionRequest, type ActionResponse, type ClientContext, type Frame } from './protocol';
+import { Router, type RouteTable } from './router';
+
+export interface PersistedSession {
+  context: Context;
+  version: number;
+}
+
+export interface SessionDeps {
+  plugins: readonly Plugin[];
+  routes: RouteTable;
+  pluginTimeoutMs: number;
+  frameLogSize: number;
+  /** Called after every change with what must survive a restart. */
+  persist(userId: string, record: PersistedSession): void;
+}
+
+/** Toasts that need no answer leave by themselves; errors stay until dismissed. */
+const TOAST_LIFETIME_MS = 6000;
+const MAX_TOASTS = 3;
+
+class PluginTimeout extends Error {}
+
+interface Outcome {
+  status: 'success' | 'error';
+  sideEffects: SideEffect[];
+  error?: { code: string; message: string };
+}
+
+export function defaultContext(userId: string): Context {
+  return { route: '/', selection: null, user_id: userId, timezone: 'UTC', screen_size: 'desktop', user_prefs: {}, capabilities: {} };
+}
+
+export class Session {
+  private context: Context;
+  private version: number;
+  private surface!: Surface;
+  private readonly router: Router;
+  private readonly log: FrameLog;
+  private readonly plugins = new Map<string, Plugin>();
+  private states = new Map<string, unknown>();
+  /** The states and route of the last successful render: what a failed render rolls back to. */
+  private lastGood: { states: Map<string, unknown>; route: string } | undefined;
+  private readonly views = new Map<string, PluginView<unknown>>();
+  private readonly nav: NavEntry[];
+  private readonly shell = createShellView();
+  private readonly listeners = new Set<(frame: Frame) => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private toasts: readonly Toast[] = [];
+  private toastCounter = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly userId: string,
+    persisted: PersistedSession | undefined,
+    private readonly deps: SessionDeps,
+  ) {
+    this.context = { ...defaultContext(userId), ...persisted?.context, user_id: userId };
+    this.router = new Router(deps.routes);
+    this.router.navigate(this.context.route);
+    this.context = { ...this.context, route: this.router.current.path };
+    // A restart cannot bring back the surface a client held at the persisted version, so the first
+    // surface after a start is a new version: versions never repeat and old clients get a snapshot.
+    this.version = (persisted?.version ?? 0) + 1;
+    this.log = new FrameLog(deps.frameLogSize);
+    for (const plugin of deps.plugins) this.plugins.set(plugin.id, plugin);
+    this.nav = deps.plugins.filter((p) => p.nav).map((p) => ({ id: p.id, label: p.nav!.label, path: p.nav!.path }));
+  }
+
+  static async open(userId: string, persisted: PersistedSession | undefined, deps: SessionDeps): Promise<Session> {
+    const session = new Session(userId, persisted, deps);
+    for (const plugin of deps.plugins) session.states.set(plugin.id, await plugin.init(session.hostFor(plugin)));
+    session.surface = session.render();
+    session.persist();
+    return session;
+  }
+
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  get currentRoute(): RouteMatch {
+    return this.router.current;
+  }
+
+  get currentSurface(): Surface {
+    return this.surface;
+  }
+
+  /** Receives every frame of this session (each tab subscribes). */
+  subscribe(listener: (frame: Frame) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** What a client at `version` needs to hold the current surface: the missed ops, or a snapshot. */
+  catchUp(version?: number): Frame {
+    if (version !== undefined) {
+      const ops = this.log.since(version, this.version);
+      if (ops) return { surfaceId: MAIN_SURFACE_ID, from: version, to: this.version, ops, side_effects: [] };
+    }
+    return { surfaceId: MAIN_SURFACE_ID, from: null, to: this.version, ops: snapshot(this.surface), side_effects: [] };
+  }
+
+  /** Runs one action. Throws ApiError(INVALID_INPUT) for a payload that fails its schema (nothing changes). */
+  dispatch(request: ActionRequest): Promise<ActionResponse> {
+    return this.enqueue(async () => {
+      const before = this.version;
+      const outcome = await this.run(request);
+      const frame = this.commit(outcome.sideEffects);
+      return this.answer(request.base_version, before, frame, outcome);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.listeners.clear();
+    this.router.stop();
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private hostFor(plugin: Plugin): PluginHost<unknown> {
+    return {
+      userId: this.userId,
+      update: (recipe, sideEffects = []) =>
+        this.enqueue(async () => {
+          if (this.closed) return;
+          const previous = this.states.get(plugin.id);
+          try {
+            this.states.set(plugin.id, recipe(previous));
+          } catch (error) {
+            console.error(`[session ${this.userId}] ${plugin.id} background update failed:`, error);
+            return;
+          }
+          this.applySideEffects(sideEffects);
+          this.commit(sideEffects);
+        }),
+    };
+  }
+
+  private mergeClientContext(client: ClientContext | undefined): void {
+    if (!client) return;
+    const next = { ...this.context };
+    if (client.timezone && isTimeZone(client.timezone)) next.timezone = client.timezone;
+    if (client.screen_size) next.screen_size = client.screen_size;
+    if (client.selection !== undefined) next.selection = client.selection;
+    if (client.user_prefs) next.user_prefs = { ...next.user_prefs, ...client.user_prefs };
+    if (client.capabilities) next.capabilities = client.capabilities;
+    this.context = next;
+  }
+
+  private async run(request: ActionRequest): Promise<Outcome> {
+    const name = request.action;
+    const payload = request.payload ?? {};
+    const global = GLOBAL_ACTIONS[name];
+    const plugin = this.plugins.get(this.router.pluginId)!;
+    const schema = global?.schema ?? plugin.actions[name];
+    if (!schema) {
+      return this.fail('UNKNOWN_ACTION', `"${name}" is not an action of ${plugin.title} on this page.`);
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw new ApiError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
+    this.mergeClientContext(request.context);
+
+    if (global) {
+      const result = global.run(parsed.data as never, this.globalTarget());
+      if (result.error) return this.fail('INVALID_ROUTE', result.error);
+      this.applySideEffects(result.sideEffects);
+      return { status: 'success', sideEffects: result.sideEffects };
+    }
+    return this.runPlugin(plugin, name, parsed.data as Record<string, unknown>, request.component_id);
+  }
+
+  /** What the global actions may touch. */
+  private globalTarget() {
+    return {
+      navigate: (to: string) => this.router.navigate(to),
+      route: () => this.router.current.path,
+      select: (ids: string[]) => (this.context = { ...this.context, selection: ids }),
+      dismissToast: (id: string) => (this.toasts = this.toasts.filter((t) => t.id !== id)),
+    };
+  }
+
+  private async runPlugin(plugin: Plugin, name: string, payload: Record<string, unknown>, componentId: string | undefined): Promise<Outcome> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new PluginTimeout());
+      }, this.deps.pluginTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([
+        Promise.resolve().then(() =>
+          plugin.handle({
+            state: this.states.get(plugin.id),
+            action: { name, payload, ...(componentId ? { componentId } : {}) },
+            context: this.context,
+            route: this.router.current,
+            host: this.hostFor(plugin),
+            signal: controller.signal,
+          }),
+        ),
+        timeout,
+      ]);
+      if (result.state !== undefined) this.states.set(plugin.id, result.state);
+      const sideEffects = result.sideEffects ?? [];
+      this.applySideEffects(sideEffects);
+      return { status: 'success', sideEffects };
+    } catch (error) {
+      if (error instanceof PluginTimeout) return this.fail('PLUGIN_TIMEOUT', `${plugin.title} Agent timed out.`);
+      if (!(error instanceof Error) || !error.message) console.error(`[session ${this.userId}] ${plugin.id}.${name} failed:`, error);
+      const message = error instanceof Error && error.message ? error.message.slice(0, 300) : 'unexpected error';
+      return this.fail('PLUGIN_ERROR', `${plugin.title} Agent failed: ${message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private fail(code: string, message: string): Outcome {
+    const sideEffects: SideEffect[] = [{ type: 'toast', variant: 'error', message }];
+    this.applySideEffects(sideEffects);
+    return { status: 'error', sideEffects, error: { code, message } };
+  }
+
+  /** Side effects that change the server's own state: navigation moves the router, toasts show. */
+  private applySideEffects(sideEffects: readonly SideEffect[]): void {
+    for (const effect of sideEffects) {
+      if (effect.type === 'navigate') this.router.navigate(effect.to);
+      else if (effect.type === 'toast') this.addToast(effect.variant, effect.message);
+    }
+  }
+
+  private addToast(variant: ToastVariant, message: string): void {
+    const toast: Toast = { id: `t${++this.toastCounter}`, variant, message };
+    this.toasts = [...this.toasts, toast].slice(-MAX_TOASTS);
+    if (variant === 'error' || variant === 'warning') return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.enqueue(async () => {
+        if (this.closed || !this.toasts.some((t) => t.id === toast.id)) return;
+        this.toasts = this.toasts.filter((t) => t.id !== toast.id);
+        this.commit([]);
+      });
+    }, TOAST_LIFETIME_MS);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Renders, diffs against what the clients hold, and sends the frame to every tab. */
+  private commit(sideEffects: SideEffect[]): Frame {
+    let next: Surface;
+    try {
+      next = this.render();
+    } catch (error) {
+      // A view that cannot render its state must not take the surface down: roll back to the states
+      // and route of the last good render, and say so.
+      console.error(`[session ${this.userId}] render failed:`, error);
+      if (this.lastGood) {
+        this.states = new Map(this.lastGood.states);
+        this.router.navigate(this.lastGood.route);
+      }
+      this.addToast('error', 'The screen could not be updated; the last change was undone.');
+      next = this.render();
+    }
+    this.context = { ...this.context, route: this.router.current.path };
+    const ops = diff(this.surface, next);
+    const from = this.version;
+    if (ops.length > 0) {
+      this.version += 1;
+      this.log.push(from, this.version, ops);
+    }
+    this.surface = next;
+    const frame: Frame = { surfaceId: MAIN_SURFACE_ID, from, to: this.version, ops, side_effects: sideEffects };
+    if (ops.length > 0 || sideEffects.length > 0) for (const listener of this.listeners) listener(frame);
+    this.persist();
+    return frame;
+  }
+
+  private answer(baseVersion: number | undefined, before: number, frame: Frame, outcome: Outcome): ActionResponse {
+    let from: number | null = before;
+    let ops = frame.ops;
+    if (baseVersion !== undefined && baseVersion !== before) {
+      const missed = baseVersion < before ? this.log.since(baseVersion, this.version) : undefined;
+      from = missed ? baseVersion : null;
+      ops = missed ?? snapshot(this.surface);
+    }
+    return {
+      status: outcome.status,
+      a2ui_json: JSON.stringify(ops),
+      from,
+      to: this.version,
+      side_effects: outcome.sideEffects,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+  }
+
+  private viewOf(plugin: Plugin): PluginView<unknown> {
+    let view = this.views.get(plugin.id);
+    if (!view) {
+      view = plugin.createView();
+      this.views.set(plugin.id, view);
+    }
+    return view;
+  }
+
+  /** The data model: the app's own slice, and the slice of the plugin on screen. */
+  private readonly dataModel = memo((route: string, userId: string, pluginId: string, data: Record<string, unknown> | undefined) => ({
+    app: { route, user_id: userId },
+    ...(data ? { [pluginId]: data } : {}),
+  }));
+
+  private render(): Surface {
+    const route = this.router.current;
+    const plugin = this.plugins.get(this.router.pluginId)!;
+    const content = this.viewOf(plugin)(this.states.get(plugin.id), { context: this.context, route });
+    const root = this.shell({ route, nav: this.nav, toasts: this.toasts, content: content.root });
+    const surface = buildSurface({ surfaceId: MAIN_SURFACE_ID, root, dataModel: this.dataModel(route.path, this.userId, plugin.id, content.data) });
+    this.lastGood = { states: new Map(this.states), route: route.path };
+    return surface;
+  }
+
+  private persist(): void {
+    this.deps.persist(this.userId, { context: this.context, version: this.version });
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
