@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Server } from 'socket.io';
 import { createPlugins } from '../agents/registry';
+import type { Plugin } from '../agents/types';
 import { createApp } from './app';
 import { loadAuth } from './auth';
 import { loadConfig, type Config } from './config';
@@ -27,10 +28,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<RunningServer> {
-  const config = loadConfig(env, cwd);
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** The plugins to serve; default the registry's. Tests add plugins that throw or hang. */
+  plugins?: Plugin[];
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(options.env ?? process.env, options.cwd ?? process.cwd());
   const auth = loadAuth(config.dataDir, config.token);
-  const plugins = createPlugins();
+  const plugins = options.plugins ?? createPlugins();
   const routes = new RouteTable(plugins);
   const store = await openStore<SessionsFile>(path.join(config.dataDir, 'sessions.json'), { sessions: {} });
   const sessions = new Sessions(store, { plugins, routes, pluginTimeoutMs: config.pluginTimeoutMs, frameLogSize: config.frameLogSize });

@@ -26,12 +26,13 @@ export interface SessionDeps {
   routes: RouteTable;
   pluginTimeoutMs: number;
   frameLogSize: number;
+  /** How long a success or info toast stays; errors and warnings stay until dismissed. */
+  toastLifetimeMs?: number;
   /** Called after every change with what must survive a restart. */
   persist(userId: string, record: PersistedSession): void;
 }
 
-/** Toasts that need no answer leave by themselves; errors stay until dismissed. */
-const TOAST_LIFETIME_MS = 6000;
+const DEFAULT_TOAST_LIFETIME_MS = 6000;
 const MAX_TOASTS = 3;
 
 class PluginTimeout extends Error {}
@@ -175,9 +176,10 @@ export class Session {
   private async run(request: ActionRequest): Promise<Outcome> {
     const name = request.action;
     const payload = request.payload ?? {};
-    const global = GLOBAL_ACTIONS[name];
+    // Own properties only: "constructor" is a well-formed action name and must not find Object's.
+    const global = Object.hasOwn(GLOBAL_ACTIONS, name) ? GLOBAL_ACTIONS[name] : undefined;
     const plugin = this.plugins.get(this.router.pluginId)!;
-    const schema = global?.schema ?? plugin.actions[name];
+    const schema = global?.schema ?? (Object.hasOwn(plugin.actions, name) ? plugin.actions[name] : undefined);
     if (!schema) {
       return this.fail('UNKNOWN_ACTION', `"${name}" is not an action of ${plugin.title} on this page.`);
     }
@@ -266,7 +268,7 @@ export class Session {
         this.toasts = this.toasts.filter((t) => t.id !== toast.id);
         this.commit([]);
       });
-    }, TOAST_LIFETIME_MS);
+    }, this.deps.toastLifetimeMs ?? DEFAULT_TOAST_LIFETIME_MS);
     timer.unref();
     this.timers.add(timer);
   }

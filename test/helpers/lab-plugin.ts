@@ -1,0 +1,81 @@
+/**
+ * A plugin for tests of the orchestrator itself (route `/lab`): it counts, throws, hangs, renders
+ * badly and updates in the background on demand.
+ */
+import { z } from 'zod';
+import { column, event, keyedMemo, labelButton, text } from '../../renderer';
+import type { Plugin } from '../../agents/types';
+
+export interface LabState {
+  count: number;
+  items: string[];
+  brokenView: boolean;
+}
+
+export function labPlugin(): Plugin<LabState> {
+  return {
+    id: 'lab',
+    title: 'Lab',
+    routes: [{ state: 'LAB', path: '/lab' }],
+    actions: {
+      bump: z.object({ by: z.number().int().optional() }),
+      add_item: z.object({ name: z.string().max(100) }),
+      boom: z.object({}),
+      hang: z.object({}),
+      break_view: z.object({}),
+      background: z.object({ times: z.number().int().min(1).max(500), size: z.number().int().min(0).max(200_000).optional() }),
+      go_home: z.object({}),
+    },
+    init: () => ({ count: 0, items: [], brokenView: false }),
+    async handle({ state, action, host, signal }) {
+      switch (action.name) {
+        case 'bump':
+          return { state: { ...state, count: state.count + ((action.payload.by as number | undefined) ?? 1) } };
+        case 'add_item':
+          return {
+            state: { ...state, items: [...state.items, action.payload.name as string] },
+            sideEffects: [{ type: 'toast', variant: 'success', message: `Added ${action.payload.name as string}` }],
+          };
+        case 'boom':
+          throw new Error('the lab exploded');
+        case 'hang':
+          await new Promise((resolve) => signal.addEventListener('abort', resolve));
+          return { state: { ...state, count: -1 } };
+        case 'break_view':
+          return { state: { ...state, brokenView: true } };
+        case 'background': {
+          const times = action.payload.times as number;
+          const size = (action.payload.size as number | undefined) ?? 0;
+          setTimeout(() => {
+            for (let i = 0; i < times; i++) {
+              void host.update((s) => ({ ...s, count: s.count + 1, items: size ? [`${i}:${'x'.repeat(size)}`] : s.items }));
+            }
+          }, 10);
+          return {};
+        }
+        case 'go_home':
+          return { sideEffects: [{ type: 'navigate', to: '/' }] };
+        default:
+          return {};
+      }
+    },
+    createView() {
+      const item = keyedMemo((name: string) => text(`lab-item-${name}`, { text: name }));
+      return (state) => {
+        if (state.brokenView) throw new Error('view cannot render');
+        const items = state.items.map((name) => item(name.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 50)));
+        item.sweep();
+        return {
+          root: column('lab', {
+            children: [
+              text('lab-count', { text: `Count: ${state.count}` }),
+              labelButton('lab-bump', 'Bump', event('bump', {})),
+              column('lab-items', { children: items }),
+            ],
+          }),
+          data: { count: state.count },
+        };
+      };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * A real server (the same wiring as `npm start`) on a free port and a fresh data dir.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createPlugins } from '../../agents/registry';
+import type { Plugin } from '../../agents/types';
+import { startServer, type RunningServer } from '../../server/main';
+import { labPlugin } from './lab-plugin';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+}
+
+export function tempDir(prefix = 'a2ui-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestServer(options: { env?: Record<string, string>; dataDir?: string; plugins?: Plugin[] } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  const running = await startServer({
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      A2UI_DATA_DIR: dataDir,
+      A2UI_CLIENT_DIR: path.join(__dirname, '../../client-demo/dist'),
+      ...options.env,
+    },
+    plugins: options.plugins ?? [...createPlugins(), labPlugin() as Plugin],
+  });
+  return { ...running, dataDir };
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}

@@ -1,0 +1,217 @@
+import type { Frame } from '../../server/protocol';
+import { connect, emitAck, LiveClient } from '../helpers/client';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+const clients: LiveClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+afterAll(() => server.close());
+
+async function open(s: TestServer = server): Promise<LiveClient> {
+  const client = await LiveClient.open(s.url, s.token);
+  clients.push(client);
+  return client;
+}
+
+/** The server's truth: what a brand-new tab receives. */
+async function truth(s: TestServer = server): Promise<LiveClient> {
+  return open(s);
+}
+
+describe('handshake', () => {
+  test('a socket without a valid token is refused', async () => {
+    for (const token of [undefined, 'wrong']) {
+      const socket = connect(server.url, token);
+      const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+      expect(error.message).toBe('UNAUTHORIZED');
+      socket.close();
+    }
+  });
+
+  test('the cookie authenticates a socket too', async () => {
+    const socket = connect(server.url, undefined, { extraHeaders: { Cookie: `a2ui_token=${server.token}` } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    const frame = await emitAck<Frame>(socket, 'join', {});
+    expect(frame.from).toBeNull();
+    socket.close();
+  });
+});
+
+describe('join and catch-up', () => {
+  test('join without a version answers a snapshot of the whole surface', async () => {
+    const client = await open();
+    expect(client.frames).toHaveLength(0);
+    expect(client.doc?.components.root).toMatchObject({ id: 'root', component: 'Column' });
+    expect(client.doc?.components['app-header']).toBeDefined();
+    expect(client.version).toBeGreaterThan(0);
+  });
+
+  test('join at the current version answers no ops', async () => {
+    const client = await open();
+    const frame = await emitAck<Frame>(client.socket, 'join', { version: client.version });
+    expect(frame).toEqual({ surfaceId: 'main', from: client.version, to: client.version, ops: [], side_effects: [] });
+  });
+
+  test('a bad join or resync payload is answered with an error, not silence', async () => {
+    const client = await open();
+    expect(await emitAck(client.socket, 'join', { version: 'x' })).toEqual({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('version') } });
+    expect(await emitAck(client.socket, 'resync', null)).toEqual({ error: { code: 'INVALID_INPUT', message: expect.any(String) } });
+  });
+});
+
+describe('frames', () => {
+  test('an action produces one frame that every tab of the user gets, and the tabs stay identical', async () => {
+    const a = await open();
+    const b = await open();
+    await a.action('navigate', { to: '/lab' });
+    const answer = await a.action('bump', { by: 5 });
+    expect(answer.status).toBe('success');
+    await a.until(answer.to);
+    await b.until(answer.to);
+    const last = (c: LiveClient) => c.frames.find((f) => f.to === answer.to);
+    expect(last(a)).toEqual(last(b));
+    expect(last(a)!.from).toBe(answer.from);
+    expect(a.doc).toEqual(b.doc);
+    expect(a.doc?.components['lab-count']).toMatchObject({ text: expect.stringMatching(/^Count: \d+$/) });
+    expect(a.doc).toEqual((await truth()).doc);
+  });
+
+  test('the action ack carries the same change as the frame', async () => {
+    const a = await open();
+    await a.until((await a.action('navigate', { to: '/lab' })).to);
+    const before = a.version;
+    const answer = await a.action('add_item', { name: 'apple' });
+    await a.until(answer.to);
+    const frame = a.frames.find((f) => f.from === before && f.to === answer.to)!;
+    expect(JSON.parse(answer.a2ui_json)).toEqual(frame.ops);
+    expect(answer.side_effects).toEqual([{ type: 'toast', variant: 'success', message: 'Added apple' }]);
+  });
+
+  test('background changes are pushed as frames', async () => {
+    const a = await open();
+    await a.action('navigate', { to: '/lab' });
+    const start = a.version;
+    await a.action('background', { times: 3 });
+    await a.until(start + 3);
+    expect(a.frames.filter((f) => f.from !== null && f.from >= start).length).toBeGreaterThanOrEqual(3);
+    expect(a.doc).toEqual((await truth()).doc);
+  });
+
+  test('a client that missed frames sees the gap, resyncs, and holds exactly the server surface', async () => {
+    const a = await open();
+    const b = await open();
+    await a.action('navigate', { to: '/lab' });
+    await b.until(a.version);
+    b.deaf = true; // b misses the next frames
+    for (let i = 0; i < 4; i++) await a.until((await a.action('add_item', { name: `gap${i}` })).to);
+    b.deaf = false;
+    const last = await a.action('add_item', { name: 'after' });
+    await b.until(last.to);
+    expect(b.gaps).toBe(1);
+    expect(b.doc).toEqual(a.doc);
+    expect(b.doc).toEqual((await truth()).doc);
+  });
+
+  test('a reconnecting client joins with its version and gets only the missed ops', async () => {
+    const a = await open();
+    await a.action('navigate', { to: '/lab' });
+    const old = await open();
+    const oldVersion = old.version;
+    const oldDoc = old.doc;
+    old.close();
+    await a.action('bump', {});
+    await a.action('bump', {});
+    const back = await open();
+    const frame = await emitAck<Frame>(back.socket, 'join', { version: oldVersion });
+    expect(frame.from).toBe(oldVersion);
+    expect(frame.ops.length).toBeGreaterThan(0);
+    expect(frame.ops.some((op) => op.path === '')).toBe(false);
+    const rejoined = new LiveClient(back.socket);
+    rejoined.doc = oldDoc;
+    rejoined.version = oldVersion;
+    expect(rejoined.apply(frame)).toBe(true);
+    expect(rejoined.doc).toEqual((await truth()).doc);
+  });
+});
+
+describe('errors over the socket', () => {
+  test('an invalid action is acked as an error and changes nothing', async () => {
+    const a = await open();
+    const version = a.version;
+    const answer = await emitAck<{ status: string; error: { code: string } ; from: number; to: number}>(a.socket, 'action', { action: 42 });
+    expect(answer).toMatchObject({ status: 'error', error: { code: 'INVALID_INPUT' }, from: version, to: version });
+  });
+
+  test('socket actions count against the token rate limit', async () => {
+    const limited = await startTestServer({ env: { A2UI_RATE_LIMIT_PER_MINUTE: '60' } });
+    const c = await open(limited);
+    const codes: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const answer = await emitAck<{ status: string; error?: { code: string } }>(c.socket, 'action', { action: 'select', payload: { ids: [] } });
+      codes.push(answer.error?.code ?? answer.status);
+    }
+    expect(codes.slice(0, 20).every((code) => code === 'success')).toBe(true);
+    expect(codes).toContain('RATE_LIMITED');
+    c.close();
+    await limited.close();
+  });
+});
+
+describe('restart', () => {
+  test('route and version continue across a server restart; an old version gets a snapshot', async () => {
+    const first = await startTestServer();
+    const a = await open(first);
+    await a.action('navigate', { to: '/worktrees' });
+    const before = a.version;
+    a.close();
+    await first.close();
+
+    const second = await startTestServer({ dataDir: first.dataDir });
+    try {
+      const b = await open(second);
+      expect(b.version).toBeGreaterThan(before);
+      expect(b.doc?.dataModel.app).toMatchObject({ route: '/worktrees' });
+      const frame = await emitAck<Frame>(b.socket, 'join', { version: before });
+      expect(frame.from).toBeNull();
+      expect(frame.ops).toEqual([{ op: 'replace', path: '', value: b.doc }]);
+      const joined = b.version;
+      const next = await b.action('navigate', { to: '/' });
+      expect(next.from).toBe(joined);
+      expect(next.to).toBe(joined + 1);
+      b.close();
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('backpressure', () => {
+  test('a socket that stops reading gets one snapshot instead of the backlog', async () => {
+    const a = await open();
+    await a.action('navigate', { to: '/lab' });
+    const slow = await open();
+    // Stop reading from the TCP socket: the server's writes back up in engine.io's buffer.
+    const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+    tcp.pause();
+    const times = 300;
+    const start = a.version;
+    await a.action('background', { times, size: 40_000 });
+    await a.until(start + times, 30000);
+    tcp.resume();
+    await slow.until(a.version, 30000);
+    const received = slow.frames.filter((f) => f.from !== null);
+    const snapshots = slow.frames.filter((f) => f.from === null);
+    expect(snapshots).toHaveLength(1);
+    expect(received.length).toBeLessThan(times);
+    expect(slow.doc).toEqual(a.doc);
+  }, 60000);
+});
