@@ -9,7 +9,7 @@ import type { Plugin } from '../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
 import type { Config } from './config';
 import { ApiError, toApiError } from './errors';
-import { actionRequestSchema, describeZodError } from './protocol';
+import { actionRequestSchema, describeZodError, toActionResponse } from './protocol';
 import type { RateLimiter } from './rate-limit';
 import type { Sessions } from './sessions';
 
@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): express.Express {
       const parsed = actionRequestSchema.safeParse(req.body);
       if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
       const session = await sessions.get(identityOf(res).userId);
-      res.json(await session.dispatch(parsed.data));
+      res.json(toActionResponse(await session.dispatch(parsed.data)));
     }),
   );
 

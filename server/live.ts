@@ -17,11 +17,11 @@ import {
   describeZodError,
   joinRequestSchema,
   resyncRequestSchema,
-  type ActionResponse,
+  type ActionAck,
   type Frame,
 } from './protocol';
 import type { RateLimiter } from './rate-limit';
-import type { Session } from './session';
+import type { FrameListener, Session } from './session';
 import type { Sessions } from './sessions';
 
 export interface LiveDeps {
@@ -53,13 +53,15 @@ export function attachLive(io: Server, deps: LiveDeps): void {
 function connect(socket: Socket, deps: LiveDeps): void {
   const identity = socket.data.identity as Identity;
   let session: Session | undefined;
+  let sender: FrameListener | undefined;
   let unsubscribe: (() => void) | undefined;
 
   /** Opens the user's session and starts sending its frames to this socket, once. */
   const attach = async (): Promise<Session> => {
     if (!session) {
       session = await deps.sessions.get(identity.userId);
-      unsubscribe = session.subscribe(createSender(socket, session, deps.maxPendingFrames));
+      sender = createSender(socket, session, deps.maxPendingFrames);
+      unsubscribe = session.subscribe(sender);
     }
     return session;
   };
@@ -77,15 +79,15 @@ function connect(socket: Socket, deps: LiveDeps): void {
 
   socket.on(SocketEvents.action, (raw: unknown, ack?: Ack) => {
     void (async () => {
-      let answer: ActionResponse;
+      let answer: ActionAck;
       try {
         if (!deps.rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many actions; slow down and retry shortly.');
         const request = parse(actionRequestSchema, raw);
-        answer = await (await attach()).dispatch(request);
+        const live = await attach();
+        // This socket gets the change in the ack; the session sends it to the other tabs.
+        answer = await live.dispatch(request, sender);
       } catch (error) {
-        // Refused before it ran: nothing changed, so no ops, at the version the session is at.
-        const version = session?.currentVersion ?? 0;
-        answer = { status: 'error', a2ui_json: '[]', from: version, to: version, side_effects: [], error: errorBody(error) };
+        answer = { status: 'error', error: errorBody(error) }; // refused before it ran: nothing changed
       }
       if (typeof ack === 'function') ack(answer);
     })();

@@ -15,7 +15,7 @@ export const MAIN_SURFACE_ID = 'main';
 export const SocketEvents = {
   /** client → server `{surface_id?, version?}`; ack: the catch-up `Frame`. */
   join: 'join',
-  /** client → server `ActionRequest`; ack: `ActionResponse`. The frame also goes to every tab. */
+  /** client → server `ActionRequest`; ack: `ActionAck`, whose frame the other tabs get as `frame`. */
   action: 'action',
   /** client → server `{version}` after a gap; ack: the catch-up `Frame`. */
   resync: 'resync',
@@ -77,7 +77,17 @@ export interface Frame {
   side_effects: SideEffect[];
 }
 
-/** The answer to an action, REST and socket alike. */
+/**
+ * The answer to a socket `action`: the change itself as a frame (the acting tab does not get it again
+ * as a `frame` event), or, for an action refused before it ran, an error and no frame.
+ */
+export interface ActionAck {
+  status: 'success' | 'error';
+  error?: { code: string; message: string };
+  frame?: Frame;
+}
+
+/** The answer to `POST /api/a2ui/action` (the seed protocol's shape). */
 export interface ActionResponse {
   status: 'success' | 'error';
   /** The ops as a JSON string (the seed protocol's field). */
@@ -113,4 +123,16 @@ export function describeZodError(error: z.ZodError): string {
     .slice(0, 3)
     .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
+}
+
+/** The REST form of an action's result: the frame's ops as the seed protocol's `a2ui_json` string. */
+export function toActionResponse(result: { status: 'success' | 'error'; error?: { code: string; message: string }; frame: Frame }): ActionResponse {
+  return {
+    status: result.status,
+    a2ui_json: JSON.stringify(result.frame.ops),
+    from: result.frame.from,
+    to: result.frame.to,
+    side_effects: result.frame.side_effects,
+    ...(result.error ? { error: result.error } : {}),
+  };
 }

@@ -69,7 +69,8 @@ export class RouteTable {
   }
 }
 
-type RouterEvent = { type: 'NAVIGATE'; to: string };
+/** The path is matched once, before the event: the guards compare states. */
+type RouterEvent = { type: 'NAVIGATE'; match: RouteMatch };
 interface RouterContext {
   match: RouteMatch;
 }
@@ -85,14 +86,9 @@ export function createRouterMachine(table: RouteTable) {
     states: Object.fromEntries(table.routes.map((r) => [r.state, {}])),
     on: {
       NAVIGATE: table.routes.map((route) => ({
-        guard: ({ event }: { event: RouterEvent }) => table.match(event.to)?.state === route.state,
+        guard: ({ event }: { event: RouterEvent }) => event.match.state === route.state,
         target: `.${route.state}`,
-        actions: assign({
-          match: ({ event }: { event: RouterEvent }) => {
-            const { pluginId: _plugin, ...match } = table.match(event.to)!;
-            return match;
-          },
-        }),
+        actions: assign({ match: ({ event }: { event: RouterEvent }) => event.match }),
       })),
     },
   });
@@ -108,8 +104,10 @@ export class Router {
 
   /** Moves to the route `to` names; false (and no move) when it names none. */
   navigate(to: string): boolean {
-    if (!this.table.match(to)) return false;
-    this.actor.send({ type: 'NAVIGATE', to });
+    const found = this.table.match(to);
+    if (!found) return false;
+    const { pluginId: _plugin, ...match } = found;
+    this.actor.send({ type: 'NAVIGATE', match });
     return true;
   }
 

@@ -13,7 +13,7 @@ import { buildSurface, memo, type Surface } from '../renderer';
 import { ApiError } from './errors';
 import { FrameLog } from './frame-log';
 import { GLOBAL_ACTIONS } from './global-actions';
-import { MAIN_SURFACE_ID, describeZodError, type ActionRequest, type ActionResponse, type ClientContext, type Frame } from './protocol';
+import { MAIN_SURFACE_ID, describeZodError, type ActionRequest, type ClientContext, type Frame } from './protocol';
 import { Router, type RouteTable } from './router';
 
 export interface PersistedSession {
@@ -36,6 +36,15 @@ const DEFAULT_TOAST_LIFETIME_MS = 6000;
 const MAX_TOASTS = 3;
 
 class PluginTimeout extends Error {}
+
+export type FrameListener = (frame: Frame) => void;
+
+/** What an action did: its status, and its change as a frame. */
+export interface DispatchResult {
+  status: 'success' | 'error';
+  error?: { code: string; message: string };
+  frame: Frame;
+}
 
 interface Outcome {
   status: 'success' | 'error';
@@ -60,7 +69,7 @@ export class Session {
   private readonly views = new Map<string, PluginView<unknown>>();
   private readonly nav: NavEntry[];
   private readonly shell = createShellView();
-  private readonly listeners = new Set<(frame: Frame) => void>();
+  private readonly listeners = new Set<FrameListener>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private toasts: readonly Toast[] = [];
   private toastCounter = 0;
@@ -105,7 +114,7 @@ export class Session {
   }
 
   /** Receives every frame of this session (each tab subscribes). */
-  subscribe(listener: (frame: Frame) => void): () => void {
+  subscribe(listener: FrameListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -119,13 +128,18 @@ export class Session {
     return { surfaceId: MAIN_SURFACE_ID, from: null, to: this.version, ops: snapshot(this.surface), side_effects: [] };
   }
 
-  /** Runs one action. Throws ApiError(INVALID_INPUT) for a payload that fails its schema (nothing changes). */
-  dispatch(request: ActionRequest): Promise<ActionResponse> {
+  /**
+   * Runs one action. The change goes to every subscriber except `origin` (the acting tab), which gets
+   * it in the result instead: each tab receives each change once. The result's frame starts at the
+   * request's `base_version` when the client was behind (the missed ops, or a snapshot).
+   * Throws ApiError(INVALID_INPUT) for a payload that fails its schema (nothing changes).
+   */
+  dispatch(request: ActionRequest, origin?: FrameListener): Promise<DispatchResult> {
     return this.enqueue(async () => {
       const before = this.version;
       const outcome = await this.run(request);
-      const frame = this.commit(outcome.sideEffects);
-      return this.answer(request.base_version, before, frame, outcome);
+      const frame = this.commit(outcome.sideEffects, origin);
+      return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), frame: this.catchUpFrom(request.base_version, before, frame) };
     });
   }
 
@@ -273,8 +287,8 @@ export class Session {
     this.timers.add(timer);
   }
 
-  /** Renders, diffs against what the clients hold, and sends the frame to every tab. */
-  private commit(sideEffects: SideEffect[]): Frame {
+  /** Renders, diffs against what the clients hold, and sends the frame to every tab but `origin`. */
+  private commit(sideEffects: SideEffect[], origin?: FrameListener): Frame {
     let next: Surface;
     try {
       next = this.render();
@@ -298,27 +312,18 @@ export class Session {
     }
     this.surface = next;
     const frame: Frame = { surfaceId: MAIN_SURFACE_ID, from, to: this.version, ops, side_effects: sideEffects };
-    if (ops.length > 0 || sideEffects.length > 0) for (const listener of this.listeners) listener(frame);
+    if (ops.length > 0 || sideEffects.length > 0) {
+      for (const listener of this.listeners) if (listener !== origin) listener(frame);
+    }
     this.persist();
     return frame;
   }
 
-  private answer(baseVersion: number | undefined, before: number, frame: Frame, outcome: Outcome): ActionResponse {
-    let from: number | null = before;
-    let ops = frame.ops;
-    if (baseVersion !== undefined && baseVersion !== before) {
-      const missed = baseVersion < before ? this.log.since(baseVersion, this.version) : undefined;
-      from = missed ? baseVersion : null;
-      ops = missed ?? snapshot(this.surface);
-    }
-    return {
-      status: outcome.status,
-      a2ui_json: JSON.stringify(ops),
-      from,
-      to: this.version,
-      side_effects: outcome.sideEffects,
-      ...(outcome.error ? { error: outcome.error } : {}),
-    };
+  /** The action's frame as seen from a client at `baseVersion`: it also needs what it missed. */
+  private catchUpFrom(baseVersion: number | undefined, before: number, frame: Frame): Frame {
+    if (baseVersion === undefined || baseVersion === before) return frame;
+    const missed = baseVersion < before ? this.log.since(baseVersion, this.version) : undefined;
+    return { ...frame, from: missed ? baseVersion : null, ops: missed ?? snapshot(this.surface) };
   }
 
   private viewOf(plugin: Plugin): PluginView<unknown> {
@@ -341,7 +346,11 @@ export class Session {
     const plugin = this.plugins.get(this.router.pluginId)!;
     const content = this.viewOf(plugin)(this.states.get(plugin.id), { context: this.context, route });
     const root = this.shell({ route, nav: this.nav, toasts: this.toasts, content: content.root });
-    const surface = buildSurface({ surfaceId: MAIN_SURFACE_ID, root, dataModel: this.dataModel(route.path, this.userId, plugin.id, content.data) });
+    const dataModel = this.dataModel(route.path, this.userId, plugin.id, content.data);
+    // Memoised views return the identical root when nothing they show changed: the last surface stands.
+    const last = this.surface as Surface | undefined;
+    if (last && last.tree === root && last.dataModel === dataModel) return last;
+    const surface = buildSurface({ surfaceId: MAIN_SURFACE_ID, root, dataModel });
     this.lastGood = { states: new Map(this.states), route: route.path };
     return surface;
   }

@@ -4,7 +4,7 @@
  */
 import { applyPatch, deepClone, type Operation } from 'fast-json-patch';
 import { io, type Socket } from 'socket.io-client';
-import type { ActionResponse, Frame } from '../../server/protocol';
+import type { ActionAck, Frame } from '../../server/protocol';
 
 export type Doc = { components: Record<string, unknown>; dataModel: Record<string, unknown> };
 
@@ -70,8 +70,13 @@ export class LiveClient {
     }
   }
 
-  action(action: string, payload: Record<string, unknown> = {}): Promise<ActionResponse> {
-    return emitAck<ActionResponse>(this.socket, 'action', { action, payload, surface_id: 'main', base_version: this.version });
+  /** Sends an action; the ack's frame is this tab's copy of the change, applied like any frame. */
+  async action(action: string, payload: Record<string, unknown> = {}): Promise<ActionAck & { frame: Frame }> {
+    const ack = await emitAck<ActionAck>(this.socket, 'action', { action, payload, surface_id: 'main', base_version: this.version });
+    if (!ack.frame) throw new Error(`action ${action} refused: ${JSON.stringify(ack.error)}`);
+    this.frames.push(ack.frame);
+    void this.receive(ack.frame);
+    return ack as ActionAck & { frame: Frame };
   }
 
   /** Resolves when the client holds at least `version`. */

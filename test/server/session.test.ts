@@ -67,7 +67,7 @@ describe('Session', () => {
     const { session } = await openSession();
     await session.dispatch({ action: 'navigate', payload: { to: '/lab' } });
     const answer = await session.dispatch({ action: 'go_home', payload: {} });
-    expect(answer.side_effects).toEqual([{ type: 'navigate', to: '/' }]);
+    expect(answer.frame.side_effects).toEqual([{ type: 'navigate', to: '/' }]);
     expect(session.currentRoute.state).toBe('DASHBOARD');
     session.close();
   });
@@ -113,7 +113,7 @@ describe('Session', () => {
     const { session } = await openSession();
     await session.dispatch({ action: 'navigate', payload: { to: '/lab' } });
     const answers = await Promise.all(Array.from({ length: 20 }, () => session.dispatch({ action: 'bump', payload: {} })));
-    const spans = answers.map((a) => [a.from, a.to]).sort((x, y) => (x[0] as number) - (y[0] as number));
+    const spans = answers.map((a) => [a.frame.from, a.frame.to]).sort((x, y) => (x[0] as number) - (y[0] as number));
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBe(spans[i - 1]![1]);
     expect(session.currentSurface.components['lab-count']).toMatchObject({ text: 'Count: 20' });
     session.close();
