@@ -11,13 +11,16 @@
  *   and skip every `===` node, whose whole subtree is then unchanged. A leaf change in a 10,000
  *   component surface touches the path from the root to the leaf, and the kid arrays along it.
  * - Map walk (otherwise): every id of both maps, skipping `===` components.
+ * Either way, a component that is not `===` but structurally equal (what a render from scratch gives
+ * for nearly every component) is skipped after one equality check, before any path or op is built;
+ * only a changed component is diffed property by property.
  * In the tree walk, a subtree that moved to another parent shows up as added under one parent and
  * removed under the other; the ids found on both sides are diffed as updates, not re-added.
  */
 import type { Operation } from 'fast-json-patch';
 import { childPath } from './pointer';
 import type { DiffSurface, TreeNode } from './types';
-import { diffObject, own } from './value';
+import { diffObject, own, unchanged } from './value';
 
 /** Root pointer of the component map in the surface document. */
 export const COMPONENTS_PATH = '/components';
@@ -54,7 +57,7 @@ function pushAll(target: Operation[], source: Operation[]): void {
 
 /** One component present on both sides. */
 function diffComponent(id: string, prev: object, next: object, updates: Operation[]): void {
-  if (prev === next) return;
+  if (prev === next || unchanged(prev, next)) return;
   const path = childPath(COMPONENTS_PATH, id);
   if (own(prev, 'component') !== own(next, 'component')) {
     updates.push({ op: 'replace', path, value: next });

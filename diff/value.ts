@@ -159,6 +159,20 @@ function diffIndexed(prev: unknown[], next: unknown[], path: string, ops: Operat
 
 /** Structural equality of two JSON values (undefined object values count as absent). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
+  return equal(a, b, false);
+}
+
+/**
+ * True when diffValue(a, b) emits no op: the values are structurally equal and hold no `__proto__`
+ * key (an object holding one is always replaced, see diffObject). A caller checks this first to skip
+ * an equal but not identical value without building any path: what a fresh render gives for most of
+ * its components.
+ */
+export function unchanged(a: unknown, b: unknown): boolean {
+  return equal(a, b, true);
+}
+
+function equal(a: unknown, b: unknown, protoDiffers: boolean): boolean {
   if (a === b) return true;
   if (!isObjectLike(a) || !isObjectLike(b)) return false;
   const aIsArray = Array.isArray(a);
@@ -167,16 +181,33 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     const x = a as unknown[];
     const y = b as unknown[];
     if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!jsonEqual(x[i], y[i])) return false;
+    for (let i = 0; i < x.length; i++) if (!equal(x[i], y[i], protoDiffers)) return false;
     return true;
   }
-  const x = a as JsonObject;
-  const y = b as JsonObject;
+  return equalObjects(a as JsonObject, b as JsonObject, protoDiffers);
+}
+
+/**
+ * Every defined value of `x` equals `y`'s under the same key, and `y` has as many defined values.
+ * `y[key]` is read without an own-property check: it can only be inherited when `y` lacks the key,
+ * and then it is a member of Object.prototype (a function), never equal to a JSON value. The one
+ * exception, the `__proto__` accessor, is read with `own`.
+ */
+function equalObjects(x: JsonObject, y: JsonObject, protoDiffers: boolean): boolean {
+  let defined = 0;
   for (const key in x) {
-    if (x[key] !== undefined && !jsonEqual(x[key], own(y, key))) return false;
+    const value = x[key];
+    if (value === undefined) continue;
+    if (key === '__proto__') {
+      if (protoDiffers || !equal(value, own(y, key), false)) return false;
+    } else if (!equal(value, y[key], protoDiffers)) {
+      return false;
+    }
+    defined++;
   }
   for (const key in y) {
-    if (y[key] !== undefined && own(x, key) === undefined) return false;
+    if (key === '__proto__' && protoDiffers) return false;
+    if (y[key] !== undefined) defined--;
   }
-  return true;
+  return defined === 0;
 }

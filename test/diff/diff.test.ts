@@ -284,6 +284,20 @@ describe('diff: JSON Pointer escaping and hostile keys', () => {
   });
 });
 
+describe('diff: equal but not identical components', () => {
+  test('a fresh copy of a component is skipped; one holding a nested __proto__ key is still replaced so the patch applies', () => {
+    const a11y = '{"label": "x", "__proto__": {"polluted": true}}';
+    const prev = { components: { t: { id: 't', component: 'Text', text: 'a', accessibility: JSON.parse(a11y) } }, dataModel: {} };
+    const same = { components: { t: { id: 't', component: 'Text', text: 'a', accessibility: { label: 'x' } } }, dataModel: {} };
+    const copy = JSON.parse(JSON.stringify(prev)) as typeof prev;
+    const ops = diff(prev, copy);
+    expect(ops).toEqual([{ op: 'replace', path: '/components/t/accessibility', value: copy.components.t.accessibility }]);
+    expect(JSON.stringify(apply(prev, ops))).toBe(JSON.stringify(doc(copy)));
+    expect(diff(same, JSON.parse(JSON.stringify(same)))).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
 describe('snapshot', () => {
   test('is one replace of the whole document, without the tree', () => {
     const s = surface(list(['a']), { v: 1 });
