@@ -14,4 +14,5 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.ts',
 };

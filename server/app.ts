@@ -9,7 +9,7 @@ import type { Plugin } from '../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
 import type { Config } from './config';
 import { ApiError, toApiError } from './errors';
-import { actionRequestSchema, describeZodError, toActionResponse } from './protocol';
+import { actionRequestSchema, describeZodError, surfaceQuerySchema, toActionResponse } from './protocol';
 import type { RateLimiter } from './rate-limit';
 import type { Sessions } from './sessions';
 
@@ -93,6 +93,17 @@ export function createApp(deps: AppDeps): express.Express {
       plugins: Object.fromEntries(deps.plugins.map((p) => [p.id, p.status?.() ?? { status: 'ok' }])),
     });
   });
+
+  // The REST form of socket.io's `join`: a snapshot, or the ops since `version`.
+  app.get(
+    '/api/a2ui/surface',
+    handle(async (req, res) => {
+      const parsed = surfaceQuerySchema.safeParse(req.query);
+      if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
+      const session = await sessions.get(identityOf(res).userId);
+      res.json(session.catchUp(parsed.data.version));
+    }),
+  );
 
   app.post(
     '/api/a2ui/action',

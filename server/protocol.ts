@@ -61,6 +61,11 @@ export const joinRequestSchema = z
   .strip();
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
+/** `GET /api/a2ui/surface?version=N`: the query string's version is text. */
+export const surfaceQuerySchema = z
+  .object({ version: z.string().regex(/^\d{1,15}$/, 'must be a version number').transform(Number).optional() })
+  .strip();
+
 export const resyncRequestSchema = z.object({ version: z.number().int().nonnegative() }).strip();
 export type ResyncRequest = z.infer<typeof resyncRequestSchema>;
 

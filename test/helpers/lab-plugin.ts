@@ -3,7 +3,7 @@
  * badly and updates in the background on demand.
  */
 import { z } from 'zod';
-import { column, event, keyedMemo, labelButton, text } from '../../renderer';
+import { bind, column, event, keyedMemo, labelButton, text, textField } from '../../renderer';
 import type { Plugin } from '../../agents/types';
 
 export interface LabState {
@@ -60,20 +60,24 @@ export function labPlugin(): Plugin<LabState> {
       }
     },
     createView() {
-      const item = keyedMemo((name: string) => text(`lab-item-${name}`, { text: name }));
+      // Item ids come from the text, made id-safe; the text itself is shown as typed (hostile or not).
+      const item = keyedMemo((key: string, name: string) => text(`lab-item-${key}`, { text: name }));
       return (state) => {
         if (state.brokenView) throw new Error('view cannot render');
-        const items = state.items.map((name) => item(name.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 50)));
+        const items = state.items.map((name, i) => item(`${i}-${name.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 50)}`, name));
         item.sweep();
         return {
           root: column('lab', {
             children: [
               text('lab-count', { text: `Count: ${state.count}` }),
               labelButton('lab-bump', 'Bump', event('bump', {})),
+              textField('lab-draft', { label: 'Item', value: bind('/lab/draft') }),
+              labelButton('lab-add', 'Add', event('add_item', { name: bind('/lab/draft') })),
+              labelButton('lab-boom', 'Explode', event('boom', {})),
               column('lab-items', { children: items }),
             ],
           }),
-          data: { count: state.count },
+          data: { count: state.count, draft: '' },
         };
       };
     },

@@ -188,6 +188,26 @@ describe('POST /api/a2ui/action', () => {
   });
 });
 
+describe('GET /api/a2ui/surface', () => {
+  test('answers a snapshot, or the ops since a version, like socket.io join', async () => {
+    const snap = await api().get('/api/a2ui/surface').set(bearer(server.token));
+    expect(snap.status).toBe(200);
+    expect(snap.body).toMatchObject({ surfaceId: 'main', from: null, ops: [{ op: 'replace', path: '' }] });
+    const version = snap.body.to as number;
+    const doc = snap.body.ops[0].value as Doc;
+    await act(server.token, { action: 'navigate', payload: { to: '/agents' } });
+    const since = await api().get(`/api/a2ui/surface?version=${version}`).set(bearer(server.token));
+    expect(since.body.from).toBe(version);
+    expect(applyOps(doc, since.body.ops)).toEqual((await snapshotOf(server.token)).doc);
+  });
+
+  test('a version that is not a number is a 400 naming it', async () => {
+    const res = await api().get('/api/a2ui/surface?version=abc').set(bearer(server.token));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^version: /);
+  });
+});
+
 describe('bad input', () => {
   test('malformed JSON is a 400', async () => {
     const res = await api().post('/api/a2ui/action').set(bearer(server.token)).set('Content-Type', 'application/json').send('{"action": ');

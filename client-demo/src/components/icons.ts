@@ -1,0 +1,72 @@
+/**
+ * The catalog's icon names as Unicode glyphs: no icon font to load, and the glyph inherits the text
+ * colour as the catalog guide asks. Unknown names show a neutral dot rather than the raw name.
+ */
+export const ICON_GLYPHS: Readonly<Record<string, string>> = {
+  accountCircle: '👤',
+  add: '+',
+  arrowBack: '←',
+  arrowForward: '→',
+  attachFile: '📎',
+  calendarToday: '📅',
+  call: '📞',
+  camera: '📷',
+  check: '✓',
+  close: '✕',
+  delete: '🗑',
+  download: '⤓',
+  edit: '✎',
+  event: '📅',
+  error: '⊘',
+  fastForward: '⏩',
+  favorite: '♥',
+  favoriteOff: '♡',
+  folder: '📁',
+  help: '?',
+  home: '⌂',
+  info: 'ℹ',
+  locationOn: '📍',
+  lock: '🔒',
+  lockOpen: '🔓',
+  mail: '✉',
+  menu: '☰',
+  moreVert: '⋮',
+  moreHoriz: '⋯',
+  notificationsOff: '🔕',
+  notifications: '🔔',
+  pause: '⏸',
+  payment: '💳',
+  person: '👤',
+  phone: '📱',
+  photo: '🖼',
+  play: '▶',
+  print: '🖨',
+  refresh: '↻',
+  rewind: '⏪',
+  search: '🔍',
+  send: '➤',
+  settings: '⚙',
+  share: '⇪',
+  shoppingCart: '🛒',
+  skipNext: '⏭',
+  skipPrevious: '⏮',
+  star: '★',
+  starHalf: '⯪',
+  starOff: '☆',
+  stop: '⏹',
+  upload: '⤒',
+  visibility: '👁',
+  visibilityOff: '◌',
+  volumeDown: '🔉',
+  volumeMute: '🔈',
+  volumeOff: '🔇',
+  volumeUp: '🔊',
+  warning: '⚠',
+};
+
+export const UNKNOWN_ICON = '•';
+
+/** `accountCircle` → `account circle`: what a screen reader says for an unlabelled icon. */
+export function iconLabel(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}

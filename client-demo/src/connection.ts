@@ -1,0 +1,337 @@
+/**
+ * The transport: socket.io when connected, `POST /api/a2ui/action` when not, and the version
+ * bookkeeping that keeps the client's document in step with the server's (versions.ts).
+ *
+ * - On every connect (first and reconnect) the client joins the surface with its version; the answer
+ *   is a snapshot or the ops it missed.
+ * - Frames are pushed to every tab of the user. The acting tab gets its action's change in the answer
+ *   (socket: `ActionAck {status, frame}`; REST: `ActionResponse` with `a2ui_json`). Should the same
+ *   change also arrive as a pushed frame, whichever comes first applies and the other is a duplicate.
+ * - Without a socket, the surface is loaded and kept up to date over REST (`GET /api/a2ui/surface`,
+ *   polled), and actions are posted.
+ * - A gap (a frame that starts past the client's version) asks for the missed ops (`resync`); an op
+ *   that does not apply leaves the document untrustworthy, so then the client re-joins without a
+ *   version, which answers a snapshot.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ActionAck, ActionRequest, ActionResponse, ClientContext, Frame, Operation, SideEffect } from '../../server/protocol';
+import type { SurfaceView } from './surface-view';
+import { isObject } from './values';
+import { frameDisposition } from './versions';
+
+/** Mirrors server/protocol.ts (the client imports its types only). */
+const SURFACE_ID = 'main';
+const EVENTS = { join: 'join', action: 'action', resync: 'resync', frame: 'frame' } as const;
+const ACTION_URL = '/api/a2ui/action';
+/** The REST form of `join`: a snapshot, or the ops since `?version=`. */
+const SURFACE_URL = '/api/a2ui/surface';
+/** Without a socket, background changes (agent output, new mail) arrive by polling this often. */
+const POLL_MS = 3000;
+/** How long an acknowledgement may take before the client says the server is not answering. */
+const ACK_TIMEOUT_MS = 15_000;
+
+export type ConnectionState = 'connecting' | 'socket' | 'rest';
+
+/** How a frame reached the client: an action's own answer, or pushed / catch-up. */
+export interface FrameReceipt {
+  /** The frame's ops were applied now (false: already applied, or it waits for a resync). */
+  applied: boolean;
+  /** It is the answer to an action this tab sent. */
+  answer: boolean;
+}
+
+export interface ConnectionOptions {
+  view: SurfaceView;
+  /** Shows a transport problem to the user (null clears it). */
+  notice(message: string | null): void;
+  /** Every frame after it was handled: side effects, the URL. */
+  onFrame(frame: Frame, receipt: FrameReceipt): void;
+  /** The first document arrived (once per page load). */
+  onFirstDocument?(): void;
+  onStateChange?(state: ConnectionState): void;
+  context(): ClientContext;
+}
+
+export class Connection {
+  private version: number | null = null;
+  private socket: Socket | null = null;
+  private catchingUp = false;
+  private hadDocument = false;
+  private state: ConnectionState = 'connecting';
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  get currentVersion(): number | null {
+    return this.version;
+  }
+
+  start(): void {
+    // Same origin: the auth cookie goes along with the handshake.
+    const socket = io({ withCredentials: true });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.setState('socket');
+      this.options.notice(null);
+      this.join();
+    });
+    socket.on('disconnect', (reason) => {
+      this.setState('rest');
+      // An intentional client-side close is not a problem to report.
+      if (reason !== 'io client disconnect') this.options.notice('Connection lost. Reconnecting…');
+    });
+    socket.on('connect_error', (error: Error) => {
+      this.setState('rest');
+      this.options.notice(describeConnectError(error));
+    });
+    socket.on(EVENTS.frame, (frame: unknown) => this.receive(frame, false));
+  }
+
+  stop(): void {
+    this.socket?.disconnect();
+    this.socket = null;
+    this.stopPolling();
+  }
+
+  /**
+   * Sends an action over the socket, or over REST when the socket is down; resolves once the answer
+   * has been handled (or the attempt failed, which the notice reports).
+   */
+  async sendAction(name: string, payload: Record<string, unknown>, componentId?: string): Promise<void> {
+    const request: ActionRequest = {
+      action: name,
+      payload,
+      context: this.options.context(),
+      surface_id: SURFACE_ID,
+      ...(componentId !== undefined ? { component_id: componentId } : {}),
+      // The server answers the ops missed since this version too, so a REST answer never leaves a gap.
+      ...(this.version !== null ? { base_version: this.version } : {}),
+    };
+    const socket = this.socket;
+    if (socket?.connected) {
+      const answer = await this.emit(socket, EVENTS.action, request);
+      if (answer !== undefined) this.answer(answer);
+      return;
+    }
+    await this.post(request);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    if (state === 'rest') this.startPolling();
+    else this.stopPolling();
+    this.options.onStateChange?.(state);
+  }
+
+  /** While the socket is down: load the surface over REST at once, then catch up every POLL_MS. */
+  private startPolling(): void {
+    if (this.pollTimer !== null) return;
+    void this.poll();
+    this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer !== null) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  private async poll(): Promise<void> {
+    const known = this.version !== null && !this.options.view.stale;
+    let response: Response;
+    try {
+      response = await fetch(known ? `${SURFACE_URL}?version=${this.version}` : SURFACE_URL, { credentials: 'same-origin' });
+    } catch {
+      return; // the connect error already told the user; the next poll tries again
+    }
+    if (this.state !== 'rest') return; // the socket came back meanwhile: its join catches up
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) this.options.notice(describeError(isObject(body) ? body.error : undefined, response.status));
+    else this.receive(body, false);
+  }
+
+  /** Joins with the current version (none the first time, or when the document is not trusted). */
+  private join(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    const fresh = this.version === null || this.options.view.stale;
+    this.catchingUp = true;
+    void this.emit(socket, EVENTS.join, fresh ? { surface_id: SURFACE_ID } : { surface_id: SURFACE_ID, version: this.version }).then(
+      (frame) => {
+        this.catchingUp = false;
+        if (frame !== undefined) this.receive(frame, false);
+      },
+    );
+  }
+
+  /** Asks for the ops after the current version (or a snapshot, by re-joining, when that is unusable). */
+  private resync(): void {
+    const socket = this.socket;
+    // Without a socket the next connect's join catches up; a REST answer never has a gap.
+    if (!socket?.connected || this.catchingUp) return;
+    if (this.version === null || this.options.view.stale) {
+      this.join();
+      return;
+    }
+    this.catchingUp = true;
+    void this.emit(socket, EVENTS.resync, { version: this.version }).then((frame) => {
+      this.catchingUp = false;
+      if (frame !== undefined) this.receive(frame, false);
+    });
+  }
+
+  /** A frame from a push, a join or a resync (`answer` false), or an action's answer. */
+  private receive(raw: unknown, answer: boolean): void {
+    const frame = asFrame(raw);
+    if (!frame) {
+      // A join or resync refused by the server answers an error body instead of a frame.
+      if (isObject(raw) && isObject(raw.error)) this.options.notice(describeError(raw.error));
+      else console.warn('a2ui: ignored a malformed frame', raw);
+      return;
+    }
+    if (frame.surfaceId !== SURFACE_ID) return; // this client shows the one main surface
+    const disposition = frameDisposition(this.version, frame);
+    if (disposition === 'duplicate') {
+      this.options.onFrame(frame, { applied: false, answer });
+      return;
+    }
+    if (disposition === 'gap') {
+      this.options.onFrame(frame, { applied: false, answer });
+      this.resync();
+      return;
+    }
+    const recovering = this.options.view.stale;
+    if (!this.options.view.applyOps(frame.ops)) {
+      this.options.notice('The page fell out of step with the server. Reloading its content…');
+      this.catchingUp = false;
+      this.resync();
+      return;
+    }
+    this.version = frame.to;
+    if (recovering) this.options.notice(null); // the snapshot that ends a resync after a failed op
+    // Before onFrame: a deep link must claim the URL before the frame's route would overwrite it.
+    if (!this.hadDocument && frame.from === null) {
+      this.hadDocument = true;
+      this.options.onFirstDocument?.();
+    }
+    this.options.onFrame(frame, { applied: true, answer });
+  }
+
+  /**
+   * An action's answer: a socket `ActionAck` (`{status, error?, frame?}`: no frame when the action was
+   * refused before it ran) or a REST `ActionResponse` (the frame's ops as the `a2ui_json` string).
+   */
+  private answer(raw: unknown): void {
+    if (!isObject(raw)) return;
+    let frame: unknown;
+    if (typeof raw.a2ui_json === 'string') {
+      const response = raw as unknown as ActionResponse;
+      let ops: Operation[];
+      try {
+        ops = JSON.parse(response.a2ui_json) as Operation[];
+      } catch {
+        this.options.notice('The server sent an answer this page cannot read.');
+        return;
+      }
+      frame = { surfaceId: SURFACE_ID, from: response.from, to: response.to, ops, side_effects: response.side_effects };
+    } else {
+      frame = (raw as unknown as ActionAck).frame;
+    }
+    if (raw.status === 'error' || (raw.status === undefined && isObject(raw.error))) {
+      console.warn('a2ui: action failed', raw.error);
+      // The server renders a toast for failures it handled; say something only when it did not.
+      const effects = isObject(frame) && Array.isArray(frame.side_effects) ? (frame.side_effects as SideEffect[]) : [];
+      if (!effects.some((effect) => effect.type === 'toast')) this.options.notice(describeError(raw.error));
+    } else {
+      this.options.notice(null); // the server answered: any earlier transport problem is over
+    }
+    if (frame !== undefined) this.receive(frame, true);
+  }
+
+  private async post(request: ActionRequest): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(ACTION_URL, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+    } catch {
+      this.options.notice('The server cannot be reached. Check your connection and try again.');
+      return;
+    }
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      // an empty or non-JSON body: described by the status alone
+    }
+    if (!response.ok) {
+      this.options.notice(describeError(isObject(body) ? body.error : undefined, response.status));
+      return;
+    }
+    this.answer(body);
+  }
+
+  /** socket.emit with an acknowledgement; undefined when it timed out (the notice says so). */
+  private emit(socket: Socket, event: string, data: unknown): Promise<unknown> {
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, data, (error: Error | null, answer: unknown) => {
+        if (error) {
+          this.options.notice('The server is not answering. Retrying when the connection recovers…');
+          resolve(undefined);
+        } else {
+          resolve(answer);
+        }
+      });
+    });
+  }
+}
+
+/** A frame's shape checked at the edge: the rest of the client can rely on it. */
+function asFrame(raw: unknown): Frame | null {
+  if (!isObject(raw)) return null;
+  const from = raw.from;
+  if (!(from === null || typeof from === 'number') || typeof raw.to !== 'number' || !Array.isArray(raw.ops)) return null;
+  return {
+    surfaceId: typeof raw.surfaceId === 'string' ? raw.surfaceId : SURFACE_ID,
+    from,
+    to: raw.to,
+    ops: raw.ops as Operation[],
+    side_effects: Array.isArray(raw.side_effects) ? (raw.side_effects as SideEffect[]) : [],
+  };
+}
+
+const MESSAGES: Readonly<Record<string, string>> = {
+  UNAUTHORIZED: 'Not signed in: open the start-up link (with ?token=…) printed by the server.',
+  FORBIDDEN: 'This action is not allowed.',
+  RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
+  PAYLOAD_TOO_LARGE: 'That was too large to send.',
+};
+
+/** One readable sentence for an error body's `{code, message}`, or for a bare HTTP status. */
+export function describeError(error: unknown, status?: number): string {
+  const code = isObject(error) && typeof error.code === 'string' ? error.code : statusCode(status);
+  const message = isObject(error) && typeof error.message === 'string' ? error.message : '';
+  if (code && Object.prototype.hasOwnProperty.call(MESSAGES, code)) return MESSAGES[code]!;
+  if (message) return message;
+  return status ? `The server answered with an error (HTTP ${status}).` : 'The action failed.';
+}
+
+function statusCode(status: number | undefined): string | undefined {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
+  return undefined;
+}
+
+function describeConnectError(error: Error): string {
+  // A handshake refused by the server's auth middleware carries its error code as the message.
+  const code = error.message;
+  if (Object.prototype.hasOwnProperty.call(MESSAGES, code)) return MESSAGES[code]!;
+  return 'Cannot connect to the server. Retrying…';
+}

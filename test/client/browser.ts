@@ -1,0 +1,66 @@
+/**
+ * Shared by the client's browser tests: real Chromium through playwright-core, and a tiny static file
+ * server on 127.0.0.1 for the bundles they build.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
+
+/**
+ * Serves the files of `dir`; any path without a file extension gets index.html (deep links).
+ * `handle` sees each request first and returns true when it answered it.
+ */
+export function staticHandler(dir: string, handle?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean) {
+  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (handle?.(req, res)) return;
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = path.join(dir, path.normalize(pathname));
+    if (!file.startsWith(dir) || !path.extname(file) || !existsSync(file) || !statSync(file).isFile()) {
+      file = path.extname(pathname) ? '' : path.join(dir, 'index.html');
+    }
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  };
+}
+
+export async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export function close(server: http.Server | undefined): Promise<void> {
+  if (!server) return Promise.resolve();
+  server.closeAllConnections?.();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

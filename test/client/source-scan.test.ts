@@ -1,0 +1,36 @@
+/**
+ * The client builds its DOM from server data: no API that parses HTML or evaluates strings may appear
+ * in its sources (design.md, "Security model"). A scan is blunt on purpose: there is no reason for
+ * these names to appear even in comments.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const SOURCE_ROOT = path.join(__dirname, '../../client-demo/src');
+const FORBIDDEN = [/\binnerHTML\b/, /\bouterHTML\b/, /\binsertAdjacentHTML\b/, /\bdocument\.write(ln)?\b/, /\beval\s*\(/, /\bnew\s+Function\s*\(/, /\bsetTimeout\s*\(\s*['"`]/, /\bcreateContextualFragment\b/, /\bsrcdoc\b/];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : [full];
+  });
+}
+
+describe('client-demo sources', () => {
+  const files = sourceFiles(SOURCE_ROOT);
+
+  test('the scan sees the sources', () => {
+    expect(files.some((file) => file.endsWith('surface-view.ts'))).toBe(true);
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  test.each(FORBIDDEN.map((pattern) => [pattern.source, pattern]))('no %s', (_name, pattern) => {
+    const offenders = files.filter((file) => pattern.test(readFileSync(file, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  test('the scan would catch an offender', () => {
+    expect(FORBIDDEN.some((pattern) => pattern.test('el.innerHTML = text'))).toBe(true);
+    expect(FORBIDDEN.some((pattern) => pattern.test('eval(code)'))).toBe(true);
+  });
+});
