@@ -9,6 +9,7 @@ import type { Plugin } from '../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
 import type { Config } from './config';
 import { ApiError, toApiError } from './errors';
+import { isForeignOrigin } from './origin';
 import { actionRequestSchema, describeZodError, surfaceQuerySchema, toActionResponse } from './protocol';
 import type { RateLimiter } from './rate-limit';
 import type { Sessions } from './sessions';
@@ -75,8 +76,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.redirect(303, '/');
   });
 
-  // Everything under /api needs a token and counts against its rate limit.
+  // Everything under /api needs a token, from this origin when a browser sends it, and counts
+  // against the token's rate limit.
   app.use('/api', (req, res, next) => {
+    if (isForeignOrigin(req.headers.origin, req.headers.host)) throw new ApiError('FORBIDDEN', 'Requests from other origins are refused.');
     const identity = auth.require(req.headers);
     if (!rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
     res.locals.identity = identity;

@@ -12,6 +12,7 @@ import { createApp } from './app';
 import { loadAuth } from './auth';
 import { loadConfig, type Config } from './config';
 import { attachLive } from './live';
+import { isForeignOrigin } from './origin';
 import { RateLimiter } from './rate-limit';
 import { RouteTable } from './router';
 import { Sessions, type SessionsFile } from './sessions';
@@ -46,7 +47,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const app = createApp({ config, auth, sessions, rateLimiter, plugins, version: packageJson.version, startedAt: Date.now() });
   const server = http.createServer(app);
-  const io = new Server(server, { serveClient: false, maxHttpBufferSize: config.bodyLimitBytes });
+  const io = new Server(server, {
+    serveClient: false,
+    maxHttpBufferSize: config.bodyLimitBytes,
+    // A page of another origin must not ride the user's cookie into a live session (see origin.ts).
+    allowRequest: (req, callback) => callback(null, !isForeignOrigin(req.headers.origin, req.headers.host)),
+  });
   attachLive(io, { auth, sessions, rateLimiter, maxPendingFrames: config.maxPendingFrames });
 
   await new Promise<void>((resolve, reject) => {

@@ -34,6 +34,14 @@ describe('handshake', () => {
     }
   });
 
+  test('a handshake from another origin is refused even with the cookie', async () => {
+    const socket = connect(server.url, undefined, { extraHeaders: { Cookie: `a2ui_token=${server.token}`, Origin: 'http://127.0.0.1:5173' } });
+    const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+    expect(error.message).toMatch(/websocket error|Forbidden|xhr poll error|403/i);
+    expect(socket.connected).toBe(false);
+    socket.close();
+  });
+
   test('the cookie authenticates a socket too', async () => {
     const socket = connect(server.url, undefined, { extraHeaders: { Cookie: `a2ui_token=${server.token}` } });
     await new Promise<void>((resolve, reject) => {

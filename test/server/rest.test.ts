@@ -78,6 +78,17 @@ describe('auth', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  test('a browser request from another origin is refused even with the cookie', async () => {
+    const cookie = `a2ui_token=${server.token}`;
+    for (const origin of ['http://127.0.0.1:5173', 'http://evil.test', 'null']) {
+      const res = await api().get('/api/health').set('Cookie', cookie).set('Origin', origin);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+    const same = await api().get('/api/health').set('Cookie', cookie).set('Origin', server.url);
+    expect(same.status).toBe(200);
+  });
+
   test('/?token= with a wrong token sets no cookie', async () => {
     const res = await api().get('/?token=wrong');
     expect(res.status).toBe(401);
