@@ -16,19 +16,15 @@ export interface BuildResult {
   bundleBytes: number;
 }
 
+/** One browser bundle (an IIFE for the browsers we target): the client's, or a test harness's. */
+export async function bundleForBrowser(entry: string, outfile: string, options: { minify: boolean; sourcemap: true | 'inline' }): Promise<void> {
+  await build({ entryPoints: [entry], outfile, bundle: true, format: 'iife', target: 'es2020', logLevel: 'warning', ...options });
+}
+
 export async function buildClient(outDir = 'client-demo/dist'): Promise<BuildResult> {
   const out = path.resolve(outDir);
   await mkdir(out, { recursive: true });
-  await build({
-    entryPoints: [path.join(SOURCE_DIR, 'src/main.ts')],
-    outfile: path.join(out, 'app.js'),
-    bundle: true,
-    format: 'iife',
-    target: 'es2020',
-    minify: true,
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  await bundleForBrowser(path.join(SOURCE_DIR, 'src/main.ts'), path.join(out, 'app.js'), { minify: true, sourcemap: true });
   await Promise.all(['index.html', 'styles.css'].map((file) => copyFile(path.join(SOURCE_DIR, file), path.join(out, file))));
   const { size } = await stat(path.join(out, 'app.js'));
   return { outDir: out, bundleBytes: size };

@@ -3,7 +3,7 @@
  * (harness/entry.ts), DOM and data model inspected from the page. No server: the ops are the ones the
  * server's diff emits for these changes (components added first, then updates, then removals).
  */
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../../client-demo/build';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,15 +27,7 @@ const HARNESS_HTML = `<!doctype html>
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'a2ui-client-harness-'));
-  await build({
-    entryPoints: [path.join(__dirname, 'harness/entry.ts')],
-    outfile: path.join(dir, 'harness.js'),
-    bundle: true,
-    format: 'iife',
-    target: 'es2020',
-    sourcemap: 'inline',
-    logLevel: 'warning',
-  });
+  await bundleForBrowser(path.join(__dirname, 'harness/entry.ts'), path.join(dir, 'harness.js'), { minify: false, sourcemap: 'inline' });
   await writeFile(path.join(dir, 'index.html'), HARNESS_HTML);
   await copyFile(path.join(__dirname, '../../client-demo/styles.css'), path.join(dir, 'styles.css'));
   server = http.createServer(staticHandler(dir));
