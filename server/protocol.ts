@@ -25,14 +25,19 @@ export const SocketEvents = {
 
 const ACTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
+/** A small free-form object of the client's (preferences, capabilities): at most 100 keys. */
+const boundedRecord = z
+  .record(z.string().max(128), z.unknown())
+  .refine((record) => Object.keys(record).length <= 100, 'at most 100 keys');
+
 export const clientContextSchema = z
   .object({
     route: z.string().max(2048).optional(),
     selection: z.array(z.string().max(256)).max(1000).nullable().optional(),
     timezone: z.string().max(64).optional(),
     screen_size: z.enum(['mobile', 'tablet', 'desktop']).optional(),
-    user_prefs: z.record(z.string().max(128), z.unknown()).optional(),
-    capabilities: z.record(z.string().max(128), z.unknown()).optional(),
+    user_prefs: boundedRecord.optional(),
+    capabilities: boundedRecord.optional(),
     // Accepted for compatibility with the seed protocol, never used: identity comes from the token.
     user_id: z.unknown().optional(),
   })

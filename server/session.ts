@@ -182,7 +182,8 @@ export class Session {
     if (client.timezone && isTimeZone(client.timezone)) next.timezone = client.timezone;
     if (client.screen_size) next.screen_size = client.screen_size;
     if (client.selection !== undefined) next.selection = client.selection;
-    if (client.user_prefs) next.user_prefs = { ...next.user_prefs, ...client.user_prefs };
+    // The client sends its whole preferences: replaced, not merged, so the stored context stays bounded.
+    if (client.user_prefs) next.user_prefs = client.user_prefs;
     if (client.capabilities) next.capabilities = client.capabilities;
     this.context = next;
   }

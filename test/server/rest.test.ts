@@ -261,6 +261,13 @@ describe('bad input', () => {
     }
   });
 
+  test('client preferences are bounded', async () => {
+    const user_prefs = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i]));
+    const res = await act(server.token, { action: 'select', payload: { ids: [] }, context: { user_prefs } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('context.user_prefs: at most 100 keys');
+  });
+
   test('a body over 1 MB is a 413', async () => {
     const res = await act(server.token, { action: 'select', payload: { junk: 'x'.repeat(1024 * 1024 + 10) } });
     expect(res.status).toBe(413);

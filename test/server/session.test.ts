@@ -58,8 +58,9 @@ describe('Session', () => {
     const { session, saved } = await openSession();
     await session.dispatch({ action: 'select', payload: { ids: ['m1', 'm2'] }, context: { timezone: 'Asia/Tokyo', screen_size: 'mobile', user_prefs: { dense: true } } });
     expect(saved.at(-1)!.context).toMatchObject({ selection: ['m1', 'm2'], timezone: 'Asia/Tokyo', screen_size: 'mobile', user_prefs: { dense: true }, user_id: 'u1' });
-    await session.dispatch({ action: 'select', payload: { ids: [] }, context: { timezone: 'Mars/Olympus' } });
+    await session.dispatch({ action: 'select', payload: { ids: [] }, context: { timezone: 'Mars/Olympus', user_prefs: { theme: 'dark' } } });
     expect(saved.at(-1)!.context.timezone).toBe('Asia/Tokyo');
+    expect(saved.at(-1)!.context.user_prefs).toEqual({ theme: 'dark' });
     session.close();
   });
 
