@@ -35,7 +35,7 @@ import type {
   TextProps,
   VideoProps,
 } from './catalog';
-import type { UiNode } from './node';
+import type { IdRef, UiNode } from './node';
 
 /** A child defined in place (a node, which becomes one of `kids`) or the id of one defined elsewhere. */
 export type ChildRef = UiNode | string;
@@ -65,17 +65,26 @@ function wire(id: string, type: ComponentType, props: object): Record<string, un
   return out;
 }
 
-/** The id for the wire; a node also joins the parent's kids (in reference order). */
-function ref(child: ChildRef, kids: UiNode[]): string {
-  if (typeof child === 'string') return child;
-  kids.push(child);
+/** What a container's references collect while its wire object is built. */
+interface Refs {
+  kids: UiNode[];
+  ids: IdRef[];
+}
+
+/** The id for the wire; a node joins the kids, a string id the references to check (both in order). */
+function ref(child: ChildRef, refs: Refs, property: string): string {
+  if (typeof child === 'string') {
+    refs.ids.push({ property, id: child });
+    return child;
+  }
+  refs.kids.push(child);
   return child.id;
 }
 
-function childList(refs: ChildRefs, kids: UiNode[]): ChildList {
-  if ('template' in refs) return { componentId: ref(refs.template, kids), path: refs.path };
-  const ids = new Array<string>(refs.length);
-  for (let i = 0; i < refs.length; i++) ids[i] = ref(refs[i]!, kids);
+function childList(children: ChildRefs, refs: Refs): ChildList {
+  if ('template' in children) return { componentId: ref(children.template, refs, 'children.componentId'), path: children.path };
+  const ids = new Array<string>(children.length);
+  for (let i = 0; i < children.length; i++) ids[i] = ref(children[i]!, refs, `children[${i}]`);
   return ids;
 }
 
@@ -85,11 +94,17 @@ function leaf(id: string, type: ComponentType, props: object): UiNode {
   return { id, component: wire(id, type, props) as unknown as Component, kids: NO_KIDS };
 }
 
-function container(id: string, type: 'Row' | 'Column' | 'List', props: { children: ChildRefs }): UiNode {
-  const kids: UiNode[] = [];
+/** A node whose component references others: `fill` puts the ids in place through `ref`. */
+function withRefs(id: string, type: ComponentType, props: object, fill: (component: Record<string, unknown>, refs: Refs) => void): UiNode {
+  const refs: Refs = { kids: [], ids: [] };
   const component = wire(id, type, props);
-  component.children = childList(props.children, kids);
-  return { id, component: component as unknown as Component, kids };
+  fill(component, refs);
+  const wired = component as unknown as Component;
+  return refs.ids.length > 0 ? { id, component: wired, kids: refs.kids, refs: refs.ids } : { id, component: wired, kids: refs.kids };
+}
+
+function container(id: string, type: 'Row' | 'Column' | 'List', props: { children: ChildRefs }): UiNode {
+  return withRefs(id, type, props, (c, refs) => (c.children = childList(props.children, refs)));
 }
 
 export function text(id: string, props: TextProps): UiNode {
@@ -125,17 +140,13 @@ export function list(id: string, props: ListInput): UiNode {
 }
 
 export function card(id: string, props: CardInput): UiNode {
-  const kids: UiNode[] = [];
-  const component = wire(id, 'Card', props);
-  component.child = ref(props.child, kids);
-  return { id, component: component as unknown as Component, kids };
+  return withRefs(id, 'Card', props, (c, refs) => (c.child = ref(props.child, refs, 'child')));
 }
 
 export function tabs(id: string, props: TabsInput): UiNode {
-  const kids: UiNode[] = [];
-  const component = wire(id, 'Tabs', props);
-  component.tabs = props.tabs.map((tab) => ({ title: tab.title, child: ref(tab.child, kids) }));
-  return { id, component: component as unknown as Component, kids };
+  return withRefs(id, 'Tabs', props, (c, refs) => {
+    c.tabs = props.tabs.map((tab, i) => ({ title: tab.title, child: ref(tab.child, refs, `tabs[${i}].child`) }));
+  });
 }
 
 export function divider(id: string, props: DividerProps = {}): UiNode {
@@ -143,18 +154,14 @@ export function divider(id: string, props: DividerProps = {}): UiNode {
 }
 
 export function modal(id: string, props: ModalInput): UiNode {
-  const kids: UiNode[] = [];
-  const component = wire(id, 'Modal', props);
-  component.trigger = ref(props.trigger, kids);
-  component.content = ref(props.content, kids);
-  return { id, component: component as unknown as Component, kids };
+  return withRefs(id, 'Modal', props, (c, refs) => {
+    c.trigger = ref(props.trigger, refs, 'trigger');
+    c.content = ref(props.content, refs, 'content');
+  });
 }
 
 export function button(id: string, props: ButtonInput): UiNode {
-  const kids: UiNode[] = [];
-  const component = wire(id, 'Button', props);
-  component.child = ref(props.child, kids);
-  return { id, component: component as unknown as Component, kids };
+  return withRefs(id, 'Button', props, (c, refs) => (c.child = ref(props.child, refs, 'child')));
 }
 
 export function checkBox(id: string, props: CheckBoxProps): UiNode {

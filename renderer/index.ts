@@ -3,7 +3,7 @@
  * Plugins import from here only; files behind it may move.
  */
 export * from './catalog';
-export type { UiNode } from './node';
+export type { IdRef, UiNode } from './node';
 export * from './builders';
 export * from './surface';
 export * from './memo';

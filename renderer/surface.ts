@@ -3,8 +3,8 @@
  *
  * buildSurface runs on every action, for surfaces of up to ~10,000 components, so it is one tight
  * loop: an explicit stack (no recursion), the nodes' own component objects (no copies: an unchanged
- * subtree keeps its identical objects, which is what lets the diff skip it by `===`), and one pass
- * over the built map for references.
+ * subtree keeps its identical objects, which is what lets the diff skip it by `===`), and a check of
+ * only the string references the builders recorded (validateSurface checks every reference of a map).
  */
 import { BASIC_CATALOG_ID, type Component } from './catalog';
 import { DanglingChildError, DuplicateComponentIdError, InvalidComponentIdError, MissingRootError } from './errors';
@@ -55,6 +55,8 @@ export function buildSurface(input: BuildSurfaceInput): Surface {
   if (root.id !== 'root') throw new MissingRootError(root.id);
 
   const components: Record<string, Component> = {};
+  /** Nodes that reference components by id: checked once the map is complete. */
+  const referring: UiNode[] = [];
   // Depth-first, parent before children, kids in order: pushed in reverse so the first pops first.
   const stack: UiNode[] = [root];
   while (stack.length > 0) {
@@ -64,12 +66,17 @@ export function buildSurface(input: BuildSurfaceInput): Surface {
     // hasOwn, not `in`: "constructor" or "toString" are valid ids and must not look taken.
     if (Object.hasOwn(components, id)) throw new DuplicateComponentIdError(id);
     components[id] = node.component;
+    if (node.refs) referring.push(node);
     const kids = node.kids;
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
-  // Only string references can dangle (nodes are in the map by construction), but they are only
-  // distinguishable on the finished map, so one pass checks them all.
-  checkReferences(components);
+  // Only string references can dangle (nodes are in the map by construction); the builders recorded
+  // them, so this checks those few instead of every reference of every component.
+  for (const node of referring) {
+    for (const ref of node.refs!) {
+      if (!Object.hasOwn(components, ref.id)) throw new DanglingChildError(node.id, ref.property, ref.id);
+    }
+  }
 
   const surface: Surface = {
     surfaceId: input.surfaceId,
