@@ -1,8 +1,8 @@
 /**
  * socket.io live sessions. A socket authenticates in the handshake, `join`s its user's session (the
  * ack is the catch-up frame), then receives every frame of that session; `action` runs an action (the
- * ack is the ActionResponse, and the frame also goes to every tab); `resync {version}` answers the
- * missed ops or a snapshot.
+ * ack, an ActionAck, carries this tab's copy of the change; the other tabs get it as a frame);
+ * `resync {version}` answers the missed ops or a snapshot.
  *
  * Backpressure: when a socket's unsent packets pass a limit (a slow or stalled client), it stops
  * getting frames; once its buffer drains it gets one snapshot instead of the backlog.

@@ -6,7 +6,7 @@
  * Failure keeps the surface consistent: a plugin that throws or passes its time limit changes nothing
  * but an error toast; a view that throws is rolled back to the previous states.
  */
-import { diff, snapshot } from '../diff';
+import { diff, jsonEqual, snapshot } from '../diff';
 import { createShellView, type NavEntry, type Toast } from '../agents/shell/view';
 import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../agents/types';
 import { buildSurface, memo, type Surface } from '../renderer';
@@ -72,6 +72,8 @@ export class Session {
   private readonly listeners = new Set<FrameListener>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private toasts: readonly Toast[] = [];
+  /** The last record handed to `persist` (context is replaced, never mutated, so identity tells). */
+  private saved: PersistedSession | undefined;
   private toastCounter = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -176,6 +178,7 @@ export class Session {
     };
   }
 
+  /** Takes what the client says of itself; the context object is replaced only when something differs. */
   private mergeClientContext(client: ClientContext | undefined): void {
     if (!client) return;
     const next = { ...this.context };
@@ -185,7 +188,7 @@ export class Session {
     // The client sends its whole preferences: replaced, not merged, so the stored context stays bounded.
     if (client.user_prefs) next.user_prefs = client.user_prefs;
     if (client.capabilities) next.capabilities = client.capabilities;
-    this.context = next;
+    if (!jsonEqual(next, this.context)) this.context = next;
   }
 
   private async run(request: ActionRequest): Promise<Outcome> {
@@ -304,7 +307,8 @@ export class Session {
       this.addToast('error', 'The screen could not be updated; the last change was undone.');
       next = this.render();
     }
-    this.context = { ...this.context, route: this.router.current.path };
+    const route = this.router.current.path;
+    if (route !== this.context.route) this.context = { ...this.context, route };
     const ops = diff(this.surface, next);
     const from = this.version;
     if (ops.length > 0) {
@@ -348,16 +352,19 @@ export class Session {
     const content = this.viewOf(plugin)(this.states.get(plugin.id), { context: this.context, route });
     const root = this.shell({ route, nav: this.nav, toasts: this.toasts, content: content.root });
     const dataModel = this.dataModel(route.path, this.userId, plugin.id, content.data);
+    this.lastGood = { states: new Map(this.states), route: route.path };
     // Memoised views return the identical root when nothing they show changed: the last surface stands.
     const last = this.surface as Surface | undefined;
     if (last && last.tree === root && last.dataModel === dataModel) return last;
-    const surface = buildSurface({ surfaceId: MAIN_SURFACE_ID, root, dataModel });
-    this.lastGood = { states: new Map(this.states), route: route.path };
-    return surface;
+    return buildSurface({ surfaceId: MAIN_SURFACE_ID, root, dataModel });
   }
 
+  /** Hands what must survive a restart to the store, only when it changed (it rewrites a file). */
   private persist(): void {
-    this.deps.persist(this.userId, { context: this.context, version: this.version });
+    const saved = this.saved;
+    if (saved && saved.context === this.context && saved.version === this.version) return;
+    this.saved = { context: this.context, version: this.version };
+    this.deps.persist(this.userId, this.saved);
   }
 }
 

@@ -64,6 +64,20 @@ describe('Session', () => {
     session.close();
   });
 
+  test('the record is handed to the store only when the context or version changed', async () => {
+    const { session, saved } = await openSession();
+    const context = { timezone: 'Asia/Tokyo', screen_size: 'mobile' as const, route: '/' };
+    await session.dispatch({ action: 'select', payload: { ids: ['a'] }, context });
+    const count = saved.length;
+    await session.dispatch({ action: 'select', payload: { ids: ['a'] }, context });
+    await session.dispatch({ action: 'select', payload: { ids: ['a'] } });
+    expect(saved).toHaveLength(count);
+    await session.dispatch({ action: 'navigate', payload: { to: '/agents' }, context });
+    expect(saved).toHaveLength(count + 1);
+    expect(saved.at(-1)).toMatchObject({ context: { route: '/agents' }, version: session.currentVersion });
+    session.close();
+  });
+
   test('a plugin navigate side effect moves the router', async () => {
     const { session } = await openSession();
     await session.dispatch({ action: 'navigate', payload: { to: '/lab' } });
