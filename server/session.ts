@@ -219,7 +219,9 @@ export class Session {
     return {
       navigate: (to: string) => this.router.navigate(to),
       route: () => this.router.current.path,
-      select: (ids: string[]) => (this.context = { ...this.context, selection: ids }),
+      select: (ids: string[]) => {
+        if (!jsonEqual(ids, this.context.selection)) this.context = { ...this.context, selection: ids };
+      },
       dismissToast: (id: string) => (this.toasts = this.toasts.filter((t) => t.id !== id)),
     };
   }
