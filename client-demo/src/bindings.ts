@@ -34,7 +34,7 @@ export function readPointer(root: unknown, pointer: string): unknown {
   let node: unknown = root;
   for (const token of tokens) {
     if (Array.isArray(node)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
+      if (!isArrayIndexToken(token) || token === '-') return undefined; // `-` is past the end: nothing there
       node = node[Number(token)];
     } else if (isObject(node)) {
       if (!Object.prototype.hasOwnProperty.call(node, token)) return undefined;

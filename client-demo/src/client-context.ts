@@ -3,7 +3,6 @@
  * The server never trusts it for identity (that comes from the token); it only picks layouts.
  */
 import type { ClientContext } from '../../server/protocol';
-import { readPointer } from './bindings';
 
 export type ScreenSize = 'mobile' | 'tablet' | 'desktop';
 
@@ -14,21 +13,13 @@ export function screenSize(width: number): ScreenSize {
   return 'desktop';
 }
 
-/** The selection the server last rendered (`/app/selection`, a list of ids), or null. */
-export function currentSelection(dataModel: unknown): string[] | null {
-  const selection = readPointer(dataModel, '/app/selection');
-  return Array.isArray(selection) && selection.every((id) => typeof id === 'string') ? selection : null;
-}
-
 /**
- * The context of an action. `selection` goes only when the surface shows one: the server keeps the
- * selection a `select` action set, and an explicit null would clear it on every other action.
+ * The context of an action. No `selection`: the server keeps the one a `select` action set, and
+ * sending one here would overwrite it with whatever this tab last knew.
  */
-export function clientContext(dataModel: unknown): ClientContext {
-  const selection = currentSelection(dataModel);
+export function clientContext(): ClientContext {
   return {
     route: location.pathname,
-    ...(selection !== null ? { selection } : {}),
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     screen_size: screenSize(window.innerWidth),
   };

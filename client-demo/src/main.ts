@@ -31,7 +31,7 @@ function boot(): void {
   const connection: Connection = new Connection({
     view,
     notice,
-    context: () => clientContext(view.dataModel),
+    context: () => clientContext(),
     onStateChange: (state) => {
       body.dataset.connection = state;
     },
