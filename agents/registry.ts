@@ -1,5 +1,7 @@
 /**
  * The plugins of the product, in header order. Adding a plugin is adding its folder and one line here.
+ * The services (git, processes, mailboxes) are opened by `server/main.ts` and shared by every user's
+ * session; a plugin gets the ones it needs.
  */
 import { createDashboardPlugin } from './dashboard/plugin';
 import { createPlaceholderPlugin } from './placeholder';
@@ -39,7 +41,10 @@ const SECTIONS = [
   },
 ];
 
-export function createPlugins(): Plugin[] {
+/** The long-lived services the plugins share; `server/main.ts` opens and closes them. */
+export interface PluginServices {}
+
+export function createPlugins(_services: PluginServices): Plugin[] {
   return [
     createDashboardPlugin(SECTIONS) as Plugin,
     ...SECTIONS.map(

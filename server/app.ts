@@ -22,6 +22,16 @@ export interface AppDeps {
   plugins: readonly Plugin[];
   version: string;
   startedAt: number;
+  /** The plugins' REST routers, mounted under `/api` behind auth, origin check, rate limit and JSON parsing. */
+  apiRouters?: readonly MountedRouter[];
+  /** Routers outside `/api` (the OAuth pages); they authenticate themselves with `requireIdentity`. */
+  pageRouters?: readonly MountedRouter[];
+}
+
+/** An express router and the path it is mounted at, e.g. `{path: '/worktrees', router}` under `/api`. */
+export interface MountedRouter {
+  path: string;
+  router: express.Router;
 }
 
 /** The identity the auth middleware found, for handlers behind it. */
@@ -35,6 +45,20 @@ export function handle(fn: (req: Request, res: Response) => Promise<void> | void
     Promise.resolve()
       .then(() => fn(req, res))
       .catch(next);
+  };
+}
+
+/**
+ * The token check of every authenticated route: a token (Bearer header or cookie), from this origin
+ * when a browser sends it, within the token's rate limit. Sets the identity for `identityOf`.
+ */
+export function requireIdentity(auth: TokenAuth, rateLimiter: RateLimiter) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (isForeignOrigin(req.headers.origin, req.headers.host)) throw new ApiError('FORBIDDEN', 'Requests from other origins are refused.');
+    const identity = auth.require(req.headers);
+    if (!rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
+    res.locals.identity = identity;
+    next();
   };
 }
 
@@ -78,13 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Everything under /api needs a token, from this origin when a browser sends it, and counts
   // against the token's rate limit.
-  app.use('/api', (req, res, next) => {
-    if (isForeignOrigin(req.headers.origin, req.headers.host)) throw new ApiError('FORBIDDEN', 'Requests from other origins are refused.');
-    const identity = auth.require(req.headers);
-    if (!rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
-    res.locals.identity = identity;
-    next();
-  });
+  app.use('/api', requireIdentity(auth, rateLimiter));
   app.use('/api', express.json({ limit: config.bodyLimitBytes, strict: true }));
 
   app.get('/api/health', (_req, res) => {
@@ -118,6 +136,9 @@ export function createApp(deps: AppDeps): express.Express {
       res.json(toActionResponse(await session.dispatch(parsed.data)));
     }),
   );
+
+  for (const mounted of deps.apiRouters ?? []) app.use(`/api${mounted.path}`, mounted.router);
+  for (const mounted of deps.pageRouters ?? []) app.use(mounted.path, mounted.router);
 
   app.use('/api', (req) => {
     throw new ApiError('NOT_FOUND', `No API endpoint ${req.method} ${req.path}.`);

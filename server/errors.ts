@@ -1,7 +1,9 @@
 /**
  * The one error shape: `{"error": {"code", "message"}}` with the HTTP status of its code. Code that
- * fails on purpose throws `ApiError`; anything else becomes INTERNAL_ERROR without leaking details.
+ * fails on purpose throws `ApiError` (or, below the server, `PluginError`); anything else becomes
+ * INTERNAL_ERROR without leaking details.
  */
+import { PluginError } from '../agents/errors';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol';
 
 export class ApiError extends Error {
@@ -25,5 +27,6 @@ export class ApiError extends Error {
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof PluginError) return new ApiError(error.code, error.message, error.details);
   return new ApiError('INTERNAL_ERROR', 'Internal error.');
 }

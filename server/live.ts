@@ -29,7 +29,12 @@ export interface LiveDeps {
   sessions: Sessions;
   rateLimiter: RateLimiter;
   maxPendingFrames: number;
+  /** Plugins' own socket events (an agent's `subscribe`, `input`), attached to every authenticated socket. */
+  socketHandlers?: readonly SocketHandler[];
 }
+
+/** Attaches one feature's events to an authenticated socket. */
+export type SocketHandler = (socket: Socket, identity: Identity) => void;
 
 type Ack = (answer: unknown) => void;
 
@@ -94,6 +99,7 @@ function connect(socket: Socket, deps: LiveDeps): void {
   });
 
   socket.on('disconnect', () => unsubscribe?.());
+  for (const attachHandler of deps.socketHandlers ?? []) attachHandler(socket, identity);
 }
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown): T {

@@ -6,12 +6,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Server } from 'socket.io';
-import { createPlugins } from '../agents/registry';
+import { createPlugins, type PluginServices } from '../agents/registry';
 import type { Plugin } from '../agents/types';
-import { createApp } from './app';
-import { loadAuth } from './auth';
+import { createApp, type MountedRouter } from './app';
+import { loadAuth, type TokenAuth } from './auth';
 import { loadConfig, type Config } from './config';
-import { attachLive } from './live';
+import { attachLive, type SocketHandler } from './live';
 import { isForeignOrigin } from './origin';
 import { RateLimiter } from './rate-limit';
 import { RouteTable } from './router';
@@ -33,19 +33,41 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** The plugins to serve; default the registry's. Tests add plugins that throw or hang. */
-  plugins?: Plugin[];
+  plugins?: (services: PluginServices) => Plugin[];
+}
+
+/** Opens the services the plugins share, from the configuration. */
+export async function openServices(_config: Config): Promise<PluginServices> {
+  return {};
+}
+
+/** Stops the services: processes, timers, pending writes. */
+export async function closeServices(_services: PluginServices): Promise<void> {}
+
+interface TransportDeps {
+  config: Config;
+  auth: TokenAuth;
+  rateLimiter: RateLimiter;
+  sessions: Sessions;
+}
+
+/** The plugins' REST routes under `/api`, their pages outside it, and their socket events. */
+function pluginTransports(_services: PluginServices, _deps: TransportDeps): { apiRouters: MountedRouter[]; pageRouters: MountedRouter[]; socketHandlers: SocketHandler[] } {
+  return { apiRouters: [], pageRouters: [], socketHandlers: [] };
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env ?? process.env, options.cwd ?? process.cwd());
   const auth = loadAuth(config.dataDir, config.token);
-  const plugins = options.plugins ?? createPlugins();
+  const services = await openServices(config);
+  const plugins = (options.plugins ?? createPlugins)(services);
   const routes = new RouteTable(plugins);
   const store = await openStore<SessionsFile>(path.join(config.dataDir, 'sessions.json'), { sessions: {} });
   const sessions = new Sessions(store, { plugins, routes, pluginTimeoutMs: config.pluginTimeoutMs, frameLogSize: config.frameLogSize });
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
-  const app = createApp({ config, auth, sessions, rateLimiter, plugins, version: packageJson.version, startedAt: Date.now() });
+  const transports = pluginTransports(services, { config, auth, rateLimiter, sessions });
+  const app = createApp({ config, auth, sessions, rateLimiter, plugins, version: packageJson.version, startedAt: Date.now(), ...transports });
   const server = http.createServer(app);
   const io = new Server(server, {
     serveClient: false,
@@ -53,7 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // A page of another origin must not ride the user's cookie into a live session (see origin.ts).
     allowRequest: (req, callback) => callback(null, !isForeignOrigin(req.headers.origin, req.headers.host)),
   });
-  attachLive(io, { auth, sessions, rateLimiter, maxPendingFrames: config.maxPendingFrames });
+  attachLive(io, { auth, sessions, rateLimiter, maxPendingFrames: config.maxPendingFrames, socketHandlers: transports.socketHandlers });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -73,6 +95,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         await new Promise<void>((resolve) => io.close(() => resolve()));
         server.closeAllConnections();
         await sessions.close();
+        await closeServices(services);
       })()),
   };
 }

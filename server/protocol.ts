@@ -3,6 +3,7 @@
  * (client-demo imports the types only). Ops are RFC 6902 against `{components, dataModel}`.
  */
 import type { Operation } from 'fast-json-patch';
+import { ERROR_STATUS, type ErrorCode } from '../agents/errors';
 import { z } from 'zod';
 import type { SideEffect } from '../agents/types';
 
@@ -113,19 +114,7 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string };
 }
 
-export const ERROR_STATUS = {
-  INVALID_INPUT: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  SESSION_EXISTS: 409,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  INTERNAL_ERROR: 500,
-  WORKTREES_DISABLED: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export { ERROR_STATUS, type ErrorCode };
 
 /** A zod failure as one readable sentence naming the field, e.g. `payload.email_id: expected string`. */
 export function describeZodError(error: z.ZodError): string {

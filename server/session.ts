@@ -10,6 +10,7 @@ import { diff, jsonEqual, snapshot } from '../diff';
 import { createShellView, type NavEntry, type Toast } from '../agents/shell/view';
 import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../agents/types';
 import { buildSurface, memo, type Surface } from '../renderer';
+import { PluginError } from '../agents/errors';
 import { ApiError } from './errors';
 import { FrameLog } from './frame-log';
 import { GLOBAL_ACTIONS } from './global-actions';
@@ -255,6 +256,8 @@ export class Session {
       return { status: 'success', sideEffects };
     } catch (error) {
       if (error instanceof PluginTimeout) return this.fail('PLUGIN_TIMEOUT', `${plugin.title} Agent timed out.`);
+      // A refusal on purpose (bad branch name, conflict) says what went wrong in its own words.
+      if (error instanceof PluginError) return this.fail(error.code, error.message);
       if (!(error instanceof Error) || !error.message) console.error(`[session ${this.userId}] ${plugin.id}.${name} failed:`, error);
       const message = error instanceof Error && error.message ? error.message.slice(0, 300) : 'unexpected error';
       return this.fail('PLUGIN_ERROR', `${plugin.title} Agent failed: ${message}`);

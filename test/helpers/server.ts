@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createPlugins } from '../../agents/registry';
+import { createPlugins, type PluginServices } from '../../agents/registry';
 import type { Plugin } from '../../agents/types';
 import { startServer, type RunningServer } from '../../server/main';
 import { labPlugin } from './lab-plugin';
@@ -17,7 +17,7 @@ export function tempDir(prefix = 'a2ui-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestServer(options: { env?: Record<string, string>; dataDir?: string; plugins?: Plugin[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; dataDir?: string; plugins?: (services: PluginServices) => Plugin[] } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const running = await startServer({
     env: {
@@ -27,7 +27,7 @@ export async function startTestServer(options: { env?: Record<string, string>; d
       A2UI_CLIENT_DIR: path.join(__dirname, '../../client-demo/dist'),
       ...options.env,
     },
-    plugins: options.plugins ?? [...createPlugins(), labPlugin() as Plugin],
+    plugins: options.plugins ?? ((services) => [...createPlugins(services), labPlugin() as Plugin]),
   });
   return { ...running, dataDir };
 }

@@ -1,7 +1,15 @@
 import { createPlugins } from '../../agents/registry';
+import type { Plugin } from '../../agents/types';
 import { Router, RouteTable } from '../../server/router';
+import { closeTestServices, openTestServices } from '../helpers/services';
 
-const table = new RouteTable(createPlugins());
+let plugins: Plugin[];
+let table: RouteTable;
+beforeAll(async () => {
+  plugins = createPlugins(await openTestServices());
+  table = new RouteTable(plugins);
+});
+afterAll(closeTestServices);
 
 describe('RouteTable', () => {
   test('every route of design.md has one state', () => {
@@ -25,7 +33,7 @@ describe('RouteTable', () => {
   });
 
   test('a plugin set without "/" or with a state twice is a start-up error', () => {
-    const [dashboard, ...rest] = createPlugins();
+    const [dashboard, ...rest] = plugins;
     expect(() => new RouteTable(rest)).toThrow('no plugin declares the route "/"');
     expect(() => new RouteTable([dashboard!, dashboard!])).toThrow('declared twice');
   });

@@ -5,9 +5,12 @@ import { RouteTable } from '../../server/router';
 import { Session, type PersistedSession } from '../../server/session';
 import { applyOps, type Doc } from '../helpers/client';
 import { labPlugin } from '../helpers/lab-plugin';
+import { closeTestServices, openTestServices } from '../helpers/services';
+
+afterAll(closeTestServices);
 
 async function openSession(persisted?: PersistedSession, toastLifetimeMs = 60) {
-  const plugins = [...createPlugins(), labPlugin() as Plugin];
+  const plugins = [...createPlugins(await openTestServices()), labPlugin() as Plugin];
   const saved: PersistedSession[] = [];
   const session = await Session.open('u1', persisted, {
     plugins,

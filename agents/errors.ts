@@ -1,0 +1,35 @@
+/**
+ * The product's error codes and their HTTP statuses, and the error a plugin or service throws on
+ * purpose. They live here, below the server, because services (git, processes, mail) raise them and
+ * a plugin never imports the server; the server turns a `PluginError` into its one error shape, and an
+ * action's error toast shows its message as it is.
+ */
+export const ERROR_STATUS = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  NO_SESSION: 404,
+  NO_RESUMABLE_SESSION: 404,
+  SESSION_EXISTS: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  UPSTREAM_ERROR: 502,
+  WORKTREES_DISABLED: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class PluginError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra fields of the error body (e.g. the existing session for SESSION_EXISTS). */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'PluginError';
+  }
+}
