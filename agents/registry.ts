@@ -6,6 +6,8 @@
 import { createDashboardPlugin } from './dashboard/plugin';
 import { createPlaceholderPlugin } from './placeholder';
 import type { Plugin } from './types';
+import { createWorktreePlugin } from './worktree/plugin';
+import type { WorktreeService } from './worktree/service';
 
 const SECTIONS = [
   {
@@ -42,20 +44,27 @@ const SECTIONS = [
 ];
 
 /** The long-lived services the plugins share; `server/main.ts` opens and closes them. */
-export interface PluginServices {}
+export interface PluginServices {
+  worktrees: WorktreeService;
+}
 
-export function createPlugins(_services: PluginServices): Plugin[] {
+/** A section not built yet: its routes and a card saying what will be there. */
+function placeholder(id: string): Plugin {
+  const s = SECTIONS.find((section) => section.id === id)!;
+  return createPlaceholderPlugin({
+    id: s.id,
+    title: s.title,
+    nav: { label: s.title, path: s.path },
+    routes: s.routes,
+    description: `${s.description} (This plugin is not built yet.)`,
+  }) as Plugin;
+}
+
+export function createPlugins(services: PluginServices): Plugin[] {
   return [
     createDashboardPlugin(SECTIONS) as Plugin,
-    ...SECTIONS.map(
-      (s) =>
-        createPlaceholderPlugin({
-          id: s.id,
-          title: s.title,
-          nav: { label: s.title, path: s.path },
-          routes: s.routes,
-          description: `${s.description} (This plugin is not built yet.)`,
-        }) as Plugin,
-    ),
+    placeholder('email'),
+    placeholder('control'),
+    createWorktreePlugin(services.worktrees) as Plugin,
   ];
 }

@@ -102,3 +102,13 @@ export interface Plugin<S = unknown> {
   createView(): PluginView<S>;
   status?(): PluginStatus;
 }
+
+/**
+ * A JSON document kept in a file (lowdb under the hood): services change `data` and call `write()`.
+ * `server/main.ts` opens the files (mode 0600, corrupt files moved aside) and hands them to the
+ * services, so every plugin persists the same way without importing the server.
+ */
+export interface PersistentStore<T> {
+  data: T;
+  write(): Promise<void>;
+}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Server } from 'socket.io';
 import { createPlugins, type PluginServices } from '../agents/registry';
 import type { Plugin } from '../agents/types';
+import { WorktreeService, type WorktreeMetadataFile } from '../agents/worktree/service';
 import { createApp, type MountedRouter } from './app';
 import { loadAuth, type TokenAuth } from './auth';
 import { loadConfig, type Config } from './config';
@@ -15,6 +16,7 @@ import { attachLive, type SocketHandler } from './live';
 import { isForeignOrigin } from './origin';
 import { RateLimiter } from './rate-limit';
 import { RouteTable } from './router';
+import { worktreeRoutes } from './routes/worktrees';
 import { Sessions, type SessionsFile } from './sessions';
 import { openStore } from './store';
 import packageJson from '../package.json';
@@ -37,12 +39,16 @@ export interface StartOptions {
 }
 
 /** Opens the services the plugins share, from the configuration. */
-export async function openServices(_config: Config): Promise<PluginServices> {
-  return {};
+export async function openServices(config: Config): Promise<PluginServices> {
+  const worktreeStore = await openStore<WorktreeMetadataFile>(path.join(config.dataDir, 'worktrees.json'), { worktrees: {} });
+  const worktrees = await WorktreeService.open({ repo: config.repo, store: worktreeStore });
+  return { worktrees };
 }
 
 /** Stops the services: processes, timers, pending writes. */
-export async function closeServices(_services: PluginServices): Promise<void> {}
+export async function closeServices(services: PluginServices): Promise<void> {
+  await services.worktrees.close();
+}
 
 interface TransportDeps {
   config: Config;
@@ -52,8 +58,12 @@ interface TransportDeps {
 }
 
 /** The plugins' REST routes under `/api`, their pages outside it, and their socket events. */
-function pluginTransports(_services: PluginServices, _deps: TransportDeps): { apiRouters: MountedRouter[]; pageRouters: MountedRouter[]; socketHandlers: SocketHandler[] } {
-  return { apiRouters: [], pageRouters: [], socketHandlers: [] };
+function pluginTransports(services: PluginServices, _deps: TransportDeps): { apiRouters: MountedRouter[]; pageRouters: MountedRouter[]; socketHandlers: SocketHandler[] } {
+  return {
+    apiRouters: [{ path: '/worktrees', router: worktreeRoutes(services.worktrees) }],
+    pageRouters: [],
+    socketHandlers: [],
+  };
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {

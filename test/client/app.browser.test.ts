@@ -78,12 +78,12 @@ test('clicks navigate: the URL follows, the DOM changes, the version moves on; B
   await waitForRoute(page, '/');
   await page.click('[data-id="dashboard-card-worktree-open"]');
   await waitForRoute(page, '/worktrees');
-  await page.waitForSelector('[data-id="worktree-placeholder"]');
+  await page.waitForSelector('[data-id="worktree-page"]');
   // History: / → /agents → / → /worktrees. Back twice: the dashboard, then the agents page.
   await page.goBack();
   await waitForRoute(page, '/');
   await page.waitForSelector('[data-id="dashboard"]');
-  expect(await page.locator('[data-id="worktree-placeholder"]').count()).toBe(0);
+  expect(await page.locator('[data-id="worktree-page"]').count()).toBe(0);
   await page.goBack();
   await waitForRoute(page, '/agents');
   await page.waitForSelector('[data-id="control-placeholder"]');

@@ -88,6 +88,32 @@ export class LiveClient {
     }
   }
 
+  /** Resolves when the document satisfies `predicate` (after any frame). */
+  async waitFor(predicate: (doc: Doc) => boolean, timeoutMs = 10000): Promise<void> {
+    const start = Date.now();
+    while (!this.doc || !predicate(this.doc)) {
+      if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms at version ${this.version}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** The literal `text` of a Text component (undefined when absent or bound). */
+  text(id: string): string | undefined {
+    const component = this.doc?.components[id] as { text?: unknown } | undefined;
+    return typeof component?.text === 'string' ? component.text : undefined;
+  }
+
+  /** The messages of the toasts on screen, oldest first. */
+  toasts(): string[] {
+    const area = this.doc?.components['app-toasts'] as { children?: string[] } | undefined;
+    return (area?.children ?? []).map((id) => this.text(`${id}-text`) ?? '');
+  }
+
+  /** The route the server has this session on. */
+  route(): string | undefined {
+    return (this.doc?.dataModel.app as { route?: string } | undefined)?.route;
+  }
+
   close(): void {
     this.socket.close();
   }

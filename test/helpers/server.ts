@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createPlugins, type PluginServices } from '../../agents/registry';
 import type { Plugin } from '../../agents/types';
 import { startServer, type RunningServer } from '../../server/main';
+import { makeRepo } from './git-repo';
 import { labPlugin } from './lab-plugin';
 
 export interface TestServer extends RunningServer {
@@ -25,6 +26,8 @@ export async function startTestServer(options: { env?: Record<string, string>; d
       HOST: '127.0.0.1',
       A2UI_DATA_DIR: dataDir,
       A2UI_CLIENT_DIR: path.join(__dirname, '../../client-demo/dist'),
+      // Never the project's own checkout: worktrees a test creates land in a throwaway repository.
+      A2UI_REPO: options.env?.A2UI_REPO ?? makeRepo(),
       ...options.env,
     },
     plugins: options.plugins ?? ((services) => [...createPlugins(services), labPlugin() as Plugin]),

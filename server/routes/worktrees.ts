@@ -1,0 +1,80 @@
+/**
+ * The worktree REST API, as the seed orchestrator server documents it:
+ *   GET    /api/worktrees                 → {success, worktrees}
+ *   GET    /api/worktrees/:path           → {success, worktree}          (path URL-encoded)
+ *   POST   /api/worktrees                 → 201 {success, worktree, branch, path, branchCreated}
+ *   DELETE /api/worktrees/:path?force=&deleteBranch= → {success, path, branch, branchDeleted}
+ * Without a repository every route answers 503 WORKTREES_DISABLED; refusals come from the service as
+ * PluginErrors (400 bad name, 404 unknown path, 409 branch exists / dirty / agent running there).
+ */
+import express from 'express';
+import { z } from 'zod';
+import type { WorktreeService } from '../../agents/worktree/service';
+import { handle } from '../app';
+import { ApiError } from '../errors';
+import { describeZodError } from '../protocol';
+
+const createBody = z.object({
+  agentName: z.string().max(300),
+  taskId: z.string().max(300),
+  taskTitle: z.string().max(300).optional(),
+  customBranch: z.string().max(300).optional(),
+  customPath: z.string().max(300).optional(),
+  baseBranch: z.string().max(300).optional(),
+  copyFiles: z.array(z.string().max(400)).max(100).optional(),
+});
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+const removeQuery = z.object({ force: flag, deleteBranch: flag });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
+  return parsed.data;
+}
+
+export function worktreeRoutes(service: WorktreeService): express.Router {
+  const router = express.Router();
+
+  router.use((_req, _res, next) => {
+    if (!service.enabled) throw new ApiError('WORKTREES_DISABLED', `Worktrees are disabled: ${service.disabledReason ?? 'no repository'}. Set A2UI_REPO to a git repository.`);
+    next();
+  });
+
+  router.get(
+    '/',
+    handle(async (_req, res) => {
+      res.json({ success: true, worktrees: await service.list() });
+    }),
+  );
+
+  router.get(
+    '/:path',
+    handle(async (req, res) => {
+      res.json({ success: true, worktree: await service.get(String(req.params.path)) });
+    }),
+  );
+
+  router.post(
+    '/',
+    handle(async (req, res) => {
+      if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
+      const created = await service.create(parse(createBody, req.body));
+      res.status(201).json({ success: true, ...created });
+    }),
+  );
+
+  router.delete(
+    '/:path',
+    handle(async (req, res) => {
+      const options = parse(removeQuery, req.query);
+      const removed = await service.remove(String(req.params.path), { force: options.force, deleteBranch: options.deleteBranch });
+      res.json({ success: true, ...removed });
+    }),
+  );
+
+  return router;
+}
