@@ -268,6 +268,7 @@ export class WorktreeService {
     await git(root, ['worktree', 'prune']);
     const target = await this.targetDir(root, dirName);
     const listed = await this.readList();
+    await this.forgetMissing(listed);
     const holder = listed.find((worktree) => worktree.branch === branch);
     if (holder) throw new PluginError('CONFLICT', `Branch ${branch} is already checked out in the worktree ${holder.path}.`);
     const branchExists = await gitSucceeds(root, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`]);
@@ -310,6 +311,14 @@ export class WorktreeService {
     await this.store.write();
     const list = await this.readList();
     return { created: { worktree: this.find(list, target), branch, path: target, branchCreated: !branchExists }, list };
+  }
+
+  /** Drops the metadata of worktrees removed behind our back (by hand, or pruned). */
+  private async forgetMissing(listed: readonly Worktree[]): Promise<void> {
+    const known = new Set(listed.map((worktree) => worktree.path));
+    const stale = Object.keys(this.store.data.worktrees).filter((p) => !known.has(p));
+    for (const p of stale) delete this.store.data.worktrees[p];
+    if (stale.length) await this.store.write();
   }
 
   /** The new worktree's directory: inside the base, the base inside the repository, no symlink on the way. */
@@ -360,6 +369,9 @@ export class WorktreeService {
     for (const guard of this.guards) {
       const reason = guard(worktree.path);
       if (reason) throw new PluginError('CONFLICT', reason);
+    }
+    if (worktree.state === 'locked' && !options.force) {
+      throw new PluginError('CONFLICT', `The worktree ${worktree.path} is locked; remove it with force to override the lock.`);
     }
     if (worktree.dirty && !options.force) {
       throw new PluginError('CONFLICT', `The worktree ${worktree.path} has uncommitted changes; remove it with force to discard them.`);

@@ -126,7 +126,7 @@ describe('create', () => {
   });
 
   test('a stale directory is cleared and git worktree prune runs before an add', async () => {
-    const { repo, service } = await open();
+    const { repo, dataDir, service } = await open();
     const gone = await service.create({ agentName: 'a', taskId: '1' });
     fs.rmSync(gone.path, { recursive: true, force: true }); // deleted behind git's back
     expect((await service.get(gone.path)).state).toBe('prunable');
@@ -135,6 +135,8 @@ describe('create', () => {
 
     const fresh = await service.create({ agentName: 'a', taskId: '2' });
     expect(fs.existsSync(path.join(fresh.path, 'leftover.txt'))).toBe(false);
+    const metadata = JSON.parse(fs.readFileSync(path.join(dataDir, 'worktrees.json'), 'utf8')) as WorktreeMetadataFile;
+    expect(Object.keys(metadata.worktrees)).toEqual([fresh.path]); // the pruned one's record went too
     expect(gitWorktreePaths(repo)).toEqual([repo, fresh.path].sort()); // the pruned one is gone from git too
   });
 });
@@ -168,6 +170,16 @@ describe('remove', () => {
 
     expect(await service.remove(wt.path, { deleteBranch: true, force: true })).toMatchObject({ branchDeleted: true });
     expect(gitBranches(repo)).toEqual(['main']);
+  });
+
+  test('a locked worktree needs force (git wants -f -f)', async () => {
+    const { repo, service } = await open();
+    const wt = await service.create({ agentName: 'a', taskId: '1' });
+    gitIn(repo, 'worktree', 'lock', wt.path);
+    expect((await service.get(wt.path)).state).toBe('locked');
+    expect(await refused(service.remove(wt.path), 'CONFLICT')).toMatch(/locked/);
+    await service.remove(wt.path, { force: true });
+    expect(gitWorktreePaths(repo)).toEqual([repo]);
   });
 
   test('force removes a dirty worktree', async () => {
