@@ -1,0 +1,72 @@
+/**
+ * Conversation history per user and namespace, persisted, and bounded: past the limit the oldest
+ * messages go, cut where a conversation can restart (a user message of plain text, never an orphaned
+ * tool result, which the Messages API would refuse).
+ */
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { PluginError } from '../errors';
+import type { PersistentStore } from '../types';
+
+export interface Conversation {
+  messages: MessageParam[];
+  updated_at: string;
+}
+
+export interface HistoryFile {
+  /** user id → namespace → conversation */
+  users: Record<string, Record<string, Conversation>>;
+}
+
+const NAMESPACE = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const DEFAULT_NAMESPACE = 'default';
+
+export function checkNamespace(namespace: string): string {
+  if (!NAMESPACE.test(namespace) || namespace === '__proto__') {
+    throw new PluginError('INVALID_INPUT', 'namespace must be 1–64 characters of A-Z a-z 0-9 _ . : -');
+  }
+  return namespace;
+}
+
+/** A message a conversation may start with: the user's own words, not a tool result. */
+function isOpening(message: MessageParam): boolean {
+  if (message.role !== 'user') return false;
+  return typeof message.content === 'string' || message.content.every((block) => block.type === 'text');
+}
+
+/** The newest part of `messages` of at most `limit` messages that starts at an opening. */
+export function bound(messages: readonly MessageParam[], limit: number): MessageParam[] {
+  let start = Math.max(0, messages.length - limit);
+  while (start < messages.length && !isOpening(messages[start]!)) start++;
+  return messages.slice(start);
+}
+
+export class ConversationStore {
+  constructor(
+    private readonly store: PersistentStore<HistoryFile>,
+    private readonly limit: number,
+  ) {}
+
+  get(userId: string, namespace: string): MessageParam[] {
+    checkNamespace(namespace);
+    const user = Object.hasOwn(this.store.data.users, userId) ? this.store.data.users[userId]! : undefined;
+    return user && Object.hasOwn(user, namespace) ? [...user[namespace]!.messages] : [];
+  }
+
+  async save(userId: string, namespace: string, messages: readonly MessageParam[]): Promise<void> {
+    checkNamespace(namespace);
+    const users = this.store.data.users;
+    if (!Object.hasOwn(users, userId)) users[userId] = {};
+    users[userId]![namespace] = { messages: bound(messages, this.limit), updated_at: new Date().toISOString() };
+    await this.store.write();
+  }
+
+  /** Forgets a conversation; false when there was none. */
+  async clear(userId: string, namespace: string): Promise<boolean> {
+    checkNamespace(namespace);
+    const user = Object.hasOwn(this.store.data.users, userId) ? this.store.data.users[userId]! : undefined;
+    if (!user || !Object.hasOwn(user, namespace)) return false;
+    delete user[namespace];
+    await this.store.write();
+    return true;
+  }
+}

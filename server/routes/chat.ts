@@ -1,0 +1,95 @@
+/**
+ * The assistant over HTTP, as the seed chat services document it:
+ *   POST   /api/chat {message, namespace?, metadata?} → {message, namespace, usage}
+ *   GET    /api/chat/:namespace                        → {namespace, messages}
+ *   DELETE /api/chat/:namespace                        → {namespace, deleted}
+ *   GET    /api/approvals                              → {approvals: [{call_id, tool_name, arguments, …}]}
+ *   POST   /api/approvals {call_id, approved}          → {call_id, approved}   (tool_approval_response)
+ *   GET    /api/ai/status                              → providers, cooldowns, the one in use
+ * A chat that needs an approval waits for it (a socket.io client gets `tool_approval_request`, a REST
+ * client polls `/api/approvals`); no answer within the time limit counts as a denial.
+ */
+import express from 'express';
+import { z } from 'zod';
+import type { ApprovalBroker } from '../../agents/assistant/approvals';
+import type { Assistant } from '../../agents/assistant/chat';
+import { DEFAULT_NAMESPACE, type ConversationStore } from '../../agents/assistant/history';
+import type { ProviderPool } from '../../agents/assistant/providers';
+import { handle, identityOf } from '../app';
+import { ApiError } from '../errors';
+import { describeZodError } from '../protocol';
+
+export interface ChatRouteDeps {
+  assistant: Assistant;
+  history: ConversationStore;
+  approvals: ApprovalBroker;
+  pool: ProviderPool;
+}
+
+export const chatBody = z.object({
+  message: z.string().min(1, 'message must not be empty').max(20_000),
+  namespace: z.string().max(64).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const approvalBody = z.object({ call_id: z.string().min(1).max(200), approved: z.boolean() });
+
+export function parseBody<T>(schema: z.ZodType<T>, req: express.Request): T {
+  if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
+  return parsed.data;
+}
+
+/** Routes mounted at `/api` (they span /chat, /approvals and /ai). */
+export function chatRoutes(deps: ChatRouteDeps): express.Router {
+  const router = express.Router();
+
+  router.post(
+    '/chat',
+    handle(async (req, res) => {
+      const body = parseBody(chatBody, req);
+      const controller = new AbortController();
+      // A client that hangs up stops the turn (and any approval it waits for).
+      res.on('close', () => {
+        if (!res.writableEnded) controller.abort();
+      });
+      const result = await deps.assistant.chat(identityOf(res).userId, body.namespace ?? DEFAULT_NAMESPACE, body.message, { signal: controller.signal });
+      res.json({ message: result.message, namespace: result.namespace, usage: result.usage });
+    }),
+  );
+
+  router.get(
+    '/chat/:namespace',
+    handle((req, res) => {
+      const namespace = String(req.params.namespace);
+      res.json({ namespace, messages: deps.history.get(identityOf(res).userId, namespace) });
+    }),
+  );
+
+  router.delete(
+    '/chat/:namespace',
+    handle(async (req, res) => {
+      const namespace = String(req.params.namespace);
+      res.json({ namespace, deleted: await deps.history.clear(identityOf(res).userId, namespace) });
+    }),
+  );
+
+  router.get('/approvals', (_req, res) => {
+    res.json({ approvals: deps.approvals.pendingFor(identityOf(res).userId) });
+  });
+
+  router.post('/approvals', (req, res) => {
+    const body = parseBody(approvalBody, req);
+    if (!deps.approvals.respond(identityOf(res).userId, body.call_id, body.approved)) {
+      throw new ApiError('NOT_FOUND', `No pending approval ${body.call_id}.`);
+    }
+    res.json({ call_id: body.call_id, approved: body.approved });
+  });
+
+  router.get('/ai/status', (_req, res) => {
+    res.json(deps.pool.status());
+  });
+
+  return router;
+}
