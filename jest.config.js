@@ -1,8 +1,10 @@
 /**
  * Jest runs TypeScript through ts-jest in transpile-only mode (type checking is `npm run typecheck`,
- * once for the whole tree). lowdb and steno are ESM-only, so they are transpiled too instead of ignored.
+ * once for the whole tree). lowdb and steno are ESM-only, so they are transpiled too instead of ignored;
+ * so are the official A2UI renderer packages and the Lit packages they import (the v0.9 tests feed
+ * every message to `@a2ui/web_core`'s MessageProcessor).
  */
-const esmOnly = ['lowdb', 'steno', 'jsondiffpatch'];
+const esmOnly = ['lowdb', 'steno', 'jsondiffpatch', '@a2ui', 'lit', 'lit-html', 'lit-element', '@lit', '@lit-labs', 'signal-utils'];
 
 /** @type {import('jest').Config} */
 module.exports = {

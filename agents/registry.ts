@@ -3,8 +3,11 @@
  * The services (git, processes, mailboxes) are opened by `server/main.ts` and shared by every user's
  * session; a plugin gets the ones it needs.
  */
+import { createControlPlugin } from './control/plugin';
+import type { AgentSupervisor } from './control/supervisor';
 import { createDashboardPlugin } from './dashboard/plugin';
-import { createPlaceholderPlugin } from './placeholder';
+import { createEmailPlugin } from './email/plugin';
+import type { MailService } from './email/service';
 import type { Plugin } from './types';
 import { createWorktreePlugin } from './worktree/plugin';
 import type { WorktreeService } from './worktree/service';
@@ -46,25 +49,17 @@ const SECTIONS = [
 /** The long-lived services the plugins share; `server/main.ts` opens and closes them. */
 export interface PluginServices {
   worktrees: WorktreeService;
-}
-
-/** A section not built yet: its routes and a card saying what will be there. */
-function placeholder(id: string): Plugin {
-  const s = SECTIONS.find((section) => section.id === id)!;
-  return createPlaceholderPlugin({
-    id: s.id,
-    title: s.title,
-    nav: { label: s.title, path: s.path },
-    routes: s.routes,
-    description: `${s.description} (This plugin is not built yet.)`,
-  }) as Plugin;
+  /** The agent sessions supervisor (processes, logs, records). */
+  agents: AgentSupervisor;
+  /** Mailboxes (local or Gmail), Google sign-in and Claude drafts. */
+  mail: MailService;
 }
 
 export function createPlugins(services: PluginServices): Plugin[] {
   return [
     createDashboardPlugin(SECTIONS) as Plugin,
-    placeholder('email'),
-    placeholder('control'),
+    createEmailPlugin(services.mail) as Plugin,
+    createControlPlugin(services.agents) as Plugin,
     createWorktreePlugin(services.worktrees) as Plugin,
   ];
 }

@@ -1,6 +1,7 @@
 /**
  * Bundles the thin client: src/main.ts → <outDir>/app.js (one IIFE, minified, with a source map),
- * next to index.html and styles.css, so the server can serve the folder as static files.
+ * next to index.html and styles.css, so the server can serve the folder as static files. And the
+ * page on the official A2UI renderer: lit/main.ts → <outDir>/lit.js, next to lit.html and lit.css.
  *
  *   npm run build:client          # → client-demo/dist
  */
@@ -14,6 +15,8 @@ export interface BuildResult {
   outDir: string;
   /** Bytes of app.js. */
   bundleBytes: number;
+  /** Bytes of lit.js (the official renderer's page). */
+  litBundleBytes: number;
 }
 
 /** One browser bundle (an IIFE for the browsers we target): the client's, or a test harness's. */
@@ -24,15 +27,21 @@ export async function bundleForBrowser(entry: string, outfile: string, options: 
 export async function buildClient(outDir = 'client-demo/dist'): Promise<BuildResult> {
   const out = path.resolve(outDir);
   await mkdir(out, { recursive: true });
-  await bundleForBrowser(path.join(SOURCE_DIR, 'src/main.ts'), path.join(out, 'app.js'), { minify: true, sourcemap: true });
-  await Promise.all(['index.html', 'styles.css'].map((file) => copyFile(path.join(SOURCE_DIR, file), path.join(out, file))));
-  const { size } = await stat(path.join(out, 'app.js'));
-  return { outDir: out, bundleBytes: size };
+  await Promise.all([
+    bundleForBrowser(path.join(SOURCE_DIR, 'src/main.ts'), path.join(out, 'app.js'), { minify: true, sourcemap: true }),
+    bundleForBrowser(path.join(SOURCE_DIR, 'lit/main.ts'), path.join(out, 'lit.js'), { minify: true, sourcemap: true }),
+  ]);
+  await Promise.all(['index.html', 'styles.css', 'lit.html', 'lit.css'].map((file) => copyFile(path.join(SOURCE_DIR, file), path.join(out, file))));
+  const [app, lit] = await Promise.all([stat(path.join(out, 'app.js')), stat(path.join(out, 'lit.js'))]);
+  return { outDir: out, bundleBytes: app.size, litBundleBytes: lit.size };
 }
 
 if (require.main === module) {
   buildClient(process.argv[2]).then(
-    ({ outDir, bundleBytes }) => console.log(`client built: ${path.relative(process.cwd(), outDir) || '.'}/app.js ${(bundleBytes / 1024).toFixed(1)} KiB`),
+    ({ outDir, bundleBytes, litBundleBytes }) => {
+      const dir = path.relative(process.cwd(), outDir) || '.';
+      console.log(`client built: ${dir}/app.js ${(bundleBytes / 1024).toFixed(1)} KiB, ${dir}/lit.js ${(litBundleBytes / 1024).toFixed(1)} KiB`);
+    },
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

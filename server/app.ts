@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { PluginError } from '../agents/errors';
 import type { Plugin } from '../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
 import type { Config } from './config';
@@ -168,6 +169,7 @@ function apiErrorOf(error: unknown): ApiError {
   if (type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit.');
   if (type === 'entity.parse.failed') return new ApiError('INVALID_INPUT', 'The request body is not valid JSON.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ApiError('INVALID_INPUT', 'Unsupported body encoding.');
-  if (!(error instanceof ApiError)) console.error('[http] unexpected error:', error);
+  // A PluginError is a refusal on purpose (no session, a conflict), not a bug to log.
+  if (!(error instanceof ApiError) && !(error instanceof PluginError)) console.error('[http] unexpected error:', error);
   return toApiError(error);
 }

@@ -3,6 +3,7 @@
  * `npm start` work on a fresh clone: loopback only, data under ./data, the local mailbox, the demo agent.
  */
 import path from 'node:path';
+import { loadMailConfig, type MailConfig } from './mail-config';
 
 export interface Config {
   port: number;
@@ -24,6 +25,14 @@ export interface Config {
   maxPendingFrames: number;
   /** Served static files of the thin client. */
   clientDir: string;
+  /** The agent definitions file (created with defaults when missing). */
+  agentsFile: string;
+  /** Time between the steps of an agent stop: interrupt, SIGINT, SIGTERM, SIGKILL. */
+  agentStopGraceMs: number;
+  /** How often an agent's SSE stream sends a heartbeat. */
+  sseHeartbeatMs: number;
+  /** The Email plugin: mailbox provider, Google sign-in, Claude drafts (mail-config.ts). */
+  mail: MailConfig;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -47,5 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     frameLogSize: integer(env, 'A2UI_FRAME_LOG_SIZE', 200, 1),
     maxPendingFrames: integer(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
     clientDir: path.resolve(cwd, env.A2UI_CLIENT_DIR || 'client-demo/dist'),
+    agentsFile: path.resolve(cwd, env.A2UI_AGENTS_FILE || path.join(env.A2UI_DATA_DIR || 'data', 'agents.json')),
+    agentStopGraceMs: integer(env, 'A2UI_AGENT_STOP_GRACE_MS', 3000, 1),
+    sseHeartbeatMs: integer(env, 'A2UI_SSE_HEARTBEAT_MS', 30_000, 10),
+    mail: loadMailConfig(env),
   };
 }

@@ -4,11 +4,21 @@
  * ack, an ActionAck, carries this tab's copy of the change; the other tabs get it as a frame);
  * `resync {version}` answers the missed ops or a snapshot.
  *
+ * A2UI v0.9 form: `join {format: "a2ui-v0.9"}` switches the socket to `a2ui` events, each
+ * `{messages}` of one change, the first one the sync; `a2ui_action` takes a v0.9 client message
+ * (a2ui-v09-protocol.ts). v0.9 has no versions, so order is what keeps a client right: the sync is
+ * emitted in the same step as the subscription, and the socket gets its own actions' changes as
+ * `a2ui` events too (at commit, before the ack), like every other change.
+ *
  * Backpressure: when a socket's unsent packets pass a limit (a slow or stalled client), it stops
- * getting frames; once its buffer drains it gets one snapshot instead of the backlog.
+ * getting frames; once its buffer drains it gets one snapshot (v0.9: deleteSurface and a new sync)
+ * instead of the backlog.
  */
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
+import { encodeChange, encodeReset, encodeSync, type A2uiV09Message } from '../diff';
+import { answerClientMessage } from './a2ui-v09-actions';
+import { A2UI_V09_FORMAT, A2uiV09SocketEvents } from './a2ui-v09-protocol';
 import { TokenAuth, type Identity } from './auth';
 import { ApiError, toApiError } from './errors';
 import {
@@ -55,26 +65,46 @@ export function attachLive(io: Server, deps: LiveDeps): void {
   io.on('connection', (socket) => connect(socket, deps));
 }
 
+type Format = 'native' | typeof A2UI_V09_FORMAT;
+
 function connect(socket: Socket, deps: LiveDeps): void {
   const identity = socket.data.identity as Identity;
   let session: Session | undefined;
+  let format: Format = 'native';
   let sender: FrameListener | undefined;
   let unsubscribe: (() => void) | undefined;
 
-  /** Opens the user's session and starts sending its frames to this socket, once. */
+  const open = async (): Promise<Session> => (session ??= await deps.sessions.get(identity.userId));
+
+  /** From now on, this socket gets the session's changes in `wanted` form (synchronous). */
+  const subscribe = (live: Session, wanted: Format): void => {
+    unsubscribe?.();
+    format = wanted;
+    sender = wanted === A2UI_V09_FORMAT ? createA2uiV09Sender(socket, live, deps.maxPendingFrames) : createFrameSender(socket, live, deps.maxPendingFrames);
+    unsubscribe = live.subscribe(sender);
+  };
+
+  /** Opens the user's session and, once, starts sending its frames to this socket. */
   const attach = async (): Promise<Session> => {
-    if (!session) {
-      session = await deps.sessions.get(identity.userId);
-      sender = createSender(socket, session, deps.maxPendingFrames);
-      unsubscribe = session.subscribe(sender);
-    }
-    return session;
+    const live = await open();
+    if (!sender) subscribe(live, 'native');
+    return live;
   };
 
   socket.on(SocketEvents.join, (raw: unknown, ack?: Ack) => {
     void reply(ack, async () => {
       const request = parse(joinRequestSchema, raw ?? {});
-      return (await attach()).catchUp(request.version);
+      const live = await open();
+      if (request.format === A2UI_V09_FORMAT) {
+        // The sync (a reset when this socket had one already) goes out in the same step as the
+        // subscription: no change can come between them.
+        const again = sender !== undefined && format === A2UI_V09_FORMAT;
+        if (!again) subscribe(live, A2UI_V09_FORMAT);
+        emitA2ui(socket, again ? encodeReset(live.currentSurface) : encodeSync(live.currentSurface));
+        return { status: 'ok' };
+      }
+      if (!sender || format !== 'native') subscribe(live, 'native');
+      return live.catchUp(request.version);
     });
   });
 
@@ -89,10 +119,25 @@ function connect(socket: Socket, deps: LiveDeps): void {
         if (!deps.rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many actions; slow down and retry shortly.');
         const request = parse(actionRequestSchema, raw);
         const live = await attach();
-        // This socket gets the change in the ack; the session sends it to the other tabs.
-        answer = await live.dispatch(request, sender);
+        // This socket gets the change in the ack; the session sends it to the other tabs. (A v0.9
+        // socket has no versions to tell a copy from a change: it gets the change as usual.)
+        const result = await live.dispatch(request, format === 'native' ? sender : undefined);
+        answer = { status: result.status, ...(result.error ? { error: result.error } : {}), frame: result.frame };
       } catch (error) {
         answer = { status: 'error', error: errorBody(error) }; // refused before it ran: nothing changed
+      }
+      if (typeof ack === 'function') ack(answer);
+    })();
+  });
+
+  socket.on(A2uiV09SocketEvents.action, (raw: unknown, ack?: Ack) => {
+    void (async () => {
+      let answer: unknown;
+      try {
+        if (!deps.rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many actions; slow down and retry shortly.');
+        answer = await answerClientMessage(raw, identity.userId, open);
+      } catch (error) {
+        answer = { status: 'error', error: errorBody(error) };
       }
       if (typeof ack === 'function') ack(answer);
     })();
@@ -126,20 +171,44 @@ async function reply(ack: Ack | undefined, run: () => Promise<unknown>): Promise
 }
 
 /** Sends frames to one socket, trading a backlog for one snapshot when the socket falls behind. */
-function createSender(socket: Socket, session: Session, maxPending: number): (frame: Frame) => void {
+function createFrameSender(socket: Socket, session: Session, maxPending: number): FrameListener {
+  return withBackpressure(
+    socket,
+    maxPending,
+    (frame: Frame) => socket.emit(SocketEvents.frame, frame),
+    () => socket.emit(SocketEvents.frame, session.catchUp()),
+  );
+}
+
+/** Sends changes as v0.9 messages; a socket that fell behind gets deleteSurface and a new sync. */
+function createA2uiV09Sender(socket: Socket, session: Session, maxPending: number): FrameListener {
+  return withBackpressure(
+    socket,
+    maxPending,
+    (frame, surface) => emitA2ui(socket, encodeChange(surface, frame.ops)),
+    () => emitA2ui(socket, encodeReset(session.currentSurface)),
+  );
+}
+
+function emitA2ui(socket: Socket, messages: A2uiV09Message[]): void {
+  if (messages.length > 0) socket.emit(A2uiV09SocketEvents.messages, { messages });
+}
+
+/** Stops sending once the socket's unsent packets pass `maxPending`; once drained, `catchUp` instead of the backlog. */
+function withBackpressure(socket: Socket, maxPending: number, send: FrameListener, catchUp: () => void): FrameListener {
   let stale = false;
-  return (frame) => {
+  return (frame, surface) => {
     if (stale) return;
     // engine.io keeps packets here while the transport is still busy writing earlier ones.
     const pending = (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
     if (pending < maxPending) {
-      socket.emit(SocketEvents.frame, frame);
+      send(frame, surface);
       return;
     }
     stale = true;
     socket.conn.once('drain', () => {
       stale = false;
-      if (socket.connected) socket.emit(SocketEvents.frame, session.catchUp());
+      if (socket.connected) catchUp();
     });
   };
 }

@@ -6,9 +6,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Server } from 'socket.io';
+import { MailService } from '../agents/email/service';
+import { openAgentSupervisor } from '../agents/control/open';
+import type { AgentSessionsFile } from '../agents/control/session-record';
 import { createPlugins, type PluginServices } from '../agents/registry';
 import type { Plugin } from '../agents/types';
 import { WorktreeService, type WorktreeMetadataFile } from '../agents/worktree/service';
+import { createA2uiV09Router } from './a2ui-v09-routes';
 import { createApp, type MountedRouter } from './app';
 import { loadAuth, type TokenAuth } from './auth';
 import { loadConfig, type Config } from './config';
@@ -16,6 +20,9 @@ import { attachLive, type SocketHandler } from './live';
 import { isForeignOrigin } from './origin';
 import { RateLimiter } from './rate-limit';
 import { RouteTable } from './router';
+import { agentRoutes } from './routes/agents';
+import { agentSocketHandler } from './routes/agents-socket';
+import { googleAuthRoutes } from './routes/google-auth';
 import { worktreeRoutes } from './routes/worktrees';
 import { Sessions, type SessionsFile } from './sessions';
 import { openStore } from './store';
@@ -42,12 +49,24 @@ export interface StartOptions {
 export async function openServices(config: Config): Promise<PluginServices> {
   const worktreeStore = await openStore<WorktreeMetadataFile>(path.join(config.dataDir, 'worktrees.json'), { worktrees: {} });
   const worktrees = await WorktreeService.open({ repo: config.repo, store: worktreeStore });
-  return { worktrees };
+  const agents = await openAgentSupervisor({
+    definitionsFile: config.agentsFile,
+    store: await openStore<AgentSessionsFile>(path.join(config.dataDir, 'agent-sessions.json'), { sessions: {} }),
+    logDir: path.join(config.dataDir, 'agent-logs'),
+    repoDir: config.repo,
+    stopGraceMs: config.agentStopGraceMs,
+    worktrees,
+  });
+  // Mailboxes and Google tokens go through the same 0600 store opener, mailboxes lazily per user.
+  const mail = await MailService.open({ ...config.mail, dataDir: config.dataDir, openStore });
+  return { worktrees, agents, mail };
 }
 
 /** Stops the services: processes, timers, pending writes. */
 export async function closeServices(services: PluginServices): Promise<void> {
+  await services.agents.close();
   await services.worktrees.close();
+  await services.mail.close();
 }
 
 interface TransportDeps {
@@ -58,11 +77,14 @@ interface TransportDeps {
 }
 
 /** The plugins' REST routes under `/api`, their pages outside it, and their socket events. */
-function pluginTransports(services: PluginServices, _deps: TransportDeps): { apiRouters: MountedRouter[]; pageRouters: MountedRouter[]; socketHandlers: SocketHandler[] } {
+function pluginTransports(services: PluginServices, deps: TransportDeps): { apiRouters: MountedRouter[]; pageRouters: MountedRouter[]; socketHandlers: SocketHandler[] } {
   return {
-    apiRouters: [{ path: '/worktrees', router: worktreeRoutes(services.worktrees) }],
-    pageRouters: [],
-    socketHandlers: [],
+    apiRouters: [
+      { path: '/worktrees', router: worktreeRoutes(services.worktrees) },
+      { path: '', router: agentRoutes({ supervisor: services.agents, heartbeatMs: deps.config.sseHeartbeatMs }) },
+    ],
+    pageRouters: [{ path: '/auth/google', router: googleAuthRoutes(services.mail, deps) }],
+    socketHandlers: [agentSocketHandler(services.agents, deps.rateLimiter)],
   };
 }
 
@@ -77,7 +99,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
   const transports = pluginTransports(services, { config, auth, rateLimiter, sessions });
-  const app = createApp({ config, auth, sessions, rateLimiter, plugins, version: packageJson.version, startedAt: Date.now(), ...transports });
+  // The standard A2UI v0.9 transport, behind the same /api middleware as the plugins' routes.
+  const apiRouters = [createA2uiV09Router(sessions), ...transports.apiRouters];
+  const app = createApp({ config, auth, sessions, rateLimiter, plugins, version: packageJson.version, startedAt: Date.now(), ...transports, apiRouters });
   const server = http.createServer(app);
   const io = new Server(server, {
     serveClient: false,
@@ -93,6 +117,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // Google's redirect comes back here unless PUBLIC_BASE_URL says otherwise.
+  services.mail.setServerUrl(`http://${host}:${port}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -102,7 +128,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     token: auth.mainToken,
     close: () =>
       (closing ??= (async () => {
-        await new Promise<void>((resolve) => io.close(() => resolve()));
+        const ioClosed = new Promise<void>((resolve) => io.close(() => resolve()));
+        // An open stream (an agent's SSE) never ends by itself and the HTTP server waits for every
+        // connection: once socket.io has closed its sockets, the HTTP connections left are cut.
+        setImmediate(() => server.closeAllConnections());
+        await ioClosed;
         server.closeAllConnections();
         await sessions.close();
         await closeServices(services);

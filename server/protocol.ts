@@ -14,7 +14,7 @@ export const MAIN_SURFACE_ID = 'main';
 
 /** socket.io event names, client → server and server → client. */
 export const SocketEvents = {
-  /** client → server `{surface_id?, version?}`; ack: the catch-up `Frame`. */
+  /** client → server `{surface_id?, version?, format?}`; ack: the catch-up `Frame` (v0.9: `{messages}`). */
   join: 'join',
   /** client → server `ActionRequest`; ack: `ActionAck`, whose frame the other tabs get as `frame`. */
   action: 'action',
@@ -63,6 +63,8 @@ export const joinRequestSchema = z
   .object({
     surface_id: z.literal(MAIN_SURFACE_ID).optional(),
     version: z.number().int().nonnegative().optional(),
+    /** `a2ui-v0.9`: this socket gets standard A2UI v0.9 messages instead of frames (a2ui-v09-protocol.ts). */
+    format: z.enum(['native', 'a2ui-v0.9']).optional(),
   })
   .strip();
 export type JoinRequest = z.infer<typeof joinRequestSchema>;

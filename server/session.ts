@@ -38,13 +38,18 @@ const MAX_TOASTS = 3;
 
 class PluginTimeout extends Error {}
 
-export type FrameListener = (frame: Frame) => void;
+/**
+ * Receives each change: the native frame, and the surface it leads to (what the clients hold at
+ * `frame.to`), for transports that encode the change in another form (A2UI v0.9 messages).
+ */
+export type FrameListener = (frame: Frame, surface: Surface) => void;
 
-/** What an action did: its status, and its change as a frame. */
+/** What an action did: its status, its change as a frame, and the surface after it. */
 export interface DispatchResult {
   status: 'success' | 'error';
   error?: { code: string; message: string };
   frame: Frame;
+  surface: Surface;
 }
 
 interface Outcome {
@@ -98,9 +103,13 @@ export class Session {
 
   static async open(userId: string, persisted: PersistedSession | undefined, deps: SessionDeps): Promise<Session> {
     const session = new Session(userId, persisted, deps);
-    for (const plugin of deps.plugins) session.states.set(plugin.id, await plugin.init(session.hostFor(plugin)));
-    session.surface = session.render();
-    session.persist();
+    // On the queue: a plugin whose init already listens to background work (an agent's output) may
+    // call host.update before every plugin is initialised; that update waits for the first surface.
+    await session.enqueue(async () => {
+      for (const plugin of deps.plugins) session.states.set(plugin.id, await plugin.init(session.hostFor(plugin)));
+      session.surface = session.render();
+      session.persist();
+    });
     return session;
   }
 
@@ -142,7 +151,12 @@ export class Session {
       const before = this.version;
       const outcome = await this.run(request);
       const frame = this.commit(outcome.sideEffects, origin);
-      return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), frame: this.catchUpFrom(request.base_version, before, frame) };
+      return {
+        status: outcome.status,
+        ...(outcome.error ? { error: outcome.error } : {}),
+        frame: this.catchUpFrom(request.base_version, before, frame),
+        surface: this.surface,
+      };
     });
   }
 
@@ -323,7 +337,7 @@ export class Session {
     this.surface = next;
     const frame: Frame = { surfaceId: MAIN_SURFACE_ID, from, to: this.version, ops, side_effects: sideEffects };
     if (ops.length > 0 || sideEffects.length > 0) {
-      for (const listener of this.listeners) if (listener !== origin) listener(frame);
+      for (const listener of this.listeners) if (listener !== origin) listener(frame, next);
     }
     this.persist();
     return frame;

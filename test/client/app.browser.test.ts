@@ -71,7 +71,7 @@ test('clicks navigate: the URL follows, the DOM changes, the version moves on; B
   const before = await versionOf(page);
   await page.click('[data-id="nav-control"]');
   await waitForRoute(page, '/agents');
-  await page.waitForSelector('[data-id="control-placeholder"]');
+  await page.waitForSelector('[data-id="control-agents"]');
   expect(await page.locator('[data-id="dashboard"]').count()).toBe(0);
   expect(await versionOf(page)).toBeGreaterThan(before);
   await page.click('[data-id="nav-dashboard"]');
@@ -86,7 +86,7 @@ test('clicks navigate: the URL follows, the DOM changes, the version moves on; B
   expect(await page.locator('[data-id="worktree-page"]').count()).toBe(0);
   await page.goBack();
   await waitForRoute(page, '/agents');
-  await page.waitForSelector('[data-id="control-placeholder"]');
+  await page.waitForSelector('[data-id="control-agents"]');
 });
 
 test('a toast appears for an action, errors stay until dismissed, and text is never markup', async () => {
@@ -141,7 +141,7 @@ test('without a socket the client loads and acts over REST', async () => {
   await page.waitForSelector('body[data-connection="rest"] [data-id="root"]');
   await page.click('[data-id="nav-control"]');
   await waitForRoute(page, '/agents');
-  await page.waitForSelector('[data-id="control-placeholder"]');
+  await page.waitForSelector('[data-id="control-agents"]');
 });
 
 test('a lost frame is noticed by the next one, healed by resync, and both tabs agree', async () => {
@@ -187,7 +187,7 @@ test('a lost frame is noticed by the next one, healed by resync, and both tabs a
 test('after a server restart the page reconnects by itself on the same route with a newer version', async () => {
   const first = await startTestServer();
   const { page } = await signedIn(first, '/agents');
-  await page.waitForSelector('[data-id="control-placeholder"]');
+  await page.waitForSelector('[data-id="control-agents"]');
   const before = await versionOf(page);
   await first.close();
   await page.waitForSelector('body:not([data-connection="socket"])');
@@ -196,7 +196,7 @@ test('after a server restart the page reconnects by itself on the same route wit
     await page.waitForSelector('body[data-connection="socket"]', { timeout: 30_000 });
     await page.waitForFunction((v) => Number(document.body.dataset.version) > v, before);
     expect(new URL(page.url()).pathname).toBe('/agents');
-    await page.waitForSelector('[data-id="control-placeholder"]');
+    await page.waitForSelector('[data-id="control-agents"]');
     await page.click('[data-id="nav-dashboard"]');
     await page.waitForSelector('[data-id="dashboard"]');
   } finally {

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const SOURCE_ROOT = path.join(__dirname, '../../client-demo/src');
+/** The thin client, and the page on the official renderer (its own code; the renderer is a dependency). */
+const SOURCE_ROOTS = [path.join(__dirname, '../../client-demo/src'), path.join(__dirname, '../../client-demo/lit')];
 const FORBIDDEN = [/\binnerHTML\b/, /\bouterHTML\b/, /\binsertAdjacentHTML\b/, /\bdocument\.write(ln)?\b/, /\beval\s*\(/, /\bnew\s+Function\s*\(/, /\bsetTimeout\s*\(\s*['"`]/, /\bcreateContextualFragment\b/, /\bsrcdoc\b/];
 
 function sourceFiles(dir: string): string[] {
@@ -17,10 +18,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('client-demo sources', () => {
-  const files = sourceFiles(SOURCE_ROOT);
+  const files = SOURCE_ROOTS.flatMap(sourceFiles);
 
   test('the scan sees the sources', () => {
     expect(files.some((file) => file.endsWith('surface-view.ts'))).toBe(true);
+    expect(files.some((file) => file.endsWith('surface-host.ts'))).toBe(true);
     expect(files.length).toBeGreaterThan(10);
   });
 

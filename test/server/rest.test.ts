@@ -126,7 +126,7 @@ describe('POST /api/a2ui/action', () => {
     expect(res.body.side_effects).toEqual([{ type: 'navigate', to: '/email/inbox' }]);
     const doc = applyOps(before.doc, ops(res));
     expect(doc.dataModel.app).toMatchObject({ route: '/email/inbox' });
-    expect(doc.components['email-placeholder']).toMatchObject({ component: 'Card' });
+    expect(doc.components['email-inbox']).toMatchObject({ component: 'Column' });
     expect(doc).toEqual((await snapshotOf(server.token)).doc);
   });
 

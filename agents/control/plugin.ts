@@ -1,0 +1,149 @@
+/**
+ * The Agent-control plugin: routes `/agents` (AGENTS) and `/agents/:id` (AGENT_DETAIL), the actions
+ * `open_agent`, `start_agent`, `stop_agent`, `resume_agent` and `send_input`, and the background flow
+ * that brings an agent's output to the user's screen.
+ *
+ * Background: `init` subscribes to the user's events before reading the logs' tails, and folds events
+ * in through `host.update` (never awaited inside `handle`, which runs on the same queue). Events of one
+ * tick go in one update: a burst of lines is one frame with one `add` per line.
+ */
+import { PluginError } from '../errors';
+import type { HandleResult, Plugin, PluginHost } from '../types';
+import type { AgentEvent } from './events';
+import { agentIdSchema } from './ids';
+import { PANEL_LINES, applyEvents, panelOf, type AgentPanel, type ControlState } from './panel';
+import { actionSchemas } from './requests';
+import type { SessionRecord } from './session-record';
+import { isLive } from './status';
+import type { AgentSupervisor } from './supervisor';
+import { createControlView } from './view';
+import type { WorkdirChoice } from './workdirs';
+
+function withSession(state: ControlState, agentId: string, record: SessionRecord): ControlState {
+  return { ...state, sessions: new Map(state.sessions).set(agentId, record) };
+}
+
+export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState> {
+  const definitions = supervisor.definitions;
+
+  const worktreeChoices = async (): Promise<WorkdirChoice[]> => {
+    try {
+      return await supervisor.workdirs.choices();
+    } catch (error) {
+      console.error('[agents] could not list the worktrees:', error);
+      return [];
+    }
+  };
+
+  /** The agent an action is about: the payload's, else the page's; it must be configured. */
+  const agentOf = (payload: Record<string, unknown>, params: Record<string, string>): string => {
+    const parsed = agentIdSchema.safeParse(payload.agent_id ?? params.id);
+    if (!parsed.success) throw new PluginError('INVALID_INPUT', 'Which agent? Open an agent first.');
+    supervisor.definition(parsed.data);
+    return parsed.data;
+  };
+
+  /** Streams the user's events into their state, a tick's worth per update. */
+  const followUser = (host: PluginHost<ControlState>): void => {
+    const pending: AgentEvent[] = [];
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      const batch = pending.splice(0);
+      host.update((state) => applyEvents(state, batch, (agentId) => supervisor.latest(host.userId, agentId))).catch((error: unknown) => {
+        console.error('[agents] a background update failed:', error);
+      });
+    };
+    supervisor.subscribe(host.userId, (event) => {
+      pending.push(event);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+  };
+
+  return {
+    id: 'control',
+    title: 'Agents',
+    nav: { label: 'Agents', path: '/agents' },
+    routes: [
+      { state: 'AGENTS', path: '/agents' },
+      { state: 'AGENT_DETAIL', path: '/agents/:id' },
+    ],
+    actions: actionSchemas,
+
+    async init(host) {
+      // Subscribe first, read the logs second: an event in between is folded in once (by seq).
+      followUser(host);
+      supervisor.workdirs.onChange(() => {
+        void worktreeChoices().then((worktrees) =>
+          host.update((state) => ({ ...state, worktrees })).catch((error: unknown) => console.error('[agents] worktree refresh failed:', error)),
+        );
+      });
+      const sessions = new Map<string, SessionRecord>();
+      const panels = new Map<string, AgentPanel>();
+      for (const definition of definitions) {
+        const latest = supervisor.latest(host.userId, definition.id);
+        if (!latest) continue;
+        sessions.set(definition.id, latest);
+        panels.set(definition.id, panelOf(latest.id, supervisor.tail(latest.id, PANEL_LINES), latest.firstSeq - 1));
+      }
+      return { sessions, panels, worktrees: await worktreeChoices(), promptNonce: 0, inputNonce: 0 };
+    },
+
+    async handle({ state, action, host, route }): Promise<HandleResult<ControlState>> {
+      const payload = action.payload;
+      const userId = host.userId;
+      switch (action.name) {
+        case 'open_agent': {
+          const agentId = agentOf(payload, {});
+          return { sideEffects: [{ type: 'navigate', to: `/agents/${agentId}` }] };
+        }
+        case 'start_agent': {
+          const agentId = agentOf(payload, {});
+          const record = await supervisor.start(userId, agentId, {
+            ...(typeof payload.prompt === 'string' && payload.prompt !== '' ? { prompt: payload.prompt } : {}),
+            worktree: (payload.worktree as string | undefined) ?? null,
+          });
+          const next = withSession(state, agentId, record);
+          return {
+            state: { ...next, promptNonce: state.promptNonce + 1 },
+            sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${supervisor.definition(agentId).name}.` }],
+          };
+        }
+        case 'stop_agent': {
+          const agentId = agentOf(payload, route.params);
+          const record = supervisor.stop(userId, agentId);
+          const name = supervisor.definition(agentId).name;
+          return {
+            state: withSession(state, agentId, record),
+            sideEffects: [{ type: 'toast', variant: 'info', message: isLive(record.status) ? `Stopping ${name}…` : `Stopped ${name}.` }],
+          };
+        }
+        case 'resume_agent': {
+          const agentId = agentOf(payload, route.params);
+          const record = supervisor.resume(userId, agentId);
+          return {
+            state: withSession(state, agentId, record),
+            sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
+          };
+        }
+        case 'send_input': {
+          const agentId = agentOf(payload, route.params);
+          const { session } = supervisor.input(userId, agentId, payload.input as string);
+          return { state: { ...withSession(state, agentId, session), inputNonce: state.inputNonce + 1 } };
+        }
+        default:
+          return {};
+      }
+    },
+
+    createView: () => createControlView(definitions),
+
+    status() {
+      return { status: 'ok', detail: `${definitions.length} agents configured` };
+    },
+  };
+}
+

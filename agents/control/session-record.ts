@@ -1,0 +1,90 @@
+/**
+ * A session's record: what is persisted (with lowdb, `<data>/agent-sessions.json`) and what the API
+ * and the screens show. Records are replaced, never mutated, so a changed session is a new object
+ * (views memoise on that) and the store always holds a consistent copy.
+ */
+import type { AgentProtocol } from './definitions';
+import type { ExitReason } from './events';
+import type { AgentRole } from './ids';
+import type { SessionStatus } from './status';
+
+export interface SessionExit {
+  code: number | null;
+  signal: string | null;
+  reason: ExitReason;
+  stoppedBy?: string;
+  stderrTail: string[];
+  at: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  agentId: string;
+  /** The owner: only they see or act on it. */
+  userId: string;
+  role: AgentRole;
+  protocol: AgentProtocol;
+  status: SessionStatus;
+  /** Why it has its status, when that says something (`server_restarted`, `stopped`). */
+  statusReason: string | null;
+  /** The working directory: the chosen worktree or the repository. A resume uses the same one. */
+  cwd: string;
+  /** The worktree path when one was chosen, else null (the repository). */
+  worktree: string | null;
+  /** The provider's conversation id (Claude Code's `session_id`), what `--resume` needs. */
+  providerSessionId: string | null;
+  pid: number | null;
+  /** True between a turn sent and its `result`. */
+  busy: boolean;
+  costUsd: number | null;
+  lastResult: string | null;
+  exit: SessionExit | null;
+  /** The seq of this session's first event and of its latest. */
+  firstSeq: number;
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgentSessionsFile {
+  sessions: Record<string, SessionRecord>;
+}
+
+/** A session can be resumed when its process is gone and the provider gave a conversation id. */
+export function isResumable(record: SessionRecord): boolean {
+  return (record.status === 'suspended' || record.status === 'terminated') && record.protocol === 'stream-json' && record.providerSessionId !== null;
+}
+
+/** The API's form of a session (snake_case, as the rest of the REST API). */
+export function sessionJson(record: SessionRecord) {
+  return {
+    id: record.id,
+    agent_id: record.agentId,
+    role: record.role,
+    protocol: record.protocol,
+    status: record.status,
+    status_reason: record.statusReason,
+    resumable: isResumable(record),
+    cwd: record.cwd,
+    worktree: record.worktree,
+    provider_session_id: record.providerSessionId,
+    pid: record.pid,
+    busy: record.busy,
+    cost_usd: record.costUsd,
+    last_result: record.lastResult,
+    exit: record.exit && {
+      code: record.exit.code,
+      signal: record.exit.signal,
+      reason: record.exit.reason,
+      stopped_by: record.exit.stoppedBy ?? null,
+      stderr_tail: record.exit.stderrTail,
+      at: record.exit.at,
+    },
+    first_seq: record.firstSeq,
+    last_seq: record.lastSeq,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+export type SessionJson = ReturnType<typeof sessionJson>;

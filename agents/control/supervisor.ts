@@ -1,0 +1,444 @@
+/**
+ * The session supervisor: starts configured agents as OS processes, turns their output into events,
+ * steers them (input, stop, resume) and keeps their records.
+ *
+ * - One user's sessions are theirs alone: every lookup takes the user id, and another user's session
+ *   does not exist for them (404).
+ * - At most one session per user and agent is not terminated; `start` checks and reserves in one
+ *   synchronous step (after the only await), so of concurrent starts exactly one wins.
+ * - Every event gets the next `seq` of its user and agent — a session's events are numbered in order,
+ *   and a later session of the same agent continues the count, so an agent's stream is one line of
+ *   ids — is appended to the session's JSONL log, then handed to the listeners.
+ * - Records are persisted on every change; on start-up, sessions that were running (the server died
+ *   or stopped) become suspended when they can be resumed, else terminated.
+ */
+import { PluginError } from '../errors';
+import type { PersistentStore } from '../types';
+import type { AgentDefinition } from './definitions';
+import { agentEnv } from './env';
+import { EventLog } from './event-log';
+import { followEvents } from './follow';
+import type { AgentEvent, AgentEventBody, ExitReason } from './events';
+import { newSessionId } from './ids';
+import { AgentProcess, type ProcessCallbacks, type ProcessExit } from './process';
+import { isResumable, sessionJson, type AgentSessionsFile, type SessionRecord } from './session-record';
+import { LIVE_STATUSES, isLive, transition, type SessionStatus } from './status';
+import { parseStreamJsonLine, truncate, userTurn } from './stream-json';
+import { assertDirectory, type Workdirs } from './workdirs';
+
+export interface SupervisorOptions {
+  definitions: readonly AgentDefinition[];
+  store: PersistentStore<AgentSessionsFile>;
+  /** Where the JSONL logs go. */
+  logDir: string;
+  workdirs: Workdirs;
+  /** Time between the steps of a stop (interrupt, SIGINT, SIGTERM, SIGKILL). */
+  stopGraceMs: number;
+  /** The server's environment, scrubbed for the children. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export type UserEventListener = (event: AgentEvent, record: SessionRecord) => void;
+
+export interface SessionFilter {
+  agentId?: string;
+  role?: string;
+  status?: SessionStatus;
+  resumable?: boolean;
+}
+
+/** A plain stdout line longer than this is cut (the log keeps what the event says). */
+const PLAIN_LINE_CHARS = 10_000;
+
+function keyOf(userId: string, agentId: string): string {
+  return `${userId}\u0000${agentId}`;
+}
+
+export class AgentSupervisor {
+  private readonly byId = new Map<string, AgentDefinition>();
+  private readonly processes = new Map<string, AgentProcess>();
+  /** Per user and agent: their latest session and the last seq given out. */
+  private readonly latestIds = new Map<string, string>();
+  private readonly lastSeqs = new Map<string, number>();
+  private readonly listeners = new Map<string, Set<UserEventListener>>();
+  /** Sessions the server itself is stopping (shutdown): their exit is not a crash. */
+  private readonly shuttingDown = new Set<string>();
+  private readonly log: EventLog;
+  private readonly env: NodeJS.ProcessEnv;
+  private closing = false;
+
+  private constructor(private readonly options: SupervisorOptions) {
+    for (const definition of options.definitions) this.byId.set(definition.id, definition);
+    this.log = new EventLog(options.logDir);
+    this.env = options.env ?? process.env;
+  }
+
+  /** Opens the supervisor over its stored records, suspending the sessions a restart interrupted. */
+  static async open(options: SupervisorOptions): Promise<AgentSupervisor> {
+    const supervisor = new AgentSupervisor(options);
+    supervisor.recover();
+    await options.store.write();
+    return supervisor;
+  }
+
+  get definitions(): readonly AgentDefinition[] {
+    return this.options.definitions;
+  }
+
+  get workdirs(): Workdirs {
+    return this.options.workdirs;
+  }
+
+  /** A configured agent, or 404. */
+  definition(agentId: string): AgentDefinition {
+    const definition = this.byId.get(agentId);
+    if (!definition) throw new PluginError('NOT_FOUND', `No agent "${agentId}" is configured.`);
+    return definition;
+  }
+
+  /** The user's sessions, newest first. */
+  sessions(userId: string, filter: SessionFilter = {}): SessionRecord[] {
+    return Object.values(this.options.store.data.sessions)
+      .filter(
+        (s) =>
+          s.userId === userId &&
+          (filter.agentId === undefined || s.agentId === filter.agentId) &&
+          (filter.role === undefined || s.role === filter.role) &&
+          (filter.status === undefined || s.status === filter.status) &&
+          (filter.resumable === undefined || isResumable(s) === filter.resumable),
+      )
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.firstSeq - a.firstSeq);
+  }
+
+  /** One of the user's sessions; another user's is as absent as a made-up id. */
+  session(userId: string, sessionId: string): SessionRecord {
+    const record = Object.hasOwn(this.options.store.data.sessions, sessionId) ? this.options.store.data.sessions[sessionId] : undefined;
+    if (!record || record.userId !== userId) throw new PluginError('NOT_FOUND', `No session ${sessionId}.`);
+    return record;
+  }
+
+  /** The user's latest session of an agent (the one the screens and the stream follow). */
+  latest(userId: string, agentId: string): SessionRecord | undefined {
+    const id = this.latestIds.get(keyOf(userId, agentId));
+    return id === undefined ? undefined : this.options.store.data.sessions[id];
+  }
+
+  /** The last seq of the user's events of an agent (0 before any). */
+  lastSeq(userId: string, agentId: string): number {
+    return this.lastSeqs.get(keyOf(userId, agentId)) ?? 0;
+  }
+
+  /** Every event of the user's sessions, live. */
+  subscribe(userId: string, listener: UserEventListener): () => void {
+    let set = this.listeners.get(userId);
+    if (!set) this.listeners.set(userId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(userId) === set) this.listeners.delete(userId);
+    };
+  }
+
+  /**
+   * Starts a new session. 409 SESSION_EXISTS (with the session) while the user has one of this
+   * agent that is not terminated (a suspended one is resumed or stopped first).
+   */
+  async start(userId: string, agentId: string, request: { prompt?: string; worktree?: string | null } = {}): Promise<SessionRecord> {
+    const definition = this.definition(agentId);
+    const place = await this.options.workdirs.resolve(request.worktree);
+    // From here to the spawn nothing awaits: the check and the reservation are one step.
+    this.assertOpen();
+    const existing = this.latest(userId, agentId);
+    if (existing && existing.status !== 'terminated') {
+      throw new PluginError('SESSION_EXISTS', `${definition.name} already has a ${existing.status} session.`, { session: sessionJson(existing) });
+    }
+    const now = new Date().toISOString();
+    const seq = this.lastSeq(userId, agentId);
+    const record: SessionRecord = {
+      id: newSessionId(),
+      agentId,
+      userId,
+      role: definition.role,
+      protocol: definition.protocol,
+      status: 'starting',
+      statusReason: null,
+      cwd: place.cwd,
+      worktree: place.worktree,
+      providerSessionId: null,
+      pid: null,
+      busy: false,
+      costUsd: null,
+      lastResult: null,
+      exit: null,
+      firstSeq: seq + 1,
+      lastSeq: seq,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.save(record);
+    this.latestIds.set(keyOf(userId, agentId), record.id);
+    this.emit(record.id, { type: 'status', status: 'starting', previous: null });
+    this.launch(record.id, definition, request.prompt, undefined);
+    return this.record(record.id);
+  }
+
+  /** Stops the user's session of an agent: a suspended one at once, a live one by escalation. */
+  stop(userId: string, agentId: string): SessionRecord {
+    this.definition(agentId);
+    const record = this.latest(userId, agentId);
+    if (!record) throw new PluginError('NO_SESSION', `There is no session of ${agentId} to stop.`);
+    if (record.status === 'suspended') {
+      this.setStatus(record.id, 'terminated', 'stopped');
+      return this.record(record.id);
+    }
+    this.setStatus(record.id, 'terminating', 'stop requested');
+    const proc = this.processes.get(record.id);
+    if (proc) proc.stop(this.options.stopGraceMs);
+    else this.setStatus(record.id, 'terminated', 'stopped'); // no process left to wait for
+    return this.record(record.id);
+  }
+
+  /**
+   * Resumes the user's latest session of an agent with the provider's session id (`--resume <id>`),
+   * in the same working directory (Claude Code finds a conversation only from where it started).
+   */
+  resume(userId: string, agentId: string, request: { prompt?: string } = {}): SessionRecord {
+    const definition = this.definition(agentId);
+    this.assertOpen();
+    const record = this.latest(userId, agentId);
+    if (!record) throw new PluginError('NO_RESUMABLE_SESSION', `${definition.name} has no session to resume.`);
+    if (isLive(record.status)) transition(record.status, 'starting'); // a live session: 409, says why
+    if (!isResumable(record)) {
+      throw new PluginError('NO_RESUMABLE_SESSION', `The last session of ${definition.name} cannot be resumed (no provider session id).`);
+    }
+    assertDirectory(record.cwd, 'The session\'s working directory');
+    this.replace(record.id, { exit: null, pid: null, busy: false });
+    this.setStatus(record.id, 'starting', 'resumed');
+    this.launch(record.id, definition, request.prompt, record.providerSessionId!);
+    return this.record(record.id);
+  }
+
+  /** Sends input to a running session: a stream-json user turn, or a line for a plain command. */
+  input(userId: string, agentId: string, text: string): { seq: number; session: SessionRecord } {
+    this.definition(agentId);
+    const record = this.latest(userId, agentId);
+    if (!record) throw new PluginError('NO_SESSION', `There is no session of ${agentId} to send input to.`);
+    if (record.status !== 'running') throw new PluginError('CONFLICT', `The session is ${record.status}; input needs a running agent.`, { status: record.status });
+    const proc = this.processes.get(record.id);
+    if (!proc || !this.send(record.id, proc, text)) throw new PluginError('CONFLICT', 'The agent no longer reads its input.');
+    return { seq: this.record(record.id).lastSeq, session: this.record(record.id) };
+  }
+
+  /**
+   * Delivers the user's events of an agent with seq > `after` (from the logs), then live ones, each
+   * exactly once and in order; without `after`, only events from now on (see follow.ts).
+   * Returns the unsubscribe function; `deliver` returning false (a closed stream) also ends it.
+   */
+  follow(userId: string, agentId: string, after: number | undefined, deliver: (event: AgentEvent) => boolean | void): () => void {
+    return followEvents(
+      {
+        lastSeq: () => this.lastSeq(userId, agentId),
+        subscribe: (listener) => this.subscribe(userId, (event) => event.agent_id === agentId && listener(event)),
+        // Oldest first: a user's sessions of one agent share one count, so firstSeq orders them.
+        sessions: () => this.sessions(userId, { agentId }).sort((a, b) => a.firstSeq - b.firstSeq),
+        read: (sessionId, afterSeq) => this.log.read(sessionId, afterSeq),
+      },
+      after,
+      deliver,
+    );
+  }
+
+  /** The last `count` events of a session from its log (the screens' starting point). */
+  tail(sessionId: string, count: number): AgentEvent[] {
+    return this.log.tail(sessionId, count);
+  }
+
+  /** Why a folder cannot be removed: a live session works in it (the worktree removal guard). */
+  liveSessionIn(dir: string): string | undefined {
+    for (const record of Object.values(this.options.store.data.sessions)) {
+      if (!isLive(record.status)) continue;
+      if (record.cwd === dir || record.cwd.startsWith(`${dir.replace(/\/+$/, '')}/`)) {
+        return `An agent session (${this.byId.get(record.agentId)?.name ?? record.agentId}) is ${record.status} in this worktree; stop it first.`;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Stops every process (SIGTERM, then SIGKILL after the grace time) and writes the records. Sessions
+   * that can be resumed become suspended, the others terminated.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    const waits: Promise<void>[] = [];
+    for (const [id, proc] of this.processes) {
+      const record = this.record(id);
+      if (record.status === 'starting' || record.status === 'running') {
+        this.shuttingDown.add(id);
+        const canResume = record.protocol === 'stream-json' && record.providerSessionId !== null;
+        this.setStatus(id, canResume ? 'suspended' : 'terminated', 'server_stopped');
+      }
+      waits.push(proc.shutdown(Math.min(this.options.stopGraceMs, 2000)));
+    }
+    await Promise.all(waits);
+    this.log.closeAll();
+    await this.options.store.write();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Processes
+  // -------------------------------------------------------------------------------------------
+
+  private launch(sessionId: string, definition: AgentDefinition, prompt: string | undefined, resumeId: string | undefined): void {
+    const record = this.record(sessionId);
+    const args = resumeId ? [...definition.args, '--resume', resumeId] : [...definition.args];
+    let spawnFailed = false;
+    let proc: AgentProcess | undefined;
+    const callbacks: ProcessCallbacks = {
+      onSpawn: (pid) => {
+        this.replace(sessionId, { pid });
+        if (this.record(sessionId).status !== 'starting') return; // stopped before it ran
+        this.setStatus(sessionId, 'running');
+        if (prompt && proc) this.send(sessionId, proc, prompt);
+      },
+      onLine: (line) => {
+        const bodies: AgentEventBody[] =
+          definition.protocol === 'stream-json' ? parseStreamJsonLine(line) : line === '' ? [] : [{ type: 'output', text: truncate(line, PLAIN_LINE_CHARS) }];
+        for (const body of bodies) this.emit(sessionId, body);
+      },
+      onSpawnError: (message) => {
+        spawnFailed = true;
+        this.emit(sessionId, { type: 'error', message: `${definition.name} could not start: ${message}` });
+      },
+      onExit: (exit) => this.exited(sessionId, exit, spawnFailed),
+    };
+    try {
+      proc = new AgentProcess({ command: definition.command, args, cwd: record.cwd, env: agentEnv(this.env, definition.env), protocol: definition.protocol }, callbacks);
+    } catch (error) {
+      // spawn itself threw (an argument it refuses): nothing runs, the session ends here.
+      this.emit(sessionId, { type: 'error', message: `${definition.name} could not start: ${(error as Error).message}` });
+      this.exited(sessionId, { code: null, signal: null, stderrTail: [] }, true);
+      return;
+    }
+    this.processes.set(sessionId, proc);
+  }
+
+  private send(sessionId: string, proc: AgentProcess, text: string): boolean {
+    const protocol = this.record(sessionId).protocol;
+    if (!proc.write(protocol === 'stream-json' ? userTurn(text) : `${text}\n`)) return false;
+    this.emit(sessionId, { type: 'input', text });
+    return true;
+  }
+
+  private exited(sessionId: string, exit: ProcessExit, spawnFailed: boolean): void {
+    this.processes.delete(sessionId);
+    const record = this.record(sessionId);
+    const serverStopped = this.shuttingDown.delete(sessionId);
+    const reason: ExitReason = serverStopped
+      ? 'server_stopped'
+      : record.status === 'terminating'
+        ? 'stopped'
+        : !spawnFailed && exit.code === 0 && exit.signal === null
+          ? 'exited'
+          : 'crashed';
+    this.emit(sessionId, {
+      type: 'exit',
+      code: exit.code,
+      signal: exit.signal,
+      reason,
+      ...(exit.stoppedBy && reason === 'stopped' ? { stopped_by: exit.stoppedBy } : {}),
+      stderr_tail: exit.stderrTail,
+    });
+    const at = new Date().toISOString();
+    this.replace(sessionId, {
+      pid: null,
+      busy: false,
+      exit: { code: exit.code, signal: exit.signal, reason, ...(exit.stoppedBy && reason === 'stopped' ? { stoppedBy: exit.stoppedBy } : {}), stderrTail: exit.stderrTail, at },
+    });
+    // A suspended or terminated session (the server is stopping) keeps its status.
+    if (LIVE_STATUSES.includes(this.record(sessionId).status)) this.setStatus(sessionId, 'terminated', reason);
+    this.log.release(sessionId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Records and events
+  // -------------------------------------------------------------------------------------------
+
+  private record(sessionId: string): SessionRecord {
+    return this.options.store.data.sessions[sessionId]!;
+  }
+
+  private save(record: SessionRecord): void {
+    this.options.store.data.sessions[record.id] = record;
+    // Writes are coalesced by the store: a burst of events costs one file write, not one each.
+    this.options.store.write().catch((error: unknown) => console.error('[agents] could not write the session records:', error));
+  }
+
+  private replace(sessionId: string, patch: Partial<SessionRecord>): SessionRecord {
+    const next = { ...this.record(sessionId), ...patch, updatedAt: new Date().toISOString() };
+    this.save(next);
+    return next;
+  }
+
+  private setStatus(sessionId: string, to: SessionStatus, reason?: string): void {
+    const record = this.record(sessionId);
+    transition(record.status, to);
+    this.replace(sessionId, { status: to, statusReason: reason ?? null });
+    this.emit(sessionId, { type: 'status', status: to, previous: record.status, ...(reason ? { reason } : {}) });
+  }
+
+  /** Numbers an event, appends it to the log, folds it into the record, then tells the listeners. */
+  private emit(sessionId: string, body: AgentEventBody): void {
+    const record = this.record(sessionId);
+    const key = keyOf(record.userId, record.agentId);
+    const seq = (this.lastSeqs.get(key) ?? 0) + 1;
+    this.lastSeqs.set(key, seq);
+    const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
+    this.log.append(event);
+    const next = this.replace(sessionId, { lastSeq: seq, ...foldEvent(record, body) });
+    for (const listener of [...(this.listeners.get(record.userId) ?? [])]) {
+      try {
+        listener(event, next);
+      } catch (error) {
+        console.error('[agents] a listener failed:', error);
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new PluginError('CONFLICT', 'The server is shutting down.');
+  }
+
+  /** Start-up: rebuild the indexes, and suspend what a stop or crash of the server interrupted. */
+  private recover(): void {
+    const records = Object.values(this.options.store.data.sessions).sort((a, b) => a.firstSeq - b.firstSeq || a.createdAt.localeCompare(b.createdAt));
+    for (const record of records) {
+      const key = keyOf(record.userId, record.agentId);
+      this.latestIds.set(key, record.id);
+      // The log is the truth for seq: a crash can leave the record a write behind.
+      const logged = this.log.tail(record.id, 1)[0]?.seq ?? 0;
+      this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, record.lastSeq, logged));
+    }
+    for (const record of records) {
+      if (!isLive(record.status)) continue;
+      const canResume = record.status !== 'terminating' && record.protocol === 'stream-json' && record.providerSessionId !== null;
+      this.replace(record.id, { pid: null, busy: false });
+      this.setStatus(record.id, canResume ? 'suspended' : 'terminated', 'server_restarted');
+      this.log.release(record.id);
+    }
+  }
+}
+
+/** What an event changes in its session's record. */
+function foldEvent(record: SessionRecord, body: AgentEventBody): Partial<SessionRecord> {
+  switch (body.type) {
+    case 'system':
+      return body.provider_session_id ? { providerSessionId: body.provider_session_id } : {};
+    case 'input':
+      return record.protocol === 'stream-json' ? { busy: true } : {};
+    case 'result':
+      return { busy: false, ...(body.cost_usd !== undefined ? { costUsd: body.cost_usd } : {}), ...(body.text !== undefined ? { lastResult: truncate(body.text, 2000) } : {}) };
+    default:
+      return {};
+  }
+}

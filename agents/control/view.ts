@@ -1,0 +1,255 @@
+/**
+ * The Agent-control screens.
+ *
+ * - `/agents`: one row per configured agent with a live status badge (`agent-<id>-status`).
+ * - `/agents/:id`: the agent's status and facts, a start form (prompt, worktree picker), stop and
+ *   resume buttons, the last result and cost, how the process ended (exit code or signal, stderr
+ *   tail), the output panel and an input box.
+ *
+ * The output panel is a List whose children are a template over `/control/detail/lines`: a new line is
+ * one `add` into that data-model array, and the List component itself never changes, so it is never
+ * sent again. Buttons are enabled by checks bound to booleans in the data model, so a status change
+ * flips a boolean instead of re-sending buttons. Every piece is memoised on the values it shows (not
+ * on the session record, which is replaced with every event), so a line of output re-renders nothing
+ * but the data model.
+ */
+import {
+  bind,
+  card,
+  choicePicker,
+  column,
+  event,
+  icon,
+  keyedMemo,
+  labelButton,
+  list,
+  memo,
+  row,
+  text,
+  textField,
+  type UiNode,
+} from '../../renderer';
+import type { PluginView } from '../types';
+import type { AgentDefinition } from './definitions';
+import { EMPTY_PANEL, exitText, type AgentPanel, type ControlState } from './panel';
+import { isResumable, type SessionRecord } from './session-record';
+import type { WorkdirChoice } from './workdirs';
+
+/** Where the detail page's data lives in the data model (the plugin's slice is `/control`). */
+const DETAIL = '/control/detail';
+const WORKTREE_PATH = '/control/worktree';
+const NO_WORKTREE = '';
+
+/** The status badge's text: the status and what matters about it. */
+export function statusLabel(session: SessionRecord | undefined): string {
+  if (!session) return 'idle';
+  switch (session.status) {
+    case 'running':
+      return session.busy ? 'running · working' : 'running · waiting for input';
+    case 'terminated':
+      return session.exit ? `terminated · ${howItEnded(session.exit)}` : 'terminated';
+    case 'suspended':
+      return isResumable(session) ? 'suspended · resumable' : 'suspended';
+    default:
+      return session.status;
+  }
+}
+
+/** `stopped` when asked to, else the signal or the exit code. */
+function howItEnded(exit: NonNullable<SessionRecord['exit']>): string {
+  if (exit.reason === 'stopped') return 'stopped';
+  return exit.signal ?? `exit ${exit.code ?? '?'}`;
+}
+
+/** What the buttons may do now (their checks are bound to these). */
+function canStart(session: SessionRecord | undefined): boolean {
+  return !session || session.status === 'terminated';
+}
+function canStop(session: SessionRecord | undefined): boolean {
+  return !!session && (session.status === 'starting' || session.status === 'running' || session.status === 'suspended');
+}
+function canResume(session: SessionRecord | undefined): boolean {
+  return !!session && isResumable(session);
+}
+function canSend(session: SessionRecord | undefined): boolean {
+  return session?.status === 'running';
+}
+
+export function createControlView(definitions: readonly AgentDefinition[]): PluginView<ControlState> {
+  const byId = new Map(definitions.map((d) => [d.id, d]));
+
+  // ------------------------------------------------------------------ /agents
+  // Memoised on primitives, not on the record: a record is replaced on every event (its last seq),
+  // and a line of output must not rebuild a row whose badge says the same.
+  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string) =>
+    row(`agent-${id}`, {
+      align: 'center',
+      justify: 'spaceBetween',
+      children: [
+        column(`agent-${id}-info`, {
+          weight: 1,
+          children: [
+            text(`agent-${id}-name`, { text: `${definition.name} (${definition.role})`, variant: 'h4' }),
+            text(`agent-${id}-description`, { text: definition.description || definition.id }),
+          ],
+        }),
+        text(`agent-${id}-status`, { text: status, variant: 'caption', accessibility: { label: `${definition.name} status` } }),
+        labelButton(`agent-${id}-open`, 'Open', event('open_agent', { agent_id: id })),
+      ],
+    }),
+  );
+  const agentList = memo((sessions: ControlState['sessions']) => {
+    const rows = definitions.map((d) => agentRow(d.id, d, statusLabel(sessions.get(d.id))));
+    agentRow.sweep();
+    return column('control-agents', {
+      children: [
+        text('control-agents-title', { text: 'Agents', variant: 'h2' }),
+        text('control-agents-intro', { text: 'Coding agents: start, watch, steer, stop and resume them.' }),
+        list('control-agent-list', { children: rows }),
+      ],
+    });
+  });
+
+  // ------------------------------------------------------------------ /agents/:id
+  const header = memo((definition: AgentDefinition, status: string, cwd: string | null, providerSessionId: string | null, pid: number | null) => {
+    const facts = [
+      `Role: ${definition.role}`,
+      `Protocol: ${definition.protocol}`,
+      cwd ? `Folder: ${cwd}` : null,
+      providerSessionId ? `Provider session: ${providerSessionId}` : null,
+      pid ? `PID: ${pid}` : null,
+    ].filter((f): f is string => f !== null);
+    return column('control-detail-header', {
+      children: [
+        row('control-detail-title-row', {
+          align: 'center',
+          children: [
+            labelButton('control-back', 'All agents', event('navigate', { to: '/agents' }), { variant: 'borderless' }),
+            text('control-detail-title', { text: definition.name, variant: 'h2' }),
+            text(`agent-${definition.id}-status`, { text: status, variant: 'caption', accessibility: { label: 'Status' } }),
+          ],
+        }),
+        text('control-detail-description', { text: definition.description || definition.id }),
+        text('control-detail-facts', { text: facts.join(' · '), variant: 'caption' }),
+      ],
+    });
+  });
+
+  const startForm = memo((definition: AgentDefinition, worktrees: readonly WorkdirChoice[], promptNonce: number) =>
+    card('control-start', {
+      child: column('control-start-body', {
+        children: [
+          text('control-start-title', { text: 'Start a session', variant: 'h4' }),
+          textField('control-prompt', { label: 'Prompt', value: bind(`/control/prompt_${promptNonce}`), variant: 'longText' }),
+          choicePicker('control-worktree', {
+            label: 'Worktree',
+            variant: 'mutuallyExclusive',
+            options: [{ label: 'None (the repository)', value: NO_WORKTREE }, ...worktrees.map((w) => ({ label: w.label, value: w.value }))],
+            value: bind(WORKTREE_PATH),
+          }),
+          labelButton(
+            'control-start-button',
+            'Start',
+            event('start_agent', { agent_id: definition.id, prompt: bind(`/control/prompt_${promptNonce}`), worktree: bind(WORKTREE_PATH) }),
+            { variant: 'primary', checks: [{ condition: bind(`${DETAIL}/can_start`), message: 'The agent has a session: stop it (or resume it) first.' }] },
+          ),
+        ],
+      }),
+    }),
+  );
+
+  const controls = memo((agentId: string) =>
+    row('control-actions', {
+      children: [
+        labelButton('control-stop', 'Stop', event('stop_agent', { agent_id: agentId }), {
+          checks: [{ condition: bind(`${DETAIL}/can_stop`), message: 'Nothing to stop.' }],
+        }),
+        labelButton('control-resume', 'Resume', event('resume_agent', { agent_id: agentId }), {
+          checks: [{ condition: bind(`${DETAIL}/can_resume`), message: 'No session to resume.' }],
+        }),
+      ],
+    }),
+  );
+
+  const summary = memo((lastResult: string | null, costUsd: number | null) => {
+    const parts: string[] = [];
+    if (lastResult) parts.push(`Last result: ${lastResult}`);
+    if (costUsd !== null) parts.push(`Cost: $${costUsd.toFixed(4)}`);
+    return text('control-summary', { text: parts.length ? parts.join(' · ') : 'No result yet.' });
+  });
+
+  const exitInfo = memo((exit: SessionRecord['exit']) =>
+    column('control-exit', {
+      children: exit
+        ? [
+            text('control-exit-summary', { text: exitText(exit), variant: 'h5' }),
+            ...exit.stderrTail.map((line, i) => text(`control-exit-stderr-${i}`, { text: line, variant: 'caption' })),
+          ]
+        : [],
+    }),
+  );
+
+  // The panel: constant. Its items come from the data model through the template.
+  const output = list('control-output', {
+    children: {
+      template: row('control-line', {
+        align: 'center',
+        children: [icon('control-line-icon', { name: bind('icon') }), text('control-line-text', { text: bind('text') })],
+      }),
+      path: `${DETAIL}/lines`,
+    },
+  });
+
+  const inputRow = memo((agentId: string, inputNonce: number) =>
+    row('control-input-row', {
+      align: 'end',
+      children: [
+        textField('control-input', { label: 'Message to the agent', value: bind(`/control/input_${inputNonce}`), weight: 1 }),
+        labelButton('control-send', 'Send', event('send_input', { agent_id: agentId, input: bind(`/control/input_${inputNonce}`) }), {
+          checks: [{ condition: bind(`${DETAIL}/can_send`), message: 'The agent is not running.' }],
+        }),
+      ],
+    }),
+  );
+
+  const detailPage = memo((...children: UiNode[]) => column('control-detail', { children }));
+
+  const detailData = memo(
+    (agentId: string, lines: AgentPanel['lines'], start: boolean, stop: boolean, resume: boolean, send: boolean, promptNonce: number, inputNonce: number) => ({
+      detail: { agent_id: agentId, lines, can_start: start, can_stop: stop, can_resume: resume, can_send: send },
+      worktree: [NO_WORKTREE],
+      [`prompt_${promptNonce}`]: '',
+      [`input_${inputNonce}`]: '',
+    }),
+  );
+
+  const missing = memo((agentId: string) =>
+    column('control-missing', {
+      children: [
+        text('control-missing-text', { text: `No agent "${agentId}" is configured.` }),
+        labelButton('control-missing-back', 'All agents', event('navigate', { to: '/agents' })),
+      ],
+    }),
+  );
+
+  return (state, { route }) => {
+    if (route.state !== 'AGENT_DETAIL') return { root: agentList(state.sessions) };
+    const agentId = route.params.id ?? '';
+    const definition = byId.get(agentId);
+    if (!definition) return { root: missing(agentId) };
+    const session = state.sessions.get(agentId);
+    const panel = state.panels.get(agentId) ?? EMPTY_PANEL;
+    return {
+      root: detailPage(
+        header(definition, statusLabel(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null),
+        startForm(definition, state.worktrees, state.promptNonce),
+        controls(agentId),
+        summary(session?.lastResult ?? null, session?.costUsd ?? null),
+        exitInfo(session?.exit ?? null),
+        output,
+        inputRow(agentId, state.inputNonce),
+      ),
+      data: detailData(agentId, panel.lines, canStart(session), canStop(session), canResume(session), canSend(session), state.promptNonce, state.inputNonce),
+    };
+  };
+}

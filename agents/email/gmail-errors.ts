@@ -1,0 +1,68 @@
+/**
+ * Gmail and Google token failures as `PluginError`s whose messages say what happened and what to do,
+ * because they end up, as they are, in the user's error toast. Nothing from the request (URLs carry
+ * tokens on the revoke endpoint) is copied into a message or a log.
+ */
+import { PluginError } from '../errors';
+
+interface HttpishError {
+  status?: number;
+  code?: string | number;
+  message?: string;
+  response?: { status?: number; data?: unknown };
+}
+
+function statusOf(error: HttpishError): number | undefined {
+  const status = error.response?.status ?? error.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The `error` of an OAuth token endpoint answer (`invalid_grant`), if that is what failed. */
+function oauthErrorOf(error: HttpishError): string | undefined {
+  const data = error.response?.data as { error?: unknown } | undefined;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** Gmail's own reason (`{"error": {"message": "..."}}`), trimmed: it names the limit or the field. */
+function gmailReason(error: HttpishError): string | undefined {
+  const data = error.response?.data as { error?: { message?: unknown } } | undefined;
+  const message = data?.error?.message;
+  return typeof message === 'string' && message !== '' ? message.slice(0, 200) : undefined;
+}
+
+/** True when the stored Google grant is no longer usable: the user must sign in again. */
+export function isRevokedGrant(error: unknown): boolean {
+  const e = error as HttpishError;
+  if (oauthErrorOf(e) === 'invalid_grant') return true;
+  // google-auth-library throws this when the access token expired and there is no refresh token.
+  return e instanceof Error && /No refresh token is set/.test(e.message);
+}
+
+export function toMailError(error: unknown): PluginError {
+  if (error instanceof PluginError) return error;
+  const e = (error ?? {}) as HttpishError;
+  if (isRevokedGrant(e)) {
+    return new PluginError('UNAUTHORIZED', 'Google access was revoked or has expired. Sign in with Google again.');
+  }
+  const status = statusOf(e);
+  const reason = gmailReason(e);
+  switch (status) {
+    case undefined:
+      break;
+    case 400:
+      return new PluginError('INVALID_INPUT', `Gmail refused the request${reason ? `: ${reason}` : '.'}`);
+    case 401:
+      return new PluginError('UNAUTHORIZED', 'Gmail did not accept the sign-in (401). Sign in with Google again.');
+    case 403:
+      return new PluginError('FORBIDDEN', `Gmail refused access (403)${reason ? `: ${reason}` : ''}. Check the scopes granted to this app.`);
+    case 404:
+      return new PluginError('NOT_FOUND', 'That message is no longer in Gmail (404).');
+    case 429:
+      return new PluginError('RATE_LIMITED', 'Gmail is limiting requests (429). Wait a minute and try again.');
+    default:
+      if (status >= 500) return new PluginError('UPSTREAM_ERROR', `Gmail is having trouble (${status}). Try again in a moment.`);
+      return new PluginError('UPSTREAM_ERROR', `Gmail answered with an unexpected error (${status}).`);
+  }
+  const code = typeof e.code === 'string' && /^[A-Z_]{2,40}$/.test(e.code) ? ` (${e.code})` : '';
+  return new PluginError('UPSTREAM_ERROR', `Could not reach Gmail${code}. Try again in a moment.`);
+}

@@ -1,0 +1,138 @@
+/**
+ * The A2UI v0.9 form of the wire protocol, next to the native one (protocol.ts): what a standard A2UI
+ * client sends (an `action`, the older `userAction`, or an `error` report) and what it gets back.
+ * Server → client messages are the encoder's (diff/a2ui-v09.ts).
+ */
+import { z } from 'zod';
+import { unescapeEventContext, type A2uiV09Message } from '../diff';
+import { ApiError } from './errors';
+import { MAIN_SURFACE_ID, actionRequestSchema, describeZodError, type ActionRequest, type SideEffect } from './protocol';
+
+export type { A2uiV09Message };
+
+/** `join {format}` value that switches a socket from native frames to v0.9 messages. */
+export const A2UI_V09_FORMAT = 'a2ui-v0.9';
+
+/** socket.io events of the v0.9 form. */
+export const A2uiV09SocketEvents = {
+  /** server → client `{messages: A2uiV09Message[]}` (the spec's list wrapper): one change, in order. */
+  messages: 'a2ui',
+  /** client → server: a v0.9 client message (action, userAction or error); ack: `A2uiV09Answer`. */
+  action: 'a2ui_action',
+} as const;
+
+/** The answer to an action: its status, the v0.9 messages of its change, its side effects. */
+export interface A2uiV09ActionAnswer {
+  status: 'success' | 'error';
+  messages: A2uiV09Message[];
+  side_effects: SideEffect[];
+  error?: { code: string; message: string };
+}
+
+/** The answer to an error report: it was logged. */
+export interface A2uiV09ReportAnswer {
+  status: 'ok';
+}
+
+export type A2uiV09Answer = A2uiV09ActionAnswer | A2uiV09ReportAnswer;
+
+/** The versions a client may name: the spec's schema accepts both. */
+const versionSchema = z.enum(['v0.9', 'v0.9.1']);
+
+/** An action's fields (spec `client_to_server.json`), checked with the native request's own rules. */
+const actionFields = {
+  name: actionRequestSchema.shape.action,
+  surfaceId: z.literal(MAIN_SURFACE_ID, 'must be "main", the one surface of this server'),
+  sourceComponentId: z.string().max(256),
+  timestamp: z.string().max(64),
+  context: z.record(z.string(), z.unknown()),
+};
+
+const actionMessageSchema = z.object({ version: versionSchema, action: z.object(actionFields).strip() }).strip();
+
+/** The v0.8 name of the same message; its senders vary, so only `name` and `surfaceId` are required. */
+const userActionMessageSchema = z
+  .object({
+    version: z.string().max(16).optional(),
+    userAction: z
+      .object({
+        ...actionFields,
+        sourceComponentId: actionFields.sourceComponentId.optional(),
+        timestamp: actionFields.timestamp.optional(),
+        context: actionFields.context.optional(),
+      })
+      .strip(),
+  })
+  .strip();
+
+/** A client-side error report: logged, never acted on. Free-form beyond a code and a message. */
+const errorMessageSchema = z
+  .object({
+    version: z.string().max(16).optional(),
+    error: z
+      .object({
+        code: z.string().max(64),
+        message: z.string().max(2000),
+        surfaceId: z.string().max(256).optional(),
+        path: z.string().max(2048).optional(),
+      })
+      .strip(),
+  })
+  .strip();
+
+export type A2uiV09ClientError = z.infer<typeof errorMessageSchema>['error'];
+
+export type A2uiV09ClientMessage = { kind: 'action'; request: ActionRequest } | { kind: 'error'; error: A2uiV09ClientError };
+
+/** Validates a client message; throws ApiError(INVALID_INPUT) naming the field. */
+export function parseClientMessage(raw: unknown): A2uiV09ClientMessage {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ApiError('INVALID_INPUT', 'body: expected a v0.9 client message object');
+  }
+  if (Object.hasOwn(raw, 'action')) {
+    const { action } = parse(actionMessageSchema, raw);
+    return { kind: 'action', request: toActionRequest(action) };
+  }
+  if (Object.hasOwn(raw, 'userAction')) {
+    const { userAction } = parse(userActionMessageSchema, raw);
+    return { kind: 'action', request: toActionRequest(userAction) };
+  }
+  if (Object.hasOwn(raw, 'error')) return { kind: 'error', error: parse(errorMessageSchema, raw).error };
+  throw new ApiError('INVALID_INPUT', 'body: expected {"version": "v0.9", "action": {...}}, {"userAction": {...}} or {"version": "v0.9", "error": {...}}');
+}
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * The native request: the action's name, its resolved context as the payload (with the keys the
+ * encoder escaped restored, see diff/a2ui-v09-context.ts), its source component.
+ */
+function toActionRequest(action: { name: string; sourceComponentId?: string | undefined; context?: Record<string, unknown> | undefined }): ActionRequest {
+  return {
+    action: action.name,
+    payload: unescapeEventContext(action.context ?? {}),
+    surface_id: MAIN_SURFACE_ID,
+    ...(action.sourceComponentId !== undefined ? { component_id: action.sourceComponentId } : {}),
+  };
+}
+
+/**
+ * The session names a bad payload field `payload.<field>`; a v0.9 client sent it as
+ * `action.context.<field>`, so the message says that instead.
+ */
+export function inV09Terms(error: unknown): unknown {
+  if (error instanceof ApiError && error.code === 'INVALID_INPUT' && error.message.startsWith('payload.')) {
+    return new ApiError('INVALID_INPUT', `action.context.${error.message.slice('payload.'.length)}`);
+  }
+  return error;
+}
+
+/** One line in the server log per client error report; bounded, and never more than the report says. */
+export function logClientError(userId: string, error: A2uiV09ClientError): void {
+  const where = [error.surfaceId && `surface ${error.surfaceId}`, error.path && `at ${error.path}`].filter(Boolean).join(' ');
+  console.warn(`[a2ui v0.9] client error reported by ${userId}: ${error.code}${where ? ` (${where})` : ''}: ${error.message}`);
+}

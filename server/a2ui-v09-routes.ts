@@ -1,0 +1,40 @@
+/**
+ * The A2UI v0.9 HTTP transport, mounted at `/api/a2ui/v0.9` (behind the same auth, origin check,
+ * rate limit and JSON parsing as every `/api` route):
+ *
+ *   GET  /stream   the session as v0.9 messages: SSE, or JSONL with `Accept: application/jsonl`
+ *   POST /action   a v0.9 client message: `{"version": "v0.9", "action": {...}}`, the older
+ *                  `{"userAction": {...}}`, or an `{"version": "v0.9", "error": {...}}` report
+ */
+import express from 'express';
+import { answerClientMessage } from './a2ui-v09-actions';
+import { framingOf, openStream } from './a2ui-v09-stream';
+import { handle, identityOf, type MountedRouter } from './app';
+import { ApiError } from './errors';
+import type { Sessions } from './sessions';
+
+/** Where the router is mounted under `/api`. */
+export const A2UI_V09_API_PATH = '/a2ui/v0.9';
+
+export function createA2uiV09Router(sessions: Sessions): MountedRouter {
+  const router = express.Router();
+
+  router.get(
+    '/stream',
+    handle(async (req, res) => {
+      const session = await sessions.get(identityOf(res).userId);
+      openStream(req, res, session, framingOf(req));
+    }),
+  );
+
+  router.post(
+    '/action',
+    handle(async (req, res) => {
+      if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
+      const userId = identityOf(res).userId;
+      res.json(await answerClientMessage(req.body, userId, () => sessions.get(userId)));
+    }),
+  );
+
+  return { path: A2UI_V09_API_PATH, router };
+}

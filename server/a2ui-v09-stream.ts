@@ -1,0 +1,90 @@
+/**
+ * `GET /api/a2ui/v0.9/stream`: a session as a stream of A2UI v0.9 messages, one per SSE event
+ * (`text/event-stream`, the default) or one per line (`Accept: application/jsonl`).
+ *
+ * - First the sync (createSurface, every component, the whole data model), then every change of the
+ *   session as it happens: actions from any tab or transport, and background updates.
+ * - SSE: the last message of each change carries `id: <version>`, so a reconnecting EventSource sends
+ *   `Last-Event-ID` and gets what it missed: the changes since that version (from the session's log),
+ *   or, when that version is gone (too old, or a restart), `deleteSurface` and a new sync. The id is on
+ *   the last message only: a connection cut in the middle of a change resumes before that change (its
+ *   messages carry final values, so getting some twice changes nothing).
+ * - Backpressure: a client that stops reading (over MAX_UNSENT_BYTES queued) gets no more changes;
+ *   once its buffer drains it gets `deleteSurface` and a new sync instead of the backlog.
+ */
+import type { Request, Response } from 'express';
+import { encodeChange, encodeReset, encodeSync, type A2uiV09Message } from '../diff';
+import type { FrameListener, Session } from './session';
+
+export type StreamFraming = 'sse' | 'jsonl';
+
+/** Queued bytes past which a stream is considered stalled. */
+const MAX_UNSENT_BYTES = 1024 * 1024;
+/** SSE comment lines keep idle connections open through proxies. */
+const HEARTBEAT_MS = 20_000;
+const LAST_EVENT_ID = /^\d{1,15}$/;
+
+const CONTENT_TYPES: Record<StreamFraming, string> = {
+  sse: 'text/event-stream; charset=utf-8',
+  jsonl: 'application/jsonl; charset=utf-8',
+};
+
+/** The framing the request asks for: JSONL when it names it first, SSE otherwise. */
+export function framingOf(req: Request): StreamFraming {
+  return req.accepts(['text/event-stream', 'application/jsonl']) === 'application/jsonl' ? 'jsonl' : 'sse';
+}
+
+export function openStream(req: Request, res: Response, session: Session, framing: StreamFraming): void {
+  res.status(200).set({
+    'Content-Type': CONTENT_TYPES[framing],
+    'Cache-Control': 'no-cache, no-transform',
+    'X-Accel-Buffering': 'no',
+  });
+  res.flushHeaders();
+
+  const write = (messages: readonly A2uiV09Message[], version: number): void => {
+    if (messages.length === 0) return;
+    let chunk = '';
+    messages.forEach((message, i) => {
+      const json = JSON.stringify(message);
+      if (framing === 'jsonl') chunk += `${json}\n`;
+      else chunk += `${i === messages.length - 1 ? `id: ${version}\n` : ''}data: ${json}\n\n`;
+    });
+    res.write(chunk);
+  };
+
+  let stalled = false;
+  const listener: FrameListener = (frame, surface) => {
+    if (stalled) return;
+    if (res.writableLength > MAX_UNSENT_BYTES) {
+      stalled = true;
+      res.once('drain', () => {
+        stalled = false;
+        write(encodeReset(session.currentSurface), session.currentVersion);
+      });
+      return;
+    }
+    write(encodeChange(surface, frame.ops), frame.to);
+  };
+
+  // One synchronous block: nothing can change between what the sync shows and the subscription.
+  write(firstMessages(session, framing === 'sse' ? req.get('last-event-id') : undefined), session.currentVersion);
+  const unsubscribe = session.subscribe(listener);
+
+  const heartbeat = framing === 'sse' ? setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS) : undefined;
+  heartbeat?.unref();
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+}
+
+/** A new client gets the sync; a reconnecting one what it missed since `lastEventId`. */
+function firstMessages(session: Session, lastEventId: string | undefined): A2uiV09Message[] {
+  const surface = session.currentSurface;
+  if (lastEventId === undefined) return encodeSync(surface);
+  // It held the surface once: whatever it holds now, a reset is always right.
+  if (!LAST_EVENT_ID.test(lastEventId)) return encodeReset(surface);
+  const missed = session.catchUp(Number(lastEventId));
+  return missed.from === null ? encodeReset(surface) : encodeChange(surface, missed.ops);
+}

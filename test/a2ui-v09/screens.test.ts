@@ -1,0 +1,210 @@
+/**
+ * The whole product through the A2UI v0.9 transport, every message checked by the official
+ * `MessageProcessor` with the basic catalog: every route of every registered plugin (and every page a
+ * navigate button on any screen leads to, clicked the way the renderer clicks), toasts, a plugin's own
+ * navigation, background updates, and the plugins' flows. Three clients watch: an SSE stream, a v0.9
+ * socket, and one that gets nothing but the actions' answers. At the end the streams hold exactly
+ * the server's surface.
+ */
+import type { Socket } from 'socket.io-client';
+import request from 'supertest';
+import { createPlugins } from '../../agents/registry';
+import { escapeEventContext, type A2uiV09Message } from '../../diff';
+import type { Frame } from '../../server/protocol';
+import { OfficialClient, StreamReader, v09Action, type ClientAction } from '../helpers/a2ui-v09';
+import { connect, emitAck, type Doc } from '../helpers/client';
+import { makeRepo } from '../helpers/git-repo';
+import { labPlugin } from '../helpers/lab-plugin';
+import { bearer, startTestServer, type TestServer } from '../helpers/server';
+import { closeTestServices, openTestServices } from '../helpers/services';
+
+jest.setTimeout(60_000);
+
+let server: TestServer;
+let sse: StreamReader;
+let socket: Socket;
+const socketClient = new OfficialClient('v0.9 socket');
+const answers = new OfficialClient('answers only');
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { A2UI_REPO: makeRepo() } });
+  sse = await StreamReader.open(`${server.url}/api/a2ui/v0.9/stream`, bearer(server.token), new OfficialClient('SSE stream'));
+  await sse.until(3);
+  // The answers-only client starts from a sync of its own, then sees nothing but answers.
+  const sync = await StreamReader.open(`${server.url}/api/a2ui/v0.9/stream`, { ...bearer(server.token), Accept: 'application/jsonl' }, answers);
+  await sync.until(3);
+  sync.close();
+  socket = connect(server.url, server.token);
+  socket.on('a2ui', (batch: { messages: A2uiV09Message[] }) => socketClient.process(batch.messages));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  await emitAck(socket, 'join', { format: 'a2ui-v0.9' });
+});
+afterAll(async () => {
+  sse.close();
+  socket.close();
+  await server.close();
+  await closeTestServices();
+});
+afterEach(() => {
+  for (const client of [sse.client!, socketClient, answers]) client.expectValid();
+});
+
+const screen = () => sse.client!;
+
+interface Answer {
+  status: 'success' | 'error';
+  messages: A2uiV09Message[];
+  side_effects: { type: string; to?: string; message?: string }[];
+  error?: { code: string; message: string };
+}
+
+/** Sends a client message, feeds the answer to the answers-only client, waits for the stream's copy. */
+async function send(message: ClientAction): Promise<Answer> {
+  const start = sse.events.length; // the stream's copy may arrive before the answer
+  const res = await request(server.url).post('/api/a2ui/v0.9/action').set(bearer(server.token)).send(message);
+  expect({ status: res.status, body: res.status === 200 ? 'answer' : res.body }).toEqual({ status: 200, body: 'answer' });
+  const answer = res.body as Answer;
+  answers.process(answer.messages);
+  const wanted = JSON.stringify(answer.messages);
+  await sse.waitFor(() => {
+    const got = sse.messages(start);
+    for (let i = 0; i + answer.messages.length <= got.length; i++) if (JSON.stringify(got.slice(i, i + answer.messages.length)) === wanted) return true;
+    return false;
+  });
+  return answer;
+}
+
+/** Clicks a button of the screen the way the official renderer does. */
+async function click(id: string): Promise<Answer> {
+  return send(await screen().click(id));
+}
+
+const visit = (to: string) => send(v09Action('navigate', { to }));
+
+/** The buttons on screen whose action is `name`. */
+function buttons(name: string): string[] {
+  return screen()
+    .onScreen()
+    .filter((id) => screen().type(id) === 'Button' && (screen().props(id)?.action as { event?: { name?: string } } | undefined)?.event?.name === name);
+}
+
+/** The server's own document, and its version. */
+async function nativeSurface(): Promise<{ doc: Doc; version: number }> {
+  const res = await request(server.url).get('/api/a2ui/surface').set(bearer(server.token));
+  return { doc: ((res.body as Frame).ops[0] as { value: Doc }).value, version: (res.body as Frame).to };
+}
+
+test('the official processor refuses what it should: the check can fail', () => {
+  const probe = new OfficialClient('probe', { track: false });
+  const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined); // the processor logs what it refuses
+  probe.process([
+    { version: 'v0.9', createSurface: { surfaceId: 'main', catalogId: 'https://a2ui.org/specification/v0_9/catalogs/basic/catalog.json' } },
+    { version: 'v0.9', updateComponents: { surfaceId: 'main', components: [{ id: 'root', component: 'Text', text: 'ok', label: 'not a Text prop' }] } },
+  ]);
+  expect(probe.errors).toEqual([expect.stringContaining("Validation failed for component 'Text' (root)")]);
+  expect(logged).toHaveBeenCalled();
+  logged.mockRestore();
+});
+
+test('every route of every plugin, and every page a navigate button leads to, clicked as the renderer does', async () => {
+  const plugins = [...createPlugins(await openTestServices()), labPlugin()];
+  const routes = plugins.flatMap((p) => p.routes.map((r) => r.path.replace(/:(\w+)/g, 'sample-$1')));
+  const visited = new Set<string>();
+  const queue = [...routes];
+  while (queue.length > 0) {
+    const route = queue.shift()!;
+    if (visited.has(route)) continue;
+    visited.add(route);
+    await visit(route);
+    // Every navigate button here: clicked, then back to this page for the next one.
+    for (const id of buttons('navigate')) {
+      const answer = await click(id);
+      const reached = screen().route()!;
+      expect(answer.side_effects).toContainEqual({ type: 'navigate', to: reached });
+      if (!visited.has(reached)) queue.push(reached);
+      await visit(route);
+    }
+  }
+  expect([...visited]).toEqual(expect.arrayContaining(routes));
+  expect(screen().received.length).toBeGreaterThan(visited.size * 2);
+});
+
+test('toasts come and go, a plugin navigates, background updates stream in', async () => {
+  await visit('/lab');
+  const hostile = '<img src=x onerror=alert(1)> & "quotes"';
+  screen().input('/lab/draft', hostile);
+  const added = await click('lab-add');
+  expect(added.side_effects).toEqual([{ type: 'toast', variant: 'success', message: `Added ${hostile}` }]);
+  expect(screen().toasts()).toContain(`Added ${hostile}`);
+
+  const boom = await click('lab-boom');
+  expect(boom).toMatchObject({ status: 'error', error: { code: 'PLUGIN_ERROR' } });
+  expect(screen().toasts()).toContain('Lab Agent failed: the lab exploded');
+  const dismiss = buttons('dismiss_toast').find((id) => screen().text(id.replace(/-dismiss$/, '-text')) === 'Lab Agent failed: the lab exploded')!;
+  await click(dismiss);
+  expect(screen().toasts()).not.toContain('Lab Agent failed: the lab exploded');
+
+  const count = () => Number(/Count: (-?\d+)/.exec(screen().text('lab-count') ?? '')?.[1]);
+  const before = count();
+  await click('lab-bump');
+  expect(count()).toBe(before + 1);
+  await send(v09Action('background', { times: 5 }));
+  await sse.waitFor(() => count() === before + 6);
+
+  const home = await send(v09Action('go_home'));
+  expect(home.side_effects).toEqual([{ type: 'navigate', to: '/' }]);
+  expect(screen().route()).toBe('/');
+});
+
+test('worktrees: one created through the form, then removed through its dialog', async () => {
+  await visit('/worktrees');
+  await click('worktree-new');
+  expect(screen().route()).toBe('/worktrees/new');
+  const bound = (id: string) => (screen().props(id)?.value as { path: string }).path;
+  screen().input(bound('worktree-new-agent'), 'lit');
+  screen().input(bound('worktree-new-task'), '7');
+  screen().input(bound('worktree-new-title-field'), 'Official renderer');
+  const created = await click('worktree-new-create');
+  expect(created.status).toBe('success');
+  expect(screen().route()).toBe('/worktrees');
+  expect(screen().toasts()).toContain('Created worktree agent/lit/7-official-renderer.');
+
+  const confirm = buttons('remove_worktree').find((id) => id.endsWith('-confirm'))!;
+  const dialog = confirm.replace(/-confirm$/, '');
+  screen().input((screen().props(`${dialog}-delete-branch`)?.value as { path: string }).path, true);
+  const removed = await click(confirm);
+  expect(removed.status).toBe('success');
+  expect(screen().onScreen()).not.toContain(dialog);
+  expect(screen().toasts().join(' ')).toContain('Removed worktree agent/lit/7-official-renderer');
+});
+
+test('at the end both streams hold exactly the server\'s surface', async () => {
+  const { doc, version } = await nativeSurface();
+  await sse.waitFor(() => sse.lastEventId() === String(version));
+  for (const client of [screen(), socketClient]) {
+    await sse.waitFor(() => JSON.stringify(client.dataModel()) === JSON.stringify(doc.dataModel));
+    expect(client.dataModel()).toEqual(doc.dataModel);
+    const shown = client.onScreen();
+    expect(shown.sort()).toEqual(reachableIn(doc).sort());
+    // Sent as v0.9 sends them: event contexts escaped for the official renderer (diff/a2ui-v09-context.ts).
+    for (const id of shown) expect({ id, component: client.type(id), ...client.props(id) }).toEqual(escapeEventContext(doc.components[id]!));
+  }
+  expect(answers.received.length).toBeGreaterThan(0);
+});
+
+/** The ids reachable from root in a native document (children and child references). */
+function reachableIn(doc: Doc): string[] {
+  const seen = new Set<string>();
+  const stack = ['root'];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const c = doc.components[id] as Record<string, unknown>;
+    if (Array.isArray(c.children)) stack.push(...(c.children as string[]));
+    else if (c.children && typeof c.children === 'object') stack.push((c.children as { componentId: string }).componentId);
+    for (const key of ['child', 'trigger', 'content']) if (typeof c[key] === 'string') stack.push(c[key] as string);
+    if (Array.isArray(c.tabs)) stack.push(...(c.tabs as { child: string }[]).map((t) => t.child));
+  }
+  return [...seen];
+}

@@ -1,0 +1,105 @@
+/**
+ * The agent screens in Chromium against the real server: open the demo agent from the list, start it
+ * from the form, watch its output stream in line by line, steer it through the input box, stop it and
+ * resume it with the buttons their status enables.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
+import { launchBrowser } from '../client/browser';
+import { tempDir, type TestServer } from '../helpers/server';
+import { startAgentServer } from './helpers';
+
+jest.setTimeout(60_000);
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  const dataDir = tempDir('a2ui-agents-browser-');
+  // The demo agent at its screen pace (150 ms between chunks): the stream is visibly gradual.
+  fs.writeFileSync(
+    path.join(dataDir, 'agents.json'),
+    JSON.stringify({ agents: [{ id: 'demo', name: 'Demo agent', role: 'worker', description: 'The built-in demo.', protocol: 'stream-json', command: '{node}', args: [DEMO_AGENT_SCRIPT, '--delay-ms', '150'] }] }),
+  );
+  server = await startAgentServer({ dataDir });
+});
+afterAll(async () => {
+  await browser.close();
+  await server.close();
+});
+
+async function signedIn(): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?token=${server.token}`);
+  await page.waitForSelector('body[data-connection="socket"] [data-id="root"]');
+  return page;
+}
+
+const lineTexts = (page: Page) => page.locator('[data-id="control-output"] [data-id="control-line-text"]').allTextContents();
+const textOf = (page: Page, id: string) => page.locator(`[data-id="${id}"]`).first().textContent();
+const disabled = (page: Page, id: string) => page.locator(`[data-id="${id}"]`).first().isDisabled();
+
+test('start the demo agent from the screens and watch its output stream in; input, stop, resume', async () => {
+  const page = await signedIn();
+  await page.click('[data-id="nav-control"]');
+  await page.waitForFunction(() => location.pathname === '/agents');
+  expect(await textOf(page, 'agent-demo-status')).toBe('idle');
+  await page.click('[data-id="agent-demo-open"]');
+  await page.waitForFunction(() => location.pathname === '/agents/demo');
+  await page.waitForSelector('[data-id="control-output"]', { state: 'attached' }); // empty: no height yet
+  expect(await disabled(page, 'control-start-button')).toBe(false);
+  expect(await disabled(page, 'control-stop')).toBe(true);
+  expect(await disabled(page, 'control-resume')).toBe(true);
+  expect(await disabled(page, 'control-send')).toBe(true);
+
+  const hostile = 'Hello <img src=x onerror="window.__pwned=1">';
+  await page.fill('[data-id="control-prompt"] textarea', hostile);
+  await page.click('[data-id="control-start-button"]');
+
+  // Streaming: first some of the answer without the result, later the result after it.
+  await page.waitForFunction(() => {
+    const texts = [...document.querySelectorAll('[data-id="control-output"] [data-id="control-line-text"]')].map((e) => e.textContent ?? '');
+    return texts.some((t) => t.startsWith('You asked:')) && !texts.some((t) => t.startsWith('Result'));
+  });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].some((e) => (e.textContent ?? '').startsWith('Result')));
+  const lines = await lineTexts(page);
+  expect(lines.indexOf(`> ${hostile}`)).toBeGreaterThan(-1);
+  expect(lines.findIndex((t) => t.startsWith('LS: '))).toBeGreaterThan(lines.findIndex((t) => t.startsWith('You asked:')));
+  expect(lines.at(-1)).toMatch(/^Result \(\$0\.0042, 1 turns\): Answered/);
+  expect(await page.locator('#surface img').count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await page.waitForFunction(() => document.querySelector('[data-id="agent-demo-status"]')?.textContent === 'running · waiting for input');
+  expect(await textOf(page, 'control-summary')).toMatch(/Cost: \$0\.0042$/);
+  expect(await page.inputValue('[data-id="control-prompt"] textarea')).toBe(''); // the form was cleared
+  expect(await disabled(page, 'control-start-button')).toBe(true);
+  expect(await disabled(page, 'control-stop')).toBe(false);
+
+  // Steer it through the input box.
+  await page.fill('[data-id="control-input"] input', 'Tell me more');
+  await page.click('[data-id="control-send"]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].filter((e) => (e.textContent ?? '').startsWith('Result')).length === 2);
+  expect(await lineTexts(page)).toContain('> Tell me more');
+  expect(await page.inputValue('[data-id="control-input"] input')).toBe('');
+
+  // Stop, then resume: the buttons follow the status.
+  await page.click('[data-id="control-stop"]');
+  await page.waitForFunction(() => document.querySelector('[data-id="agent-demo-status"]')?.textContent === 'terminated · stopped');
+  expect(await textOf(page, 'control-exit-summary')).toBe('Exited: stopped (interrupt), exit code 0');
+  expect(await disabled(page, 'control-stop')).toBe(true);
+  expect(await disabled(page, 'control-resume')).toBe(false);
+  await page.click('[data-id="control-resume"]');
+  await page.waitForFunction(() => (document.querySelector('[data-id="agent-demo-status"]')?.textContent ?? '').startsWith('running'));
+  expect(await disabled(page, 'control-resume')).toBe(true);
+  expect(await disabled(page, 'control-send')).toBe(false);
+  await page.click('[data-id="control-stop"]');
+  await page.waitForFunction(() => document.querySelector('[data-id="agent-demo-status"]')?.textContent === 'terminated · stopped');
+
+  // Back on the list, the badge says the same.
+  await page.click('[data-id="control-back"]');
+  await page.waitForFunction(() => location.pathname === '/agents');
+  expect(await textOf(page, 'agent-demo-status')).toBe('terminated · stopped');
+});
