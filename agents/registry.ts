@@ -3,6 +3,11 @@
  * The services (git, processes, mailboxes) are opened by `server/main.ts` and shared by every user's
  * session; a plugin gets the ones it needs.
  */
+import type { ProviderPool } from './ai/providers';
+import type { ApprovalBroker } from './assistant/approvals';
+import type { Assistant } from './assistant/chat';
+import type { ConversationStore } from './assistant/history';
+import { createAssistantPlugin } from './assistant/plugin';
 import { createControlPlugin } from './control/plugin';
 import type { AgentSupervisor } from './control/supervisor';
 import { createDashboardPlugin } from './dashboard/plugin';
@@ -53,6 +58,15 @@ export interface PluginServices {
   agents: AgentSupervisor;
   /** Mailboxes (local or Gmail), Google sign-in and Claude drafts. */
   mail: MailService;
+  /** Claude providers, the assistant, its conversations and its approvals. */
+  ai: AssistantServices;
+}
+
+export interface AssistantServices {
+  pool: ProviderPool;
+  history: ConversationStore;
+  approvals: ApprovalBroker;
+  assistant: Assistant;
 }
 
 export function createPlugins(services: PluginServices): Plugin[] {
@@ -61,5 +75,6 @@ export function createPlugins(services: PluginServices): Plugin[] {
     createEmailPlugin(services.mail) as Plugin,
     createControlPlugin(services.agents) as Plugin,
     createWorktreePlugin(services.worktrees) as Plugin,
+    createAssistantPlugin(services.ai) as Plugin,
   ];
 }

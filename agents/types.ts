@@ -94,6 +94,11 @@ export interface Plugin<S = unknown> {
   /** The header's entry for this plugin, when it has one. */
   readonly nav?: { label: string; path: string };
   readonly routes: readonly RouteDecl[];
+  /**
+   * A panel plugin (the assistant) is drawn beside the content of every route, and its actions are
+   * accepted on every route; its action names must not collide with any other plugin's.
+   */
+  readonly panel?: boolean;
   /** The actions this plugin accepts on its routes, with their payload schemas. */
   readonly actions: Readonly<Record<string, z.ZodType>>;
   /** The initial state for one user. */

@@ -3,6 +3,7 @@
  * `npm start` work on a fresh clone: loopback only, data under ./data, the local mailbox, the demo agent.
  */
 import path from 'node:path';
+import { loadAiConfig, type AiConfig } from './ai-config';
 import { loadMailConfig, type MailConfig } from './mail-config';
 
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   sseHeartbeatMs: number;
   /** The Email plugin: mailbox provider, Google sign-in, Claude drafts (mail-config.ts). */
   mail: MailConfig;
+  /** Claude providers and the assistant's limits (ai-config.ts). */
+  ai: AiConfig;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -60,5 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     agentStopGraceMs: integer(env, 'A2UI_AGENT_STOP_GRACE_MS', 3000, 1),
     sseHeartbeatMs: integer(env, 'A2UI_SSE_HEARTBEAT_MS', 30_000, 10),
     mail: loadMailConfig(env),
+    ai: loadAiConfig(env),
   };
 }

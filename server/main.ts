@@ -9,6 +9,11 @@ import { Server } from 'socket.io';
 import { MailService } from '../agents/email/service';
 import { openAgentSupervisor } from '../agents/control/open';
 import type { AgentSessionsFile } from '../agents/control/session-record';
+import { ProviderPool } from '../agents/ai/providers';
+import { ApprovalBroker } from '../agents/assistant/approvals';
+import { Assistant } from '../agents/assistant/chat';
+import { ConversationStore, type HistoryFile } from '../agents/assistant/history';
+import { createAssistantTools, type ActionRunner } from '../agents/assistant/tools';
 import { createPlugins, type PluginServices } from '../agents/registry';
 import type { Plugin } from '../agents/types';
 import { WorktreeService, type WorktreeMetadataFile } from '../agents/worktree/service';
@@ -22,6 +27,9 @@ import { RateLimiter } from './rate-limit';
 import { RouteTable } from './router';
 import { agentRoutes } from './routes/agents';
 import { agentSocketHandler } from './routes/agents-socket';
+import { approvalSocketHandler } from './routes/approvals-socket';
+import { chatRoutes } from './routes/chat';
+import { eventRoutes } from './routes/events';
 import { googleAuthRoutes } from './routes/google-auth';
 import { worktreeRoutes } from './routes/worktrees';
 import { Sessions, type SessionsFile } from './sessions';
@@ -45,8 +53,12 @@ export interface StartOptions {
   plugins?: (services: PluginServices) => Plugin[];
 }
 
-/** Opens the services the plugins share, from the configuration. */
-export async function openServices(config: Config): Promise<PluginServices> {
+/**
+ * Opens the services the plugins share, from the configuration. `runAction` lets the assistant's
+ * tools run a plugin's action for a user (the sessions exist only after the plugins do, so it is a
+ * late-bound function).
+ */
+export async function openServices(config: Config, runAction: ActionRunner = noSessions): Promise<PluginServices> {
   const worktreeStore = await openStore<WorktreeMetadataFile>(path.join(config.dataDir, 'worktrees.json'), { worktrees: {} });
   const worktrees = await WorktreeService.open({ repo: config.repo, store: worktreeStore });
   const agents = await openAgentSupervisor({
@@ -59,14 +71,23 @@ export async function openServices(config: Config): Promise<PluginServices> {
   });
   // Mailboxes and Google tokens go through the same 0600 store opener, mailboxes lazily per user.
   const mail = await MailService.open({ ...config.mail, dataDir: config.dataDir, openStore });
-  return { worktrees, agents, mail };
+
+  const pool = new ProviderPool({ providers: config.ai.providers, cooldownMs: config.ai.cooldownMs, timeoutMs: config.ai.timeoutMs });
+  const history = new ConversationStore(await openStore<HistoryFile>(path.join(config.dataDir, 'chat-history.json'), { users: {} }), config.ai.historyLimit);
+  const approvals = new ApprovalBroker(config.ai.approvalTimeoutMs);
+  const tools = createAssistantTools({ mail, agents, worktrees, runAction });
+  const assistant = new Assistant({ pool, history, approvals, tools });
+  return { worktrees, agents, mail, ai: { pool, history, approvals, assistant } };
 }
+
+const noSessions: ActionRunner = () => Promise.reject(new Error('no sessions to run the action in'));
 
 /** Stops the services: processes, timers, pending writes. */
 export async function closeServices(services: PluginServices): Promise<void> {
   await services.agents.close();
   await services.worktrees.close();
   await services.mail.close();
+  services.ai.approvals.close();
 }
 
 interface TransportDeps {
@@ -82,16 +103,23 @@ function pluginTransports(services: PluginServices, deps: TransportDeps): { apiR
     apiRouters: [
       { path: '/worktrees', router: worktreeRoutes(services.worktrees) },
       { path: '', router: agentRoutes({ supervisor: services.agents, heartbeatMs: deps.config.sseHeartbeatMs }) },
+      { path: '', router: chatRoutes(services.ai) },
     ],
-    pageRouters: [{ path: '/auth/google', router: googleAuthRoutes(services.mail, deps) }],
-    socketHandlers: [agentSocketHandler(services.agents, deps.rateLimiter)],
+    pageRouters: [
+      { path: '/auth/google', router: googleAuthRoutes(services.mail, deps) },
+      { path: '/events', router: eventRoutes({ ...deps, assistant: services.ai.assistant, mail: services.mail, bodyLimitBytes: deps.config.bodyLimitBytes }) },
+    ],
+    socketHandlers: [agentSocketHandler(services.agents, deps.rateLimiter), approvalSocketHandler(services.ai.approvals)],
   };
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env ?? process.env, options.cwd ?? process.cwd());
   const auth = loadAuth(config.dataDir, config.token);
-  const services = await openServices(config);
+  // The assistant's tools act through the user's session; `sessions` exists by the time they run.
+  const services = await openServices(config, (userId, pluginId, action, payload) =>
+    sessions.get(userId).then((session) => session.runPluginAction(pluginId, action, payload)),
+  );
   const plugins = (options.plugins ?? createPlugins)(services);
   const routes = new RouteTable(plugins);
   const store = await openStore<SessionsFile>(path.join(config.dataDir, 'sessions.json'), { sessions: {} });

@@ -69,6 +69,8 @@ export class Session {
   private readonly router: Router;
   private readonly log: FrameLog;
   private readonly plugins = new Map<string, Plugin>();
+  /** Plugins drawn beside every route's content (see Plugin.panel). */
+  private readonly panels: readonly Plugin[];
   private states = new Map<string, unknown>();
   /** The states and route of the last successful render: what a failed render rolls back to. */
   private lastGood: { states: Map<string, unknown>; route: string } | undefined;
@@ -98,6 +100,7 @@ export class Session {
     this.version = (persisted?.version ?? 0) + 1;
     this.log = new FrameLog(deps.frameLogSize);
     for (const plugin of deps.plugins) this.plugins.set(plugin.id, plugin);
+    this.panels = deps.plugins.filter((plugin) => plugin.panel);
     this.nav = deps.plugins.filter((p) => p.nav).map((p) => ({ id: p.id, label: p.nav!.label, path: p.nav!.path }));
   }
 
@@ -160,6 +163,23 @@ export class Session {
     });
   }
 
+  /**
+   * Runs an action of a named plugin whatever the route (the assistant's tools act through the
+   * plugins' own actions, so the screens stay the plugins' business). The change goes to every tab;
+   * a `navigate` side effect is dropped: work done on the user's behalf must not move their screen.
+   */
+  runPluginAction(pluginId: string, name: string, payload: Record<string, unknown>): Promise<{ status: 'success' | 'error'; error?: { code: string; message: string } }> {
+    return this.enqueue(async () => {
+      const plugin = this.plugins.get(pluginId);
+      if (!plugin || !Object.hasOwn(plugin.actions, name)) throw new PluginError('NOT_FOUND', `No action ${name} in plugin ${pluginId}.`);
+      const parsed = plugin.actions[name]!.safeParse(payload);
+      if (!parsed.success) throw new PluginError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
+      const outcome = await this.runPlugin(plugin, name, parsed.data as Record<string, unknown>, undefined, { stayOnRoute: true });
+      this.commit(outcome.sideEffects.filter((effect) => effect.type !== 'navigate'));
+      return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
+    });
+  }
+
   close(): void {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
@@ -211,7 +231,9 @@ export class Session {
     const payload = request.payload ?? {};
     // Own properties only: "constructor" is a well-formed action name and must not find Object's.
     const global = Object.hasOwn(GLOBAL_ACTIONS, name) ? GLOBAL_ACTIONS[name] : undefined;
-    const plugin = this.plugins.get(this.router.pluginId)!;
+    const onScreen = this.plugins.get(this.router.pluginId)!;
+    // The route's plugin first, then the panels (the assistant), whose actions work on every route.
+    const plugin = [onScreen, ...this.panels].find((p) => Object.hasOwn(p.actions, name)) ?? onScreen;
     const schema = global?.schema ?? (Object.hasOwn(plugin.actions, name) ? plugin.actions[name] : undefined);
     if (!schema) {
       return this.fail('UNKNOWN_ACTION', `"${name}" is not an action of ${plugin.title} on this page.`);
@@ -241,7 +263,13 @@ export class Session {
     };
   }
 
-  private async runPlugin(plugin: Plugin, name: string, payload: Record<string, unknown>, componentId: string | undefined): Promise<Outcome> {
+  private async runPlugin(
+    plugin: Plugin,
+    name: string,
+    payload: Record<string, unknown>,
+    componentId: string | undefined,
+    options: { stayOnRoute?: boolean } = {},
+  ): Promise<Outcome> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -265,7 +293,7 @@ export class Session {
         timeout,
       ]);
       if (result.state !== undefined) this.states.set(plugin.id, result.state);
-      const sideEffects = result.sideEffects ?? [];
+      const sideEffects = (result.sideEffects ?? []).filter((effect) => !options.stayOnRoute || effect.type !== 'navigate');
       this.applySideEffects(sideEffects);
       return { status: 'success', sideEffects };
     } catch (error) {
@@ -359,18 +387,23 @@ export class Session {
     return view;
   }
 
-  /** The data model: the app's own slice, and the slice of the plugin on screen. */
-  private readonly dataModel = memo((route: string, userId: string, pluginId: string, data: Record<string, unknown> | undefined) => ({
-    app: { route, user_id: userId },
-    ...(data ? { [pluginId]: data } : {}),
-  }));
+  /**
+   * The data model: the app's own slice, the slice of the plugin on screen, and the panels' slices.
+   * Arguments after the first four come in pairs (panel id, its data), so the memo compares them all.
+   */
+  private readonly dataModel = memo((route: string, userId: string, pluginId: string, data: Record<string, unknown> | undefined, ...panels: unknown[]) => {
+    const model: Record<string, unknown> = { app: { route, user_id: userId }, ...(data ? { [pluginId]: data } : {}) };
+    for (let i = 0; i < panels.length; i += 2) if (panels[i + 1]) model[panels[i] as string] = panels[i + 1];
+    return model;
+  });
 
   private render(): Surface {
     const route = this.router.current;
     const plugin = this.plugins.get(this.router.pluginId)!;
     const content = this.viewOf(plugin)(this.states.get(plugin.id), { context: this.context, route });
-    const root = this.shell({ route, nav: this.nav, toasts: this.toasts, content: content.root });
-    const dataModel = this.dataModel(route.path, this.userId, plugin.id, content.data);
+    const panels = this.panels.map((panel) => ({ id: panel.id, render: this.viewOf(panel)(this.states.get(panel.id), { context: this.context, route }) }));
+    const root = this.shell({ route, nav: this.nav, toasts: this.toasts, content: content.root, panels: panels.map((p) => p.render.root) });
+    const dataModel = this.dataModel(route.path, this.userId, plugin.id, content.data, ...panels.flatMap((p) => [p.id, p.render.data]));
     this.lastGood = { states: new Map(this.states), route: route.path };
     // Memoised views return the identical root when nothing they show changed: the last surface stands.
     const last = this.surface as Surface | undefined;

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { PluginError } from '../errors';
 import type { ApprovalBroker } from './approvals';
 import { checkNamespace, type ConversationStore } from './history';
-import type { ProviderPool } from './providers';
+import type { ProviderPool } from '../ai/providers';
 
 /** A tool Claude may call: one of a plugin's own actions, run for the user who asked. */
 export interface AssistantTool<I = any> {

@@ -40,7 +40,11 @@ export function bound(messages: readonly MessageParam[], limit: number): Message
   return messages.slice(start);
 }
 
+export type HistoryListener = (userId: string, namespace: string) => void;
+
 export class ConversationStore {
+  private readonly listeners = new Set<HistoryListener>();
+
   constructor(
     private readonly store: PersistentStore<HistoryFile>,
     private readonly limit: number,
@@ -58,6 +62,17 @@ export class ConversationStore {
     if (!Object.hasOwn(users, userId)) users[userId] = {};
     users[userId]![namespace] = { messages: bound(messages, this.limit), updated_at: new Date().toISOString() };
     await this.store.write();
+    this.emit(userId, namespace);
+  }
+
+  /** Hears every saved or cleared conversation (the panel follows chats made over the API). */
+  onChange(listener: HistoryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(userId: string, namespace: string): void {
+    for (const listener of this.listeners) listener(userId, namespace);
   }
 
   /** Forgets a conversation; false when there was none. */
@@ -67,6 +82,7 @@ export class ConversationStore {
     if (!user || !Object.hasOwn(user, namespace)) return false;
     delete user[namespace];
     await this.store.write();
+    this.emit(userId, namespace);
     return true;
   }
 }

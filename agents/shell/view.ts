@@ -24,6 +24,8 @@ export interface ShellInput {
   nav: readonly NavEntry[];
   toasts: readonly Toast[];
   content: UiNode;
+  /** Panel plugins' subtrees (the assistant), drawn beside the content on every route. */
+  panels: readonly UiNode[];
 }
 
 const TOAST_ICONS: Record<ToastVariant, IconName> = { success: 'check', error: 'error', warning: 'warning', info: 'info' };
@@ -68,8 +70,13 @@ export function createShellView(): (input: ShellInput) => UiNode {
     return column('app-toasts', { children });
   });
 
-  const content = memo((node: UiNode) => column('app-content', { children: [node] }));
+  const content = memo((node: UiNode) => column('app-content', { weight: 3, children: [node] }));
   const root = memo((h: UiNode, t: UiNode, c: UiNode) => column('root', { children: [h, t, c] }));
+  // Without panels the content is the body; with them, a row of content and panels (one memo per
+  // count, so the row is the identical object while its children are).
+  const body = memo((c: UiNode, panels: readonly UiNode[]) => (panels.length === 0 ? c : row('app-body', { align: 'start', children: [c, ...panels] })));
+  const panelList = memo((...panels: UiNode[]) => panels);
 
-  return (input) => root(header(input.nav, section(input.route.path)), toastArea(input.toasts), content(input.content));
+  return (input) =>
+    root(header(input.nav, section(input.route.path)), toastArea(input.toasts), body(content(input.content), panelList(...input.panels)));
 }

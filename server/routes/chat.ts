@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { ApprovalBroker } from '../../agents/assistant/approvals';
 import type { Assistant } from '../../agents/assistant/chat';
 import { DEFAULT_NAMESPACE, type ConversationStore } from '../../agents/assistant/history';
-import type { ProviderPool } from '../../agents/assistant/providers';
+import type { ProviderPool } from '../../agents/ai/providers';
 import { handle, identityOf } from '../app';
 import { ApiError } from '../errors';
 import { describeZodError } from '../protocol';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ApprovalBroker, type ApprovalEvent } from '../../agents/assistant/approvals';
 import { Assistant, type AssistantTool } from '../../agents/assistant/chat';
 import { bound, ConversationStore, type HistoryFile } from '../../agents/assistant/history';
-import { ProviderPool, type ProviderConfig } from '../../agents/assistant/providers';
+import { ProviderPool, type ProviderConfig } from '../../agents/ai/providers';
 import { PluginError } from '../../agents/errors';
 import { openStore } from '../../server/store';
 import { FakeAnthropic } from '../helpers/fake-anthropic';

@@ -1,0 +1,28 @@
+/**
+ * Reading one environment variable into a checked value. A bad value stops the start with a message
+ * naming the variable, instead of a server that half works.
+ */
+export function integerVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+/** An http(s) URL, or undefined when unset. */
+export function httpUrlVar(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!isHttpUrl(raw)) throw new Error(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw;
+}
+
+export function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
