@@ -35,7 +35,7 @@ const listenerEvent = z.object({
   timestamp: z.union([z.string().max(64), z.number()]).optional(),
 });
 
-const SIGN_OUT = /\b(sign|log)[\s-]?out\b/i;
+const SIGN_OUT = /\b(sign|log)(\s*-?\s*|\s+me\s+)out\b/i;
 
 /** One conversation per provider and channel, as a valid namespace. */
 export function eventNamespace(provider: string, channel: string): string {
