@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { loadAiConfig, type AiConfig } from './ai-config';
+import { integerVar } from './env-values';
 import { loadMailConfig, type MailConfig } from './mail-config';
 
 export interface Config {
@@ -38,30 +39,23 @@ export interface Config {
   ai: AiConfig;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return value;
-}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   return {
-    port: integer(env, 'PORT', 3000),
+    port: integerVar(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(cwd, env.A2UI_DATA_DIR || 'data'),
     token: env.A2UI_TOKEN || undefined,
     repo: path.resolve(cwd, env.A2UI_REPO || '.'),
-    pluginTimeoutMs: integer(env, 'A2UI_PLUGIN_TIMEOUT_MS', 10_000, 1),
-    bodyLimitBytes: integer(env, 'A2UI_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
-    rateLimitPerMinute: integer(env, 'A2UI_RATE_LIMIT_PER_MINUTE', 1200, 1),
-    frameLogSize: integer(env, 'A2UI_FRAME_LOG_SIZE', 200, 1),
-    maxPendingFrames: integer(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
+    pluginTimeoutMs: integerVar(env, 'A2UI_PLUGIN_TIMEOUT_MS', 10_000, 1),
+    bodyLimitBytes: integerVar(env, 'A2UI_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    rateLimitPerMinute: integerVar(env, 'A2UI_RATE_LIMIT_PER_MINUTE', 1200, 1),
+    frameLogSize: integerVar(env, 'A2UI_FRAME_LOG_SIZE', 200, 1),
+    maxPendingFrames: integerVar(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
     clientDir: path.resolve(cwd, env.A2UI_CLIENT_DIR || 'client-demo/dist'),
     agentsFile: path.resolve(cwd, env.A2UI_AGENTS_FILE || path.join(env.A2UI_DATA_DIR || 'data', 'agents.json')),
-    agentStopGraceMs: integer(env, 'A2UI_AGENT_STOP_GRACE_MS', 3000, 1),
-    sseHeartbeatMs: integer(env, 'A2UI_SSE_HEARTBEAT_MS', 30_000, 10),
+    agentStopGraceMs: integerVar(env, 'A2UI_AGENT_STOP_GRACE_MS', 3000, 1),
+    sseHeartbeatMs: integerVar(env, 'A2UI_SSE_HEARTBEAT_MS', 30_000, 10),
     mail: loadMailConfig(env),
     ai: loadAiConfig(env),
   };
