@@ -44,6 +44,20 @@ async function act(deps: ToolDeps, userId: string, pluginId: string, action: str
   if (result.status === 'error') throw new PluginError('CONFLICT', result.error?.message ?? `${action} failed`);
 }
 
+/** A tool that is one Email action on one message. */
+function emailAction(deps: ToolDeps, name: string, action: string, description: string, resultKey: string): AssistantTool<{ email_id: string }> {
+  return tool({
+    name,
+    description,
+    input: z.object({ email_id: emailId }),
+    needsApproval: false,
+    async run(userId, input) {
+      await act(deps, userId, 'email', action, { email_id: input.email_id });
+      return { [resultKey]: input.email_id };
+    },
+  });
+}
+
 export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
   return [
     tool({
@@ -86,26 +100,8 @@ export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
         return { sent: true, to: form.to, subject: form.subject };
       },
     }),
-    tool({
-      name: 'mail_archive',
-      description: 'Archive a message (take it out of the inbox).',
-      input: z.object({ email_id: emailId }),
-      needsApproval: false,
-      async run(userId, input) {
-        await act(deps, userId, 'email', 'archive', { email_id: input.email_id });
-        return { archived: input.email_id };
-      },
-    }),
-    tool({
-      name: 'mail_mark_read',
-      description: 'Mark a message as read.',
-      input: z.object({ email_id: emailId }),
-      needsApproval: false,
-      async run(userId, input) {
-        await act(deps, userId, 'email', 'mark_read', { email_id: input.email_id });
-        return { marked_read: input.email_id };
-      },
-    }),
+    emailAction(deps, 'mail_archive', 'archive', 'Archive a message (take it out of the inbox).', 'archived'),
+    emailAction(deps, 'mail_mark_read', 'mark_read', 'Mark a message as read.', 'marked_read'),
     tool({
       name: 'agent_list',
       description: 'List the configured coding agents with the status of the user\'s latest session of each.',

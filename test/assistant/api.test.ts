@@ -160,6 +160,58 @@ describe('chat endpoints', () => {
     expect(bad).toMatchObject({ error: { code: 'INVALID_INPUT' } });
   });
 
+  test('mail tools: the list reads the inbox, archive goes through the Email plugin (the row leaves the screen), a reply waits for approval', async () => {
+    const ai = await fake();
+    const s = await server(ai.env());
+    await act(s.url, s.token, 'navigate', { to: '/email/inbox' });
+    await waitForDoc(s.url, s.token, (d) => Object.keys(d.components).some((id) => id.startsWith('email-row-')));
+
+    ai.enqueue(
+      { content: [{ type: 'tool_use', id: 'toolu_list', name: 'mail_list', input: { page_size: 5 } }], stop_reason: 'tool_use' },
+      { content: [{ type: 'text', text: 'Here is your mail.' }] },
+    );
+    await chat(s, s.token, { message: 'what mail do I have?' });
+    const listed = JSON.parse((ai.requests[1]!.body.messages!.at(-1)!.content as Array<{ content: string }>)[0]!.content) as { messages: Array<{ id: string; subject: string }> };
+    expect(listed.messages.length).toBeGreaterThanOrEqual(2);
+    const [first, second] = listed.messages;
+    const rowOf = (d: { components: Record<string, unknown> }, mailId: string) => Object.keys(d.components).some((id) => id.startsWith('email-row-') && id.includes(mailId));
+    await waitForDoc(s.url, s.token, (d) => rowOf(d, first!.id)); // on screen before
+
+    ai.enqueue(
+      {
+        content: [
+          { type: 'tool_use', id: 'toolu_archive', name: 'mail_archive', input: { email_id: first!.id } },
+          { type: 'tool_use', id: 'toolu_reply', name: 'mail_reply', input: { email_id: second!.id, body: 'Thanks, sounds good.' } },
+        ],
+        stop_reason: 'tool_use',
+      },
+      { content: [{ type: 'text', text: 'Archived one, answered the other.' }] },
+    );
+    const turn = chat(s, s.token, { message: 'archive the first, say thanks to the second' }).then((r) => r);
+    let waiting: Array<{ call_id: string; tool_name: string; arguments: Record<string, unknown> }> = [];
+    await until(async () => {
+      waiting = (await request(s.url).get('/api/approvals').set(bearer(s.token))).body.approvals;
+      return waiting.length === 1;
+    });
+    // The archive needed no approval and already happened: its row left the inbox on screen.
+    expect(waiting[0]).toMatchObject({ tool_name: 'mail_reply', arguments: { email_id: second!.id, body: 'Thanks, sounds good.' } });
+    const doc = await waitForDoc(s.url, s.token, (d) => !rowOf(d, first!.id));
+    expect(doc.dataModel.app).toMatchObject({ route: '/email/inbox' }); // the assistant did not move the screen
+    await request(s.url).post('/api/approvals').set(bearer(s.token)).send({ call_id: waiting[0]!.call_id, approved: true });
+    expect((await turn).body.message).toBe('Archived one, answered the other.');
+    const results = ai.requests[3]!.body.messages!.at(-1)!.content as Array<{ tool_use_id: string; content: string; is_error?: boolean }>;
+    expect(results.map((r) => [r.tool_use_id, r.is_error ?? false])).toEqual([
+      ['toolu_archive', false],
+      ['toolu_reply', false],
+    ]);
+    expect(JSON.parse(results[1]!.content)).toMatchObject({ sent: true, subject: expect.stringMatching(/^Re: /) });
+
+    // The reply is in its thread.
+    await act(s.url, s.token, 'open_thread', { email_id: second!.id });
+    const thread = await waitForDoc(s.url, s.token, (d) => JSON.stringify(d.components).includes('Thanks, sounds good.'));
+    expect(thread.dataModel.app).toMatchObject({ route: expect.stringMatching(/^\/email\/thread\//) });
+  });
+
   test('failover: a 500 from the first provider hands the same conversation to the second; /api/ai/status shows the cooldown', async () => {
     const first = await fake();
     const second = await fake();
