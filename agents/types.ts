@@ -49,6 +49,8 @@ export interface PluginHost<S> {
    * The recipe gets the current state and returns the next one (use immer's `produce`).
    */
   update(recipe: (state: S) => S, sideEffects?: SideEffect[]): Promise<void>;
+  /** Runs `cleanup` when the session closes (unsubscribe what `init` subscribed). */
+  onClose(cleanup: () => void): void;
 }
 
 export interface HandleInput<S, P = Record<string, unknown>> {

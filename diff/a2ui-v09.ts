@@ -48,7 +48,7 @@ import type { Operation } from 'fast-json-patch';
 import { escapeEventContext } from './a2ui-v09-context';
 import { COMPONENTS_PATH } from './components';
 import { DATA_MODEL_PATH } from './diff';
-import { escapeToken } from './pointer';
+import { escapeToken, unescapeToken } from './pointer';
 import type { DiffSurface } from './types';
 
 /** The protocol version every message carries. */
@@ -227,10 +227,4 @@ function toPointer(tokens: readonly string[], depth: number): string {
   let pointer = '';
   for (let i = 0; i < depth; i++) pointer += `/${escapeToken(tokens[i]!)}`;
   return pointer;
-}
-
-/** JSON Pointer unescaping of one token (`~1` → `/`, then `~0` → `~`). */
-function unescapeToken(token: string): string {
-  if (token.indexOf('~') === -1) return token;
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

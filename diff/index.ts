@@ -2,7 +2,7 @@ export { diff, snapshot, toDocument, DATA_MODEL_PATH } from './diff';
 export { COMPONENTS_PATH } from './components';
 export { diffKeyedList } from './keyed';
 export { longestIncreasingSubsequence } from './lis';
-export { escapeToken, childPath } from './pointer';
+export { escapeToken, unescapeToken, childPath } from './pointer';
 export { jsonEqual } from './value';
 export type { DiffSurface, Operation, SurfaceDocument, TreeNode } from './types';
 export { A2UI_V09, encodeChange, encodeReset, encodeSync } from './a2ui-v09';

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { unescapeEventContext, type A2uiV09Message } from '../diff';
-import { ApiError } from './errors';
-import { MAIN_SURFACE_ID, actionRequestSchema, describeZodError, type ActionRequest, type SideEffect } from './protocol';
+import { ApiError, parseInput } from './errors';
+import { MAIN_SURFACE_ID, actionRequestSchema, type ActionRequest, type SideEffect } from './protocol';
 
 export type { A2uiV09Message };
 
@@ -90,21 +90,15 @@ export function parseClientMessage(raw: unknown): A2uiV09ClientMessage {
     throw new ApiError('INVALID_INPUT', 'body: expected a v0.9 client message object');
   }
   if (Object.hasOwn(raw, 'action')) {
-    const { action } = parse(actionMessageSchema, raw);
+    const { action } = parseInput(actionMessageSchema, raw);
     return { kind: 'action', request: toActionRequest(action) };
   }
   if (Object.hasOwn(raw, 'userAction')) {
-    const { userAction } = parse(userActionMessageSchema, raw);
+    const { userAction } = parseInput(userActionMessageSchema, raw);
     return { kind: 'action', request: toActionRequest(userAction) };
   }
-  if (Object.hasOwn(raw, 'error')) return { kind: 'error', error: parse(errorMessageSchema, raw).error };
+  if (Object.hasOwn(raw, 'error')) return { kind: 'error', error: parseInput(errorMessageSchema, raw).error };
   throw new ApiError('INVALID_INPUT', 'body: expected {"version": "v0.9", "action": {...}}, {"userAction": {...}} or {"version": "v0.9", "error": {...}}');
-}
-
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
-  return parsed.data;
 }
 
 /**
@@ -131,8 +125,19 @@ export function inV09Terms(error: unknown): unknown {
   return error;
 }
 
-/** One line in the server log per client error report; bounded, and never more than the report says. */
+/** Line breaks and other control characters, which would let a report write lines of its own into the log. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Client text as it may appear in the log: every control character written as an escape. */
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * One line in the server log per client error report; bounded, never more than the report says, and
+ * one line however the report is written (a forged "[http] …" line stays inside the report's line).
+ */
 export function logClientError(userId: string, error: A2uiV09ClientError): void {
-  const where = [error.surfaceId && `surface ${error.surfaceId}`, error.path && `at ${error.path}`].filter(Boolean).join(' ');
-  console.warn(`[a2ui v0.9] client error reported by ${userId}: ${error.code}${where ? ` (${where})` : ''}: ${error.message}`);
+  const where = [error.surfaceId && `surface ${printable(error.surfaceId)}`, error.path && `at ${printable(error.path)}`].filter(Boolean).join(' ');
+  console.warn(`[a2ui v0.9] client error reported by ${userId}: ${printable(error.code)}${where ? ` (${where})` : ''}: ${printable(error.message)}`);
 }

@@ -9,8 +9,7 @@
 import express from 'express';
 import { answerClientMessage } from './a2ui-v09-actions';
 import { framingOf, openStream } from './a2ui-v09-stream';
-import { handle, identityOf, type MountedRouter } from './app';
-import { ApiError } from './errors';
+import { handle, identityOf, requireJson, type MountedRouter } from './app';
 import type { Sessions } from './sessions';
 
 /** Where the router is mounted under `/api`. */
@@ -30,7 +29,7 @@ export function createA2uiV09Router(sessions: Sessions): MountedRouter {
   router.post(
     '/action',
     handle(async (req, res) => {
-      if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
+      requireJson(req);
       const userId = identityOf(res).userId;
       res.json(await answerClientMessage(req.body, userId, () => sessions.get(userId)));
     }),

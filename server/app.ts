@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import { PluginError } from '../agents/errors';
 import type { Plugin } from '../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
 import type { Config } from './config';
-import { ApiError, toApiError } from './errors';
+import { ApiError, parseInput, toApiError } from './errors';
 import { isForeignOrigin } from './origin';
-import { actionRequestSchema, describeZodError, surfaceQuerySchema, toActionResponse } from './protocol';
+import { actionRequestSchema, surfaceQuerySchema, toActionResponse } from './protocol';
 import type { RateLimiter } from './rate-limit';
 import type { Sessions } from './sessions';
 
@@ -38,6 +39,17 @@ export interface MountedRouter {
 /** The identity the auth middleware found, for handlers behind it. */
 export function identityOf(res: Response): Identity {
   return res.locals.identity as Identity;
+}
+
+/** Refuses a body that is not JSON (express.json leaves it unparsed). */
+export function requireJson(req: Request): void {
+  if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
+}
+
+/** A JSON body checked against `schema` (400 INVALID_INPUT naming the field, or for a body that is not JSON). */
+export function parseJsonBody<T>(schema: z.ZodType<T, unknown>, req: Request): T {
+  requireJson(req);
+  return parseInput(schema, req.body);
 }
 
 /** Wraps an async handler so a rejection reaches the error handler. */
@@ -120,21 +132,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.get(
     '/api/a2ui/surface',
     handle(async (req, res) => {
-      const parsed = surfaceQuerySchema.safeParse(req.query);
-      if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
+      const query = parseInput(surfaceQuerySchema, req.query);
       const session = await sessions.get(identityOf(res).userId);
-      res.json(session.catchUp(parsed.data.version));
+      res.json(session.catchUp(query.version));
     }),
   );
 
   app.post(
     '/api/a2ui/action',
     handle(async (req, res) => {
-      if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
-      const parsed = actionRequestSchema.safeParse(req.body);
-      if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
+      const request = parseJsonBody(actionRequestSchema, req);
       const session = await sessions.get(identityOf(res).userId);
-      res.json(toActionResponse(await session.dispatch(parsed.data)));
+      res.json(toActionResponse(await session.dispatch(request)));
     }),
   );
 

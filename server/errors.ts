@@ -3,8 +3,9 @@
  * fails on purpose throws `ApiError` (or, below the server, `PluginError`); anything else becomes
  * INTERNAL_ERROR without leaking details.
  */
+import type { z } from 'zod';
 import { PluginError } from '../agents/errors';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol';
+import { ERROR_STATUS, describeZodError, type ErrorBody, type ErrorCode } from './protocol';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -29,4 +30,16 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof PluginError) return new ApiError(error.code, error.message, error.details);
   return new ApiError('INTERNAL_ERROR', 'Internal error.');
+}
+
+/**
+ * What a client sent (a body, a query, a socket payload), checked against its schema: the parsed value,
+ * or INVALID_INPUT naming the field (`payload.to: …`). `where` names a value that is not an object, such
+ * as a path parameter or a header (`id: must be an agent id …`).
+ */
+export function parseInput<T>(schema: z.ZodType<T, unknown>, value: unknown, where?: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const message = describeZodError(parsed.error);
+  throw new ApiError('INVALID_INPUT', where ? `${where}: ${message.replace(/^body: /, '')}` : message);
 }

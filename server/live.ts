@@ -15,16 +15,14 @@
  * instead of the backlog.
  */
 import type { Server, Socket } from 'socket.io';
-import type { z } from 'zod';
 import { encodeChange, encodeReset, encodeSync, type A2uiV09Message } from '../diff';
 import { answerClientMessage } from './a2ui-v09-actions';
 import { A2UI_V09_FORMAT, A2uiV09SocketEvents } from './a2ui-v09-protocol';
 import { TokenAuth, type Identity } from './auth';
-import { ApiError, toApiError } from './errors';
+import { ApiError, parseInput, toApiError } from './errors';
 import {
   SocketEvents,
   actionRequestSchema,
-  describeZodError,
   joinRequestSchema,
   resyncRequestSchema,
   type ActionAck,
@@ -93,7 +91,7 @@ function connect(socket: Socket, deps: LiveDeps): void {
 
   socket.on(SocketEvents.join, (raw: unknown, ack?: Ack) => {
     void reply(ack, async () => {
-      const request = parse(joinRequestSchema, raw ?? {});
+      const request = parseInput(joinRequestSchema, raw ?? {});
       const live = await open();
       if (request.format === A2UI_V09_FORMAT) {
         // The sync (a reset when this socket had one already) goes out in the same step as the
@@ -109,7 +107,7 @@ function connect(socket: Socket, deps: LiveDeps): void {
   });
 
   socket.on(SocketEvents.resync, (raw: unknown, ack?: Ack) => {
-    void reply(ack, async () => (await attach()).catchUp(parse(resyncRequestSchema, raw).version));
+    void reply(ack, async () => (await attach()).catchUp(parseInput(resyncRequestSchema, raw).version));
   });
 
   socket.on(SocketEvents.action, (raw: unknown, ack?: Ack) => {
@@ -117,7 +115,7 @@ function connect(socket: Socket, deps: LiveDeps): void {
       let answer: ActionAck;
       try {
         if (!deps.rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many actions; slow down and retry shortly.');
-        const request = parse(actionRequestSchema, raw);
+        const request = parseInput(actionRequestSchema, raw);
         const live = await attach();
         // This socket gets the change in the ack; the session sends it to the other tabs. (A v0.9
         // socket has no versions to tell a copy from a change: it gets the change as usual.)
@@ -145,12 +143,6 @@ function connect(socket: Socket, deps: LiveDeps): void {
 
   socket.on('disconnect', () => unsubscribe?.());
   for (const attachHandler of deps.socketHandlers ?? []) attachHandler(socket, identity);
-}
-
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
-  return parsed.data;
 }
 
 function errorBody(error: unknown): { code: string; message: string } {
@@ -199,9 +191,7 @@ function withBackpressure(socket: Socket, maxPending: number, send: FrameListene
   let stale = false;
   return (frame, surface) => {
     if (stale) return;
-    // engine.io keeps packets here while the transport is still busy writing earlier ones.
-    const pending = (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
-    if (pending < maxPending) {
+    if (unsentPackets(socket) < maxPending) {
       send(frame, surface);
       return;
     }
@@ -211,4 +201,9 @@ function withBackpressure(socket: Socket, maxPending: number, send: FrameListene
       if (socket.connected) catchUp();
     });
   };
+}
+
+/** Packets engine.io still holds for the socket because its transport is busy writing earlier ones. */
+export function unsentPackets(socket: Socket): number {
+  return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
 }

@@ -109,7 +109,7 @@ function pluginTransports(services: PluginServices, deps: TransportDeps): { apiR
       { path: '/auth/google', router: googleAuthRoutes(services.mail, deps) },
       { path: '/events', router: eventRoutes({ ...deps, assistant: services.ai.assistant, mail: services.mail, bodyLimitBytes: deps.config.bodyLimitBytes }) },
     ],
-    socketHandlers: [agentSocketHandler(services.agents, deps.rateLimiter), approvalSocketHandler(services.ai.approvals)],
+    socketHandlers: [agentSocketHandler(services.agents, deps.rateLimiter, deps.config.maxPendingFrames), approvalSocketHandler(services.ai.approvals)],
   };
 }
 

@@ -79,6 +79,8 @@ export class Session {
   private readonly shell = createShellView();
   private readonly listeners = new Set<FrameListener>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** What the plugins asked to run at close (see PluginHost.onClose). */
+  private readonly cleanups: Array<() => void> = [];
   private toasts: readonly Toast[] = [];
   /** The last record handed to `persist` (context is replaced, never mutated, so identity tells). */
   private saved: PersistedSession | undefined;
@@ -108,11 +110,16 @@ export class Session {
     const session = new Session(userId, persisted, deps);
     // On the queue: a plugin whose init already listens to background work (an agent's output) may
     // call host.update before every plugin is initialised; that update waits for the first surface.
-    await session.enqueue(async () => {
-      for (const plugin of deps.plugins) session.states.set(plugin.id, await plugin.init(session.hostFor(plugin)));
-      session.surface = session.render();
-      session.persist();
-    });
+    try {
+      await session.enqueue(async () => {
+        for (const plugin of deps.plugins) session.states.set(plugin.id, await plugin.init(session.hostFor(plugin)));
+        session.surface = session.render();
+        session.persist();
+      });
+    } catch (error) {
+      session.close(); // the plugins initialised so far stop listening
+      throw error;
+    }
     return session;
   }
 
@@ -181,7 +188,15 @@ export class Session {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    for (const cleanup of this.cleanups.splice(0)) {
+      try {
+        cleanup();
+      } catch (error) {
+        console.error(`[session ${this.userId}] a plugin cleanup failed:`, error);
+      }
+    }
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.listeners.clear();
@@ -210,6 +225,10 @@ export class Session {
           this.applySideEffects(sideEffects);
           this.commit(sideEffects);
         }),
+      onClose: (cleanup) => {
+        if (this.closed) cleanup();
+        else this.cleanups.push(cleanup);
+      },
     };
   }
 
@@ -328,11 +347,11 @@ export class Session {
     if (variant === 'error' || variant === 'warning') return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.enqueue(async () => {
+      this.enqueue(async () => {
         if (this.closed || !this.toasts.some((t) => t.id === toast.id)) return;
         this.toasts = this.toasts.filter((t) => t.id !== toast.id);
         this.commit([]);
-      });
+      }).catch((error: unknown) => console.error(`[session ${this.userId}] expiring a toast failed:`, error));
     }, this.deps.toastLifetimeMs ?? DEFAULT_TOAST_LIFETIME_MS);
     timer.unref();
     this.timers.add(timer);

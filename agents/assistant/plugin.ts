@@ -60,14 +60,18 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
     actions: ACTIONS,
 
     init(host) {
-      approvals.subscribe((event) => {
-        if (event.userId === host.userId) void host.update((s) => ({ ...s, approvals: approvals.pendingFor(host.userId) }));
-      });
-      history.onChange((userId, namespace) => {
-        if (userId !== host.userId || namespace !== DEFAULT_NAMESPACE) return;
-        // A turn in progress shows its own progress; its end re-reads the history anyway.
-        void host.update((s) => (s.busy ? s : { ...s, entries: entriesOf(history.get(userId, namespace)) }));
-      });
+      host.onClose(
+        approvals.subscribe((event) => {
+          if (event.userId === host.userId) void host.update((s) => ({ ...s, approvals: approvals.pendingFor(host.userId) }));
+        }),
+      );
+      host.onClose(
+        history.onChange((userId, namespace) => {
+          if (userId !== host.userId || namespace !== DEFAULT_NAMESPACE) return;
+          // A turn in progress shows its own progress; its end re-reads the history anyway.
+          void host.update((s) => (s.busy ? s : { ...s, entries: entriesOf(history.get(userId, namespace)) }));
+        }),
+      );
       return {
         configured: assistant.configured,
         entries: entriesOf(history.get(host.userId, DEFAULT_NAMESPACE)),

@@ -27,10 +27,15 @@ export function followEvents(source: FollowSource, after: number | undefined, de
   let replaying = after !== undefined;
   let stopped = false;
   const buffered: AgentEvent[] = [];
+  const stop = () => {
+    stopped = true;
+    buffered.length = 0;
+    unsubscribe();
+  };
   const pass = (event: AgentEvent) => {
     if (stopped || event.seq <= last) return;
     last = event.seq;
-    if (deliver(event) === false) stopped = true;
+    if (deliver(event) === false) stop();
   };
   const unsubscribe = source.subscribe((event) => {
     if (replaying) buffered.push(event);
@@ -55,8 +60,5 @@ export function followEvents(source: FollowSource, after: number | undefined, de
       }
     })();
   }
-  return () => {
-    stopped = true;
-    unsubscribe();
-  };
+  return stop;
 }

@@ -7,6 +7,7 @@
  * in through `host.update` (never awaited inside `handle`, which runs on the same queue). Events of one
  * tick go in one update: a burst of lines is one frame with one `add` per line.
  */
+import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import type { HandleResult, Plugin, PluginHost } from '../types';
 import type { AgentEvent } from './events';
@@ -43,18 +44,16 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
     return parsed.data;
   };
 
-  /** Streams the user's events into their state, a tick's worth per update. */
-  const followUser = (host: PluginHost<ControlState>): void => {
+  /** Streams the user's events into their state, a tick's worth per update; answers the unsubscribe. */
+  const followUser = (host: PluginHost<ControlState>): (() => void) => {
     const pending: AgentEvent[] = [];
     let scheduled = false;
     const flush = () => {
       scheduled = false;
       const batch = pending.splice(0);
-      host.update((state) => applyEvents(state, batch, (agentId) => supervisor.latest(host.userId, agentId))).catch((error: unknown) => {
-        console.error('[agents] a background update failed:', error);
-      });
+      updateInBackground(host, 'agents', (state) => applyEvents(state, batch, (agentId) => supervisor.latest(host.userId, agentId)));
     };
-    supervisor.subscribe(host.userId, (event) => {
+    return supervisor.subscribe(host.userId, (event) => {
       pending.push(event);
       if (!scheduled) {
         scheduled = true;
@@ -75,12 +74,13 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
 
     async init(host) {
       // Subscribe first, read the logs second: an event in between is folded in once (by seq).
-      followUser(host);
-      supervisor.workdirs.onChange(() => {
-        void worktreeChoices().then((worktrees) =>
-          host.update((state) => ({ ...state, worktrees })).catch((error: unknown) => console.error('[agents] worktree refresh failed:', error)),
-        );
+      const unfollow = followUser(host);
+      const unwatch = supervisor.workdirs.onChange(() => {
+        // worktreeChoices never rejects: a failed listing is logged and shows no worktrees.
+        void worktreeChoices().then((worktrees) => updateInBackground(host, 'agents', (state) => ({ ...state, worktrees })));
       });
+      host.onClose(unfollow);
+      host.onClose(unwatch);
       const sessions = new Map<string, SessionRecord>();
       const panels = new Map<string, AgentPanel>();
       for (const definition of definitions) {
@@ -92,7 +92,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
       return { sessions, panels, worktrees: await worktreeChoices(), promptNonce: 0, inputNonce: 0 };
     },
 
-    async handle({ state, action, host, route }): Promise<HandleResult<ControlState>> {
+    async handle({ state, action, host, route, signal }): Promise<HandleResult<ControlState>> {
       const payload = action.payload;
       const userId = host.userId;
       switch (action.name) {
@@ -105,6 +105,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
           const record = await supervisor.start(userId, agentId, {
             ...(typeof payload.prompt === 'string' && payload.prompt !== '' ? { prompt: payload.prompt } : {}),
             worktree: (payload.worktree as string | undefined) ?? null,
+            signal,
           });
           const next = withSession(state, agentId, record);
           return {

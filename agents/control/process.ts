@@ -71,7 +71,8 @@ export class AgentProcess {
     // Writing to a process that just died fails with EPIPE: the exit tells the story, not this.
     this.child.stdin!.on('error', () => undefined);
     this.child.once('spawn', () => callbacks.onSpawn(this.child.pid!));
-    this.child.once('error', (error) => {
+    // `on`, not `once`: a second 'error' without a listener would be thrown and take the server down.
+    this.child.on('error', (error) => {
       if (this.child.pid === undefined) callbacks.onSpawnError(error.message);
     });
     this.child.once('exit', (code, signal) => {

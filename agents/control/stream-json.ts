@@ -16,6 +16,11 @@ import type { AgentEventBody } from './events';
 /** A line longer than this is cut: one runaway line must not hold the whole stream in memory. */
 export const MAX_LINE_CHARS = 1024 * 1024;
 const SUMMARY_CHARS = 200;
+/**
+ * A provider session id becomes an argument (`--resume <id>`) of a later spawn: only a plain token is
+ * kept (Claude Code's are UUIDs), never one that starts with `-` and would read as an option.
+ */
+const PROVIDER_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 /** Splits a text stream into lines, keeping the unfinished tail for the next chunk. */
 export class LineSplitter {
@@ -105,7 +110,7 @@ export function parseStreamJsonLine(line: string): AgentEventBody[] {
     case 'system': {
       const body: AgentEventBody = { type: 'system', subtype: str(event.subtype) ?? 'unknown' };
       const id = str(event.session_id);
-      if (id) body.provider_session_id = id;
+      if (id && PROVIDER_SESSION_ID.test(id)) body.provider_session_id = id;
       const model = str(event.model);
       if (model) body.model = model;
       const cwd = str(event.cwd);

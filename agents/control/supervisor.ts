@@ -143,11 +143,13 @@ export class AgentSupervisor {
    * Starts a new session. 409 SESSION_EXISTS (with the session) while the user has one of this
    * agent that is not terminated (a suspended one is resumed or stopped first).
    */
-  async start(userId: string, agentId: string, request: { prompt?: string; worktree?: string | null } = {}): Promise<SessionRecord> {
+  async start(userId: string, agentId: string, request: { prompt?: string; worktree?: string | null; signal?: AbortSignal } = {}): Promise<SessionRecord> {
     const definition = this.definition(agentId);
     const place = await this.options.workdirs.resolve(request.worktree);
     // From here to the spawn nothing awaits: the check and the reservation are one step.
     this.assertOpen();
+    // An action that timed out while the worktrees were listed was reported failed: start nothing.
+    if (request.signal?.aborted) throw new PluginError('CONFLICT', `${definition.name} was not started: the request took too long.`);
     const existing = this.latest(userId, agentId);
     if (existing && existing.status !== 'terminated') {
       throw new PluginError('SESSION_EXISTS', `${definition.name} already has a ${existing.status} session.`, { session: sessionJson(existing) });
@@ -187,14 +189,16 @@ export class AgentSupervisor {
     this.definition(agentId);
     const record = this.latest(userId, agentId);
     if (!record) throw new PluginError('NO_SESSION', `There is no session of ${agentId} to stop.`);
-    if (record.status === 'suspended') {
+    const proc = this.processes.get(record.id);
+    if (record.status === 'suspended' || !proc) {
+      // No process to wait for (suspended, or already gone): it ends here, and so does its log file.
+      if (record.status !== 'suspended') this.setStatus(record.id, 'terminating', 'stop requested');
       this.setStatus(record.id, 'terminated', 'stopped');
+      this.log.release(record.id);
       return this.record(record.id);
     }
     this.setStatus(record.id, 'terminating', 'stop requested');
-    const proc = this.processes.get(record.id);
-    if (proc) proc.stop(this.options.stopGraceMs);
-    else this.setStatus(record.id, 'terminated', 'stopped'); // no process left to wait for
+    proc.stop(this.options.stopGraceMs);
     return this.record(record.id);
   }
 

@@ -7,6 +7,7 @@
  * to its run: a send, or a newer draft, makes it stale, and a stale run changes nothing.
  */
 import { produce } from 'immer';
+import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import type { PluginHost } from '../types';
 import type { DraftWriter } from './drafts';
@@ -54,13 +55,13 @@ export class DraftRunner {
         replyToId,
         signal: controller.signal,
         // Not awaited: updates queue in order behind the session's other changes.
-        onText: (snapshot) => void host.update(setBody(draftedBody(snapshot, typedBody), false)),
+        onText: (snapshot) => updateInBackground(host, 'email', setBody(draftedBody(snapshot, typedBody), false)),
       })
       .then(
         (text) => {
           if (!current()) return;
           this.running.delete(userId);
-          void host.update(setBody(draftedBody(text, typedBody), true), [
+          updateInBackground(host, 'email', setBody(draftedBody(text, typedBody), true), [
             { type: 'toast', variant: 'success', message: "Claude's draft is in the message: edit it, then press Send." },
           ]);
         },
@@ -69,7 +70,7 @@ export class DraftRunner {
           this.running.delete(userId);
           const reason = error instanceof PluginError ? error.message : 'Claude failed unexpectedly.';
           if (!(error instanceof PluginError)) console.error('[email] draft failed:', error);
-          void host.update(setBody(typedBody, true), [
+          updateInBackground(host, 'email', setBody(typedBody, true), [
             { type: 'toast', variant: 'error', message: `Claude could not write the draft: ${reason} Your text was kept.` },
           ]);
         },

@@ -1,5 +1,5 @@
 /**
- * The default mailbox: one lowdb file per user (`<data>/mail/<user>.json`), created with sample
+ * The default mailbox: one lowdb file per user (`<data>/mail/mailbox-<user>.json`), created with sample
  * threads on first use. Labels work as Gmail's do (INBOX, UNREAD, SENT): archive removes INBOX, mark
  * read removes UNREAD, a reply joins its thread with SENT, and mail to the mailbox's own address also
  * lands in its inbox, the way a message to yourself does.

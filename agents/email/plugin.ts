@@ -8,6 +8,7 @@
  * user's `host.update`.
  */
 import { produce } from 'immer';
+import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import type { HandleInput, HandleResult, Plugin, PluginHost, SideEffect } from '../types';
 import { EMAIL_ACTIONS, type EmailActionName, type EmailPayload } from './actions';
@@ -48,7 +49,8 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
   // account (the inbox reloads when shown).
   service.onAccountChange((userId) => {
     drafts?.cancel(userId);
-    void hosts.get(userId)?.update((s) => ({ ...s, account: service.account(userId), inbox: null, thread: null, compose: { ...s.compose, drafting: false } }));
+    const host = hosts.get(userId);
+    if (host) updateInBackground(host, 'email', (s) => ({ ...s, account: service.account(userId), inbox: null, thread: null, compose: { ...s.compose, drafting: false } }));
   });
 
   const mailbox = (userId: string): Promise<MailProvider> => service.providerFor(userId);
@@ -158,12 +160,15 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
       };
     },
 
-    async draft_with_ai({ state, action, host }) {
+    async draft_with_ai({ state, action, host, signal }) {
       if (!drafts) throw new PluginError('INVALID_INPUT', 'Drafting with Claude needs ANTHROPIC_API_KEY: set it and restart the server.');
       if (state.compose.drafting) throw new PluginError('CONFLICT', 'Claude is already writing a draft.');
       const id = action.payload.email_id;
       const thread = await threadOf(state, host.userId, id);
       if (!thread.messages.some((m) => m.id === id)) throw new PluginError('NOT_FOUND', `There is no message ${id} in that thread.`);
+      // The action already failed with a timeout toast (the thread took too long): start nothing that
+      // would stream into a form the user was told is not being drafted.
+      if (signal.aborted) throw new PluginError('CONFLICT', 'The draft was not started: loading the thread took too long.');
       const typed = {
         to: action.payload.to ?? state.compose.to,
         subject: action.payload.subject ?? state.compose.subject,
@@ -206,6 +211,9 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
     actions: EMAIL_ACTIONS,
     init(host) {
       hosts.set(host.userId, host);
+      host.onClose(() => {
+        if (hosts.get(host.userId) === host) hosts.delete(host.userId);
+      });
       return initialState(service.account(host.userId));
     },
     handle(input) {

@@ -142,7 +142,8 @@ export class MailService {
       timeoutMs: this.options.gmailTimeoutMs ?? DEFAULT_GMAIL_TIMEOUT_MS,
       onError: (error) => {
         // A refresh that Google refused means the grant is gone: forget it so the UI asks to sign in.
-        if (isRevokedGrant(error)) void this.oauth!.forget(userId);
+        if (!isRevokedGrant(error)) return;
+        this.oauth!.forget(userId).catch((failure: unknown) => console.error('[email] could not delete a revoked Google grant:', (failure as Error).message));
       },
     });
     this.gmailProviders.set(userId, provider);

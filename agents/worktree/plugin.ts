@@ -73,7 +73,7 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
         removeErrors: {},
         formEpoch: 0,
       };
-      service.onChange((list) => void host.update((current) => withList(current, list)));
+      host.onClose(service.onChange((list) => void host.update((current) => withList(current, list))));
       return state;
     },
 

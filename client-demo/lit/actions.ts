@@ -6,6 +6,8 @@
  */
 import type { A2uiV09Answer } from '../../server/a2ui-v09-protocol';
 import type { SideEffect } from '../../server/protocol';
+import { postJson } from '../src/http';
+import { isObject } from '../src/values';
 
 export const ACTION_URL = '/api/a2ui/v0.9/action';
 
@@ -21,23 +23,11 @@ export interface ActionResult {
 }
 
 export async function postClientMessage(message: ClientMessage): Promise<ActionResult> {
-  let response: Response;
-  try {
-    response = await fetch(ACTION_URL, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(message),
-    });
-  } catch {
-    return { sideEffects: [], problem: 'The server cannot be reached. Check your connection and try again.' };
-  }
-  const body = (await response.json().catch(() => null)) as (A2uiV09Answer & { error?: { message?: string } }) | null;
-  if (!response.ok) {
-    if (response.status === 401) return { sideEffects: [], problem: 'Not signed in: open the start-up link (with ?token=…) printed by the server.' };
-    return { sideEffects: [], problem: body?.error?.message ?? `The server answered with an error (HTTP ${response.status}).` };
-  }
+  const result = await postJson(ACTION_URL, message);
+  if (!result.ok) return { sideEffects: [], problem: result.problem };
+  if (!isObject(result.body)) return { sideEffects: [] };
+  const answer = result.body as unknown as A2uiV09Answer;
   // A failure the server handled shows as a toast on the surface: nothing more to say here.
-  if (body && body.status === 'error') console.warn('a2ui: action failed', body.error);
-  return { sideEffects: body && 'side_effects' in body ? body.side_effects : [] };
+  if (answer.status === 'error') console.warn('a2ui: action failed', answer.error);
+  return { sideEffects: 'side_effects' in answer && Array.isArray(answer.side_effects) ? answer.side_effects : [] };
 }

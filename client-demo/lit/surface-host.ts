@@ -30,13 +30,13 @@ export class SurfaceHost {
   }
 
   process(message: unknown): void {
-    // A createSurface for a surface this page holds means the server started over (a reconnect
-    // before any event id was seen): drop ours first, as its deleteSurface would have.
-    const created = (message as { createSurface?: { surfaceId?: unknown } } | null)?.createSurface;
-    if (typeof created?.surfaceId === 'string' && this.processor.model.getSurface(created.surfaceId)) {
-      this.processor.processMessages([{ version: 'v0.9', deleteSurface: { surfaceId: created.surfaceId } } as A2uiMessage]);
-    }
     try {
+      // A createSurface for a surface this page holds means the server started over (a reconnect
+      // before any event id was seen): drop ours first, as its deleteSurface would have.
+      const created = (message as { createSurface?: { surfaceId?: unknown } } | null)?.createSurface;
+      if (typeof created?.surfaceId === 'string' && this.processor.model.getSurface(created.surfaceId)) {
+        this.processor.processMessages([{ version: 'v0.9', deleteSurface: { surfaceId: created.surfaceId } } as A2uiMessage]);
+      }
       this.processor.processMessages([message as A2uiMessage]);
     } catch (error) {
       this.options.onRefused(message, error instanceof Error ? error : new Error(String(error)));

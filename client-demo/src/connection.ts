@@ -18,6 +18,7 @@ import type { ActionAck, ActionRequest, ActionResponse, ClientContext, Frame, Op
 import type { SurfaceView } from './surface-view';
 import { isObject } from './values';
 import { frameDisposition } from './versions';
+import { describeError, knownErrorMessage, postJson } from './http';
 
 /** Mirrors server/protocol.ts (the client imports its types only). */
 const SURFACE_ID = 'main';
@@ -251,29 +252,9 @@ export class Connection {
   }
 
   private async post(request: ActionRequest): Promise<void> {
-    let response: Response;
-    try {
-      response = await fetch(ACTION_URL, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-      });
-    } catch {
-      this.options.notice('The server cannot be reached. Check your connection and try again.');
-      return;
-    }
-    let body: unknown = null;
-    try {
-      body = await response.json();
-    } catch {
-      // an empty or non-JSON body: described by the status alone
-    }
-    if (!response.ok) {
-      this.options.notice(describeError(isObject(body) ? body.error : undefined, response.status));
-      return;
-    }
-    this.answer(body);
+    const result = await postJson(ACTION_URL, request);
+    if (!result.ok) this.options.notice(result.problem);
+    else this.answer(result.body);
   }
 
   /** socket.emit with an acknowledgement; undefined when it timed out (the notice says so). */
@@ -305,33 +286,7 @@ function asFrame(raw: unknown): Frame | null {
   };
 }
 
-const MESSAGES: Readonly<Record<string, string>> = {
-  UNAUTHORIZED: 'Not signed in: open the start-up link (with ?token=…) printed by the server.',
-  FORBIDDEN: 'This action is not allowed.',
-  RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
-  PAYLOAD_TOO_LARGE: 'That was too large to send.',
-};
-
-/** One readable sentence for an error body's `{code, message}`, or for a bare HTTP status. */
-export function describeError(error: unknown, status?: number): string {
-  const code = isObject(error) && typeof error.code === 'string' ? error.code : statusCode(status);
-  const message = isObject(error) && typeof error.message === 'string' ? error.message : '';
-  if (code && Object.prototype.hasOwnProperty.call(MESSAGES, code)) return MESSAGES[code]!;
-  if (message) return message;
-  return status ? `The server answered with an error (HTTP ${status}).` : 'The action failed.';
-}
-
-function statusCode(status: number | undefined): string | undefined {
-  if (status === 401) return 'UNAUTHORIZED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 413) return 'PAYLOAD_TOO_LARGE';
-  if (status === 429) return 'RATE_LIMITED';
-  return undefined;
-}
-
 function describeConnectError(error: Error): string {
   // A handshake refused by the server's auth middleware carries its error code as the message.
-  const code = error.message;
-  if (Object.prototype.hasOwnProperty.call(MESSAGES, code)) return MESSAGES[code]!;
-  return 'Cannot connect to the server. Retrying…';
+  return knownErrorMessage(error.message) ?? 'Cannot connect to the server. Retrying…';
 }

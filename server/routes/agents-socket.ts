@@ -9,7 +9,12 @@
  *   ping        any                  → `pong` {at}
  *
  * A refused request answers `{error: {code, message}}` in its ack, or as a `<event>_error` event when
- * it has no ack. Only the user's own sessions are ever followed.
+ * it has no ack. Only the user's own sessions are ever followed. Every request counts against the
+ * token's rate limit.
+ *
+ * Backpressure: a socket that stops reading (more than `maxPendingPackets` packets unsent) is not
+ * handed more events, which would pile up in memory; once its buffer drains, the events it missed are
+ * replayed from the logs (the supervisor's `follow` from its last delivered seq), each once, in order.
  */
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
@@ -19,9 +24,8 @@ import { inputSchema } from '../../agents/control/requests';
 import { sessionJson } from '../../agents/control/session-record';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
 import type { Identity } from '../auth';
-import { ApiError, toApiError } from '../errors';
-import type { SocketHandler } from '../live';
-import { describeZodError } from '../protocol';
+import { ApiError, parseInput, toApiError } from '../errors';
+import { unsentPackets, type SocketHandler } from '../live';
 import type { RateLimiter } from '../rate-limit';
 
 export const AgentSocketEvents = {
@@ -40,22 +44,44 @@ const inputRequestSchema = z.object({ agentId: agentIdSchema, input: inputSchema
 
 type Ack = (answer: unknown) => void;
 
-function parse<T>(schema: z.ZodType<T, unknown>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
-  return parsed.data;
-}
+/** The default of `A2UI_MAX_PENDING_FRAMES`, the same limit the surface's frames use. */
+const DEFAULT_MAX_PENDING_PACKETS = 64;
 
-export function agentSocketHandler(supervisor: AgentSupervisor, rateLimiter: RateLimiter): SocketHandler {
+export function agentSocketHandler(supervisor: AgentSupervisor, rateLimiter: RateLimiter, maxPendingPackets = DEFAULT_MAX_PENDING_PACKETS): SocketHandler {
   return (socket: Socket, identity: Identity) => {
-    const subscriptions = new Map<string, () => void>();
+    /** Per agent id: the socket's subscription; `stop` ends it, however often backpressure restarted it. */
+    const subscriptions = new Map<string, { stop(): void }>();
+
+    /** Follows the user's events of an agent on this socket, after `after` when given. */
+    const follow = (agentId: string, after: number | undefined): void => {
+      // As `follow` counts it: an `after` from the future means now.
+      let delivered = Math.min(after ?? Infinity, supervisor.lastSeq(identity.userId, agentId));
+      const subscription: { stop(): void } = { stop: () => undefined };
+      const start = (from: number | undefined) => {
+        subscription.stop = supervisor.follow(identity.userId, agentId, from, (event) => {
+          if (!socket.connected) return false;
+          if (unsentPackets(socket) >= maxPendingPackets) {
+            // Behind: stop here, and once the buffer drains replay from the logs what it missed.
+            socket.conn.once('drain', () => {
+              if (socket.connected && subscriptions.get(agentId) === subscription) start(delivered);
+            });
+            return false;
+          }
+          socket.emit(AgentSocketEvents.event, event);
+          delivered = event.seq;
+          return true;
+        });
+      };
+      start(after);
+      subscriptions.set(agentId, subscription);
+    };
 
     /** Runs a request and answers it: the ack when there is one, else an event (`<name>_error` on failure). */
-    const on = (name: string, run: (raw: unknown) => unknown, limited = true) => {
+    const on = (name: string, run: (raw: unknown) => unknown) => {
       socket.on(name, (raw: unknown, ack?: Ack) => {
         let answer: unknown;
         try {
-          if (limited && !rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
+          if (!rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
           answer = run(raw);
         } catch (error) {
           if (!(error instanceof ApiError) && !(error instanceof PluginError)) console.error('[agents socket] unexpected error:', error);
@@ -68,49 +94,38 @@ export function agentSocketHandler(supervisor: AgentSupervisor, rateLimiter: Rat
     };
 
     on(AgentSocketEvents.subscribe, (raw) => {
-      const { agentId, lastSeq } = parse(subscribeSchema, raw);
+      const { agentId, lastSeq } = parseInput(subscribeSchema, raw);
       supervisor.definition(agentId);
-      subscriptions.get(agentId)?.();
+      subscriptions.get(agentId)?.stop();
       const latest = supervisor.latest(identity.userId, agentId);
       const answer = { agentId, session: latest ? sessionJson(latest) : null, lastSeq: supervisor.lastSeq(identity.userId, agentId) };
       // `subscribed` goes first: every event follows it on the (ordered) socket.
       socket.emit(AgentSocketEvents.subscribed, answer);
-      subscriptions.set(
-        agentId,
-        supervisor.follow(identity.userId, agentId, lastSeq, (event) => {
-          if (!socket.connected) return false;
-          socket.emit(AgentSocketEvents.event, event);
-          return true;
-        }),
-      );
+      follow(agentId, lastSeq);
       return answer;
     });
 
     on(AgentSocketEvents.unsubscribe, (raw) => {
-      const { agentId } = parse(unsubscribeSchema, raw);
-      subscriptions.get(agentId)?.();
+      const { agentId } = parseInput(unsubscribeSchema, raw);
+      subscriptions.get(agentId)?.stop();
       subscriptions.delete(agentId);
       return { ok: true };
     });
 
     on(AgentSocketEvents.input, (raw) => {
-      const { agentId, input } = parse(inputRequestSchema, raw);
+      const { agentId, input } = parseInput(inputRequestSchema, raw);
       const { seq } = supervisor.input(identity.userId, agentId, input);
       return { accepted: true, seq };
     });
 
-    on(
-      AgentSocketEvents.ping,
-      () => {
-        const pong = { at: new Date().toISOString() };
-        socket.emit(AgentSocketEvents.pong, pong);
-        return pong;
-      },
-      false,
-    );
+    on(AgentSocketEvents.ping, () => {
+      const pong = { at: new Date().toISOString() };
+      socket.emit(AgentSocketEvents.pong, pong);
+      return pong;
+    });
 
     socket.on('disconnect', () => {
-      for (const unsubscribe of subscriptions.values()) unsubscribe();
+      for (const subscription of subscriptions.values()) subscription.stop();
       subscriptions.clear();
     });
   };

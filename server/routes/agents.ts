@@ -22,8 +22,7 @@ import { sessionJson, type SessionRecord } from '../../agents/control/session-re
 import { SESSION_STATUSES } from '../../agents/control/status';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
 import { handle, identityOf } from '../app';
-import { ApiError } from '../errors';
-import { describeZodError } from '../protocol';
+import { ApiError, parseInput } from '../errors';
 import { streamAgentEvents } from './agent-stream';
 
 export interface AgentRoutesOptions {
@@ -46,15 +45,6 @@ const sessionsQuery = z
 const seqText = z.string().regex(/^\d{1,15}$/, 'must be an event id (a seq number)').transform(Number);
 const streamQuery = z.object({ last_event_id: seqText.optional() }).strict();
 const emptyQuery = z.object({}).strict();
-
-function parse<T>(schema: z.ZodType<T, unknown>, value: unknown, where?: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const message = describeZodError(parsed.error);
-    throw new ApiError('INVALID_INPUT', where ? `${where}: ${message.replace(/^body: /, '')}` : message);
-  }
-  return parsed.data;
-}
 
 /** The JSON body, or {} when there is none; a body that is not JSON is refused. */
 function bodyOf(req: Request): unknown {
@@ -80,12 +70,12 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
   const router = express.Router();
 
   /** The `:id` of the path as a configured agent's id (400 when malformed, 404 when unknown). */
-  const agentOf = (req: Request): AgentDefinition => supervisor.definition(parse(agentIdSchema, req.params.id, 'id'));
+  const agentOf = (req: Request): AgentDefinition => supervisor.definition(parseInput(agentIdSchema, req.params.id, 'id'));
 
   router.get(
     '/agents',
     handle((req, res) => {
-      const query = parse(agentsQuery, req.query);
+      const query = parseInput(agentsQuery, req.query);
       const userId = identityOf(res).userId;
       const agents = supervisor.definitions.filter((d) => query.role === undefined || d.role === query.role).map((d) => agentJson(d, supervisor.latest(userId, d.id)));
       res.json({ success: true, agents });
@@ -95,7 +85,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
   router.get(
     '/agents/:id',
     handle((req, res) => {
-      parse(emptyQuery, req.query);
+      parseInput(emptyQuery, req.query);
       const definition = agentOf(req);
       res.json({ success: true, agent: agentJson(definition, supervisor.latest(identityOf(res).userId, definition.id)) });
     }),
@@ -104,7 +94,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
   router.get(
     '/agents/:id/status',
     handle((req, res) => {
-      parse(emptyQuery, req.query);
+      parseInput(emptyQuery, req.query);
       const definition = agentOf(req);
       const session = supervisor.latest(identityOf(res).userId, definition.id);
       res.json({ success: true, agent_id: definition.id, status: session?.status ?? 'idle', session: session ? sessionJson(session) : null });
@@ -115,7 +105,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
     '/agents/:id/start',
     handle(async (req, res) => {
       const definition = agentOf(req);
-      const body = parse(startBodySchema, bodyOf(req));
+      const body = parseInput(startBodySchema, bodyOf(req));
       const session = await supervisor.start(identityOf(res).userId, definition.id, {
         ...(body.prompt ? { prompt: body.prompt } : {}),
         worktree: body.worktree ?? null,
@@ -128,7 +118,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
     '/agents/:id/stop',
     handle((req, res) => {
       const definition = agentOf(req);
-      parse(stopBodySchema, bodyOf(req));
+      parseInput(stopBodySchema, bodyOf(req));
       res.json({ success: true, session: sessionJson(supervisor.stop(identityOf(res).userId, definition.id)) });
     }),
   );
@@ -137,7 +127,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
     '/agents/:id/resume',
     handle((req, res) => {
       const definition = agentOf(req);
-      const body = parse(resumeBodySchema, bodyOf(req));
+      const body = parseInput(resumeBodySchema, bodyOf(req));
       const session = supervisor.resume(identityOf(res).userId, definition.id, body.prompt ? { prompt: body.prompt } : {});
       res.json({ success: true, session: sessionJson(session) });
     }),
@@ -147,7 +137,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
     '/agents/:id/input',
     handle((req, res) => {
       const definition = agentOf(req);
-      const body = parse(inputBodySchema, bodyOf(req));
+      const body = parseInput(inputBodySchema, bodyOf(req));
       const { seq, session } = supervisor.input(identityOf(res).userId, definition.id, body.input);
       res.status(202).json({ success: true, accepted: true, seq, session_id: session.id });
     }),
@@ -157,9 +147,9 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
     '/agents/:id/stream',
     handle((req, res) => {
       const definition = agentOf(req);
-      const query = parse(streamQuery, req.query);
+      const query = parseInput(streamQuery, req.query);
       const header = req.headers['last-event-id'];
-      const fromHeader = header === undefined ? undefined : parse(seqText, header, 'Last-Event-ID');
+      const fromHeader = header === undefined ? undefined : parseInput(seqText, header, 'Last-Event-ID');
       streamAgentEvents(req, res, {
         supervisor,
         userId: identityOf(res).userId,
@@ -173,7 +163,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
   router.get(
     '/sessions',
     handle((req, res) => {
-      const query = parse(sessionsQuery, req.query);
+      const query = parseInput(sessionsQuery, req.query);
       if (query.agentId !== undefined) supervisor.definition(query.agentId);
       res.json({ success: true, sessions: supervisor.sessions(identityOf(res).userId, query).map(sessionJson) });
     }),
@@ -182,8 +172,8 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
   router.get(
     '/sessions/:id',
     handle((req, res) => {
-      parse(emptyQuery, req.query);
-      const id = parse(sessionIdSchema, req.params.id, 'id');
+      parseInput(emptyQuery, req.query);
+      const id = parseInput(sessionIdSchema, req.params.id, 'id');
       res.json({ success: true, session: sessionJson(supervisor.session(identityOf(res).userId, id)) });
     }),
   );

@@ -15,9 +15,8 @@ import type { ApprovalBroker } from '../../agents/assistant/approvals';
 import type { Assistant } from '../../agents/assistant/chat';
 import { DEFAULT_NAMESPACE, type ConversationStore } from '../../agents/assistant/history';
 import type { ProviderPool } from '../../agents/ai/providers';
-import { handle, identityOf } from '../app';
+import { handle, identityOf, parseJsonBody } from '../app';
 import { ApiError } from '../errors';
-import { describeZodError } from '../protocol';
 
 export interface ChatRouteDeps {
   assistant: Assistant;
@@ -34,12 +33,6 @@ export const chatBody = z.object({
 
 export const approvalBody = z.object({ call_id: z.string().min(1).max(200), approved: z.boolean() });
 
-export function parseBody<T>(schema: z.ZodType<T>, req: express.Request): T {
-  if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
-  const parsed = schema.safeParse(req.body);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
-  return parsed.data;
-}
 
 /** Routes mounted at `/api` (they span /chat, /approvals and /ai). */
 export function chatRoutes(deps: ChatRouteDeps): express.Router {
@@ -48,7 +41,7 @@ export function chatRoutes(deps: ChatRouteDeps): express.Router {
   router.post(
     '/chat',
     handle(async (req, res) => {
-      const body = parseBody(chatBody, req);
+      const body = parseJsonBody(chatBody, req);
       const controller = new AbortController();
       // A client that hangs up stops the turn (and any approval it waits for).
       res.on('close', () => {
@@ -80,7 +73,7 @@ export function chatRoutes(deps: ChatRouteDeps): express.Router {
   });
 
   router.post('/approvals', (req, res) => {
-    const body = parseBody(approvalBody, req);
+    const body = parseJsonBody(approvalBody, req);
     if (!deps.approvals.respond(identityOf(res).userId, body.call_id, body.approved)) {
       throw new ApiError('NOT_FOUND', `No pending approval ${body.call_id}.`);
     }

@@ -13,10 +13,9 @@ import express from 'express';
 import { z } from 'zod';
 import type { Assistant } from '../../agents/assistant/chat';
 import type { MailService } from '../../agents/email/service';
-import { handle, identityOf, requireIdentity } from '../app';
+import { handle, identityOf, parseJsonBody, requireIdentity } from '../app';
 import type { TokenAuth } from '../auth';
 import type { RateLimiter } from '../rate-limit';
-import { parseBody } from './chat';
 
 export interface EventRouteDeps {
   assistant: Assistant;
@@ -50,7 +49,7 @@ export function eventRoutes(deps: EventRouteDeps): express.Router {
   router.post(
     '/message',
     handle(async (req, res) => {
-      const event = parseBody(listenerEvent, req);
+      const event = parseJsonBody(listenerEvent, req);
       const userId = identityOf(res).userId;
       const account = deps.mail.account(userId);
       const answer = (reply: string, urls: { login_url?: string | null; logout_url?: string | null } = {}): void => {

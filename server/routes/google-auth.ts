@@ -11,12 +11,10 @@
  */
 import express from 'express';
 import { z } from 'zod';
-import { PluginError } from '../../agents/errors';
 import type { MailService } from '../../agents/email/service';
 import { handle, identityOf, requireIdentity } from '../app';
 import type { TokenAuth } from '../auth';
-import { ApiError, toApiError } from '../errors';
-import { describeZodError } from '../protocol';
+import { ApiError, parseInput } from '../errors';
 import type { RateLimiter } from '../rate-limit';
 
 const loginQuery = z.object({ user_id: z.string().max(64).optional() });
@@ -25,23 +23,6 @@ const callbackQuery = z.object({
   code: z.string().min(1).max(4096).optional(),
   error: z.string().max(256).optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
-  return parsed.data;
-}
-
-/** `handle`, with the mail service's refusals (PluginError) answered as what they are, not logged as bugs. */
-function route(fn: (req: express.Request, res: express.Response) => Promise<void> | void) {
-  return handle(async (req, res) => {
-    try {
-      await fn(req, res);
-    } catch (error) {
-      throw error instanceof PluginError ? toApiError(error) : error;
-    }
-  });
-}
 
 /** Static text only: nothing from the request or from Google is written into the page. */
 const COMPLETION_PAGE = `<!doctype html>
@@ -61,8 +42,8 @@ export function googleAuthRoutes(mail: MailService, deps: { auth: TokenAuth; rat
   router.get(
     '/login',
     authenticated,
-    route(async (req, res) => {
-      const { user_id } = parse(loginQuery, req.query);
+    handle(async (req, res) => {
+      const { user_id } = parseInput(loginQuery, req.query);
       const { userId } = identityOf(res);
       // The seed's `?user_id=` is kept for compatibility, but identity comes from the token only.
       if (user_id !== undefined && user_id !== userId) throw new ApiError('FORBIDDEN', 'user_id must be your own user id: you can only sign yourself in.');
@@ -74,8 +55,8 @@ export function googleAuthRoutes(mail: MailService, deps: { auth: TokenAuth; rat
 
   router.get(
     '/callback',
-    route(async (req, res) => {
-      const { state, code, error } = parse(callbackQuery, req.query);
+    handle(async (req, res) => {
+      const { state, code, error } = parseInput(callbackQuery, req.query);
       if (error !== undefined) {
         mail.abandonSignIn(state); // throws FORBIDDEN for a state that was not ours
         const reason = /^[a-z_]{1,40}$/.test(error) ? ` (${error})` : '';
@@ -91,7 +72,7 @@ export function googleAuthRoutes(mail: MailService, deps: { auth: TokenAuth; rat
   router.get(
     '/logout',
     authenticated,
-    route(async (_req, res) => {
+    handle(async (_req, res) => {
       await mail.signOut(identityOf(res).userId);
       res.json({ signed_in: false });
     }),
@@ -100,7 +81,7 @@ export function googleAuthRoutes(mail: MailService, deps: { auth: TokenAuth; rat
   router.get(
     '/status',
     authenticated,
-    route((_req, res) => {
+    handle((_req, res) => {
       res.json(mail.googleStatus(identityOf(res).userId));
     }),
   );

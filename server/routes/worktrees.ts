@@ -10,9 +10,8 @@
 import express from 'express';
 import { z } from 'zod';
 import type { WorktreeService } from '../../agents/worktree/service';
-import { handle } from '../app';
-import { ApiError } from '../errors';
-import { describeZodError } from '../protocol';
+import { handle, parseJsonBody } from '../app';
+import { ApiError, parseInput } from '../errors';
 
 const createBody = z.object({
   agentName: z.string().max(300),
@@ -29,12 +28,6 @@ const flag = z
   .optional()
   .transform((value) => value === 'true' || value === '1');
 const removeQuery = z.object({ force: flag, deleteBranch: flag });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeZodError(parsed.error));
-  return parsed.data;
-}
 
 export function worktreeRoutes(service: WorktreeService): express.Router {
   const router = express.Router();
@@ -61,8 +54,7 @@ export function worktreeRoutes(service: WorktreeService): express.Router {
   router.post(
     '/',
     handle(async (req, res) => {
-      if (!req.is('application/json')) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
-      const created = await service.create(parse(createBody, req.body));
+      const created = await service.create(parseJsonBody(createBody, req));
       res.status(201).json({ success: true, ...created });
     }),
   );
@@ -70,7 +62,7 @@ export function worktreeRoutes(service: WorktreeService): express.Router {
   router.delete(
     '/:path',
     handle(async (req, res) => {
-      const options = parse(removeQuery, req.query);
+      const options = parseInput(removeQuery, req.query);
       const removed = await service.remove(String(req.params.path), { force: options.force, deleteBranch: options.deleteBranch });
       res.json({ success: true, ...removed });
     }),

@@ -13,6 +13,7 @@ import type { Frame } from '../../server/protocol';
 import { OfficialClient, StreamReader, expectAllValid, v09Action } from '../helpers/a2ui-v09';
 import { LiveClient, connect, emitAck, type Doc } from '../helpers/client';
 import { bearer, startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 
 let server: TestServer;
 const aliceToken = 'alice-token-for-the-v09-tests';
@@ -58,11 +59,10 @@ async function nativeSurface(): Promise<{ doc: Doc; version: number }> {
 
 /** The server's document once `predicate` holds (after background work). */
 async function nativeSurfaceWhen(predicate: (doc: Doc) => boolean): Promise<{ doc: Doc; version: number }> {
-  for (;;) {
+  return waitFor(async () => {
     const surface = await nativeSurface();
-    if (predicate(surface.doc)) return surface;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+    return predicate(surface.doc) ? surface : undefined;
+  }, 'the server surface to reach the expected state');
 }
 
 const kinds = (messages: readonly A2uiV09Message[]) => messages.map((m) => Object.keys(m).find((k) => k !== 'version'));
@@ -250,6 +250,9 @@ describe('POST /api/a2ui/v0.9/action', () => {
       const generic = await post({ version: 'v0.9', error: { code: 'RENDER_FAILED', surfaceId: 'main', message: 'Lost.', extra: 1 } });
       expect(generic.body).toEqual({ status: 'ok' });
       expect(warn).toHaveBeenLastCalledWith('[a2ui v0.9] client error reported by local: RENDER_FAILED (surface main): Lost.');
+      // A report cannot write lines of its own into the log.
+      await post({ version: 'v0.9', error: { code: 'X\r\n', surfaceId: 'main', message: 'Lost.\n[http] unexpected error: forged\u2028too' } });
+      expect(warn).toHaveBeenLastCalledWith('[a2ui v0.9] client error reported by local: X\\u000d\\u000a (surface main): Lost.\\u000a[http] unexpected error: forged\\u2028too');
     } finally {
       warn.mockRestore();
     }
@@ -308,10 +311,7 @@ describe('socket.io with format a2ui-v0.9', () => {
     return { socket, client, batches, frames, log };
   }
 
-  const until = async (predicate: () => boolean) => {
-    for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(predicate()).toBe(true);
-  };
+  const until = (predicate: () => boolean) => waitFor(predicate, 'the socket to reach the expected state', 5000);
 
   test('join: the first a2ui event is the sync; other tabs\' changes follow as a2ui events, never frames', async () => {
     await act('navigate', { to: '/' });

@@ -6,7 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -24,6 +24,15 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A new browser context signed in through the server's start-up URL, and its page once the thin client is live. */
+export async function signedInPage(browser: Browser, server: { url: string; token: string }): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?token=${server.token}`);
+  await page.waitForSelector('body[data-connection="socket"] [data-id="root"]');
+  return page;
 }
 
 const TYPES: Record<string, string> = {

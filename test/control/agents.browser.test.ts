@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
-import { launchBrowser } from '../client/browser';
+import { launchBrowser, signedInPage } from '../client/browser';
 import { tempDir, type TestServer } from '../helpers/server';
 import { startAgentServer } from './helpers';
 
@@ -31,20 +31,12 @@ afterAll(async () => {
   await server.close();
 });
 
-async function signedIn(): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?token=${server.token}`);
-  await page.waitForSelector('body[data-connection="socket"] [data-id="root"]');
-  return page;
-}
-
 const lineTexts = (page: Page) => page.locator('[data-id="control-output"] [data-id="control-line-text"]').allTextContents();
 const textOf = (page: Page, id: string) => page.locator(`[data-id="${id}"]`).first().textContent();
 const disabled = (page: Page, id: string) => page.locator(`[data-id="${id}"]`).first().isDisabled();
 
 test('start the demo agent from the screens and watch its output stream in; input, stop, resume', async () => {
-  const page = await signedIn();
+  const page = await signedInPage(browser, server);
   await page.click('[data-id="nav-control"]');
   await page.waitForFunction(() => location.pathname === '/agents');
   expect(await textOf(page, 'agent-demo-status')).toBe('idle');

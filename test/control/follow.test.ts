@@ -33,7 +33,11 @@ function source(logs: Record<string, AgentEvent[]>, onRead: (seq: number) => voi
   return { src, emit };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 10));
+/**
+ * The in-memory source reads with microtasks only, so a replay is over once the microtask queue has
+ * drained: one macrotask later. No time passes, nothing races.
+ */
+const settle = () => new Promise((r) => setImmediate(r));
 
 test('events emitted during the replay come after it, each once, in order, across sessions', async () => {
   let emit!: (e: AgentEvent) => void;

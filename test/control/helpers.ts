@@ -9,6 +9,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
 import { bearer, startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 
 export const FIXTURES = path.join(__dirname, '../fixtures/agents');
 export const ALICE = 'alice-token-0123456789abcdef';
@@ -27,6 +28,7 @@ export function testAgents(): unknown[] {
     { id: 'lines', name: 'Line printer', role: 'steward', protocol: 'plain', command: node, args: [path.join(FIXTURES, 'lines-agent.js'), '600'] },
     { id: 'echo', name: 'Echo', role: 'steward', protocol: 'plain', command: node, args: [path.join(FIXTURES, 'echo-agent.js')] },
     { id: 'missing', name: 'Missing command', role: 'worker', protocol: 'plain', command: '/nonexistent/agent-binary' },
+    { id: 'wide', name: 'Wide line printer', role: 'worker', protocol: 'plain', command: node, args: [path.join(FIXTURES, 'lines-agent.js'), '1000', '9000'] },
   ];
 }
 
@@ -63,16 +65,7 @@ export function api(server: TestServer) {
   };
 }
 
-/** Polls `probe` until it returns something truthy. */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor };
 
 /** Waits until the user's session of `agentId` has `status` (via the REST status endpoint). */
 export async function waitForStatus(server: TestServer, agentId: string, status: string, token = server.token) {

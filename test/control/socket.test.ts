@@ -3,6 +3,7 @@
  * replay from lastSeq, refusals, and users kept apart.
  */
 import type { Socket } from 'socket.io-client';
+import { EventLog } from '../../agents/control/event-log';
 import type { AgentEvent } from '../../agents/control/events';
 import { connect, emitAck } from '../helpers/client';
 import type { TestServer } from '../helpers/server';
@@ -96,3 +97,24 @@ test("a user's socket never gets another user's events", async () => {
   await api(server).post('/api/agents/echo/stop').expect(200);
   await waitForStatus(server, 'echo', 'terminated');
 });
+
+test('a socket that stops reading is paused, then gets what it missed from the logs: every event once, in order', async () => {
+  const { socket, events } = await open();
+  await emitAck(socket, 'subscribe', { agentId: 'wide' });
+  // Live-only subscription: a read of the log can only be the replay that follows a pause.
+  const reads = jest.spyOn(EventLog.prototype, 'read');
+  try {
+    const tcp = (socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+    tcp.pause();
+    // 1,000 lines of 9,000 characters: far more than the socket buffers hold.
+    await api(server).post('/api/agents/wide/start').expect(201);
+    const session = await waitForStatus(server, 'wide', 'terminated');
+    tcp.resume();
+    await waitFor(() => events.at(-1)?.seq === session.last_seq, 'every event');
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: session.last_seq - session.first_seq + 1 }, (_, i) => session.first_seq + i));
+    expect(events.filter((e) => e.type === 'output')).toHaveLength(1000);
+    expect(reads).toHaveBeenCalled();
+  } finally {
+    reads.mockRestore();
+  }
+}, 60_000);

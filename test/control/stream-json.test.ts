@@ -31,6 +31,12 @@ describe('parseStreamJsonLine (Claude Code stream-json)', () => {
     ]);
   });
 
+  test('a session id that could read as an option of the resume command is not kept', () => {
+    for (const id of ['--dangerously-skip-permissions', '-p', 'a b', 'x'.repeat(200), '']) {
+      expect(parseStreamJsonLine(JSON.stringify({ type: 'system', subtype: 'init', session_id: id }))).toEqual([{ type: 'system', subtype: 'init' }]);
+    }
+  });
+
   test('an assistant message becomes text and compact tool uses, in order', () => {
     const line = JSON.stringify({
       type: 'assistant',

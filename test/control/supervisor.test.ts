@@ -105,3 +105,12 @@ test('the removal guard names a live session in a folder, and nothing once it en
   await waitFor(() => supervisor.latest('u2', 'echo')?.status === 'terminated', 'echo stopped');
   expect(supervisor.liveSessionIn(dataDir)).toBeUndefined();
 });
+
+test('a start whose action already timed out (its signal aborted) starts nothing', async () => {
+  const { supervisor } = await openSupervisor();
+  const timedOut = new AbortController();
+  timedOut.abort();
+  await expect(supervisor.start('u3', 'echo', { signal: timedOut.signal })).rejects.toMatchObject({ code: 'CONFLICT', message: 'Echo was not started: the request took too long.' });
+  expect(supervisor.latest('u3', 'echo')).toBeUndefined();
+  expect(supervisor.sessions('u3')).toEqual([]);
+});

@@ -29,9 +29,17 @@ function writer(timeoutMs = 5000, apiKey = fake.apiKey): DraftWriter {
   return new DraftWriter({ apiKey, model: 'claude-test-model', baseURL: fake.url, timeoutMs });
 }
 
-function draft(w: DraftWriter, signal = new AbortController().signal) {
+function draft(w: DraftWriter, signal = new AbortController().signal, onText: (snapshots: string[]) => void = () => undefined) {
   const snapshots: string[] = [];
-  const done = w.write({ thread, replyToId: 'm7', signal, onText: (s) => snapshots.push(s) });
+  const done = w.write({
+    thread,
+    replyToId: 'm7',
+    signal,
+    onText: (s) => {
+      snapshots.push(s);
+      onText(snapshots);
+    },
+  });
   return { snapshots, done };
 }
 
@@ -79,13 +87,12 @@ test('a stream that stops sending is cut at the time limit', async () => {
 test('a cancelled draft rejects as cancelled and hands over nothing more', async () => {
   fake.enqueue({ content: [{ type: 'text', text: 'a b c d e f' }], eventDelayMs: 30 });
   const controller = new AbortController();
-  const { snapshots, done } = draft(writer(), controller.signal);
-  setTimeout(() => controller.abort(), 100);
+  // Cancelled as the second chunk arrives.
+  const { snapshots, done } = draft(writer(), controller.signal, (seen) => seen.length === 2 && controller.abort());
   await expect(done).rejects.toMatchObject({ code: 'CONFLICT' });
-  const seen = snapshots.length;
-  await new Promise((r) => setTimeout(r, 200));
-  expect(snapshots.length).toBe(seen);
-  expect(seen).toBeLessThan(6);
+  // The fake's answer is over (cut by the abort): nothing of it can arrive any more.
+  await fake.requests.at(-1)!.ended;
+  expect(snapshots).toEqual(['a ', 'a b ']);
 });
 
 describe('the fake Messages API, for later features', () => {

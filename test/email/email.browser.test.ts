@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LocalMailboxFile } from '../../agents/email/local-provider';
-import { launchBrowser } from '../client/browser';
+import { launchBrowser, signedInPage } from '../client/browser';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -33,10 +33,8 @@ afterAll(async () => {
 const waitForRoute = (page: Page, route: string) => page.waitForFunction((p) => location.pathname === p, route);
 
 test('open a thread, reply, draft with AI (streamed), edit and send', async () => {
-  context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?token=${server.token}`);
-  await page.waitForSelector('body[data-connection="socket"] [data-id="root"]');
+  const page = await signedInPage(browser, server);
+  context = page.context();
 
   await page.click('[data-id="nav-email"]');
   await waitForRoute(page, '/email/inbox');

@@ -9,6 +9,7 @@ import { basicCatalog, type LitComponentApi } from '@a2ui/lit/v0_9';
 import { ComponentContext, MessageProcessor, type A2uiClientAction, type A2uiMessage } from '@a2ui/web_core/v0_9';
 import http from 'node:http';
 import type { A2uiV09Message } from '../../diff';
+import { waitFor } from './wait';
 
 const SURFACE_ID = 'main';
 
@@ -208,21 +209,19 @@ export class StreamReader {
   }
 
   async until(count: number, timeoutMs = 10_000): Promise<void> {
-    const start = Date.now();
-    while (this.events.length < count) {
-      if (this.ended) throw new Error(`stream ended after ${this.events.length} events, waiting for ${count}`);
-      if (Date.now() - start > timeoutMs) throw new Error(`stream has ${this.events.length} events, waiting for ${count}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(
+      () => {
+        if (this.events.length < count && this.ended) throw new Error(`stream ended after ${this.events.length} events, waiting for ${count}`);
+        return this.events.length >= count;
+      },
+      `${count} events`,
+      timeoutMs,
+    );
   }
 
-  /** Waits until `predicate` holds (checked after every event). */
+  /** Waits until `predicate` holds. */
   async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const start = Date.now();
-    while (!predicate()) {
-      if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms (${this.events.length} events)`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(predicate, 'the stream to reach the expected state', timeoutMs);
   }
 
   /** The `id` of the last event that had one. */

@@ -8,6 +8,7 @@ import type { Operation } from 'fast-json-patch';
 import type { ActionResponse, Frame } from '../../server/protocol';
 import type { Doc } from './client';
 import { bearer, tempDir } from './server';
+import { waitFor } from './wait';
 
 export const ALICE = { token: 'alice-token-0123456789abcdef', userId: 'alice' };
 export const BOB = { token: 'bob-token-0123456789abcdef', userId: 'bob' };
@@ -44,12 +45,14 @@ export async function surfaceOf(url: string, token: string): Promise<{ doc: Doc;
 
 /** Polls the surface until `predicate` holds (background frames: a loaded inbox, a streamed draft). */
 export async function waitForDoc(url: string, token: string, predicate: (doc: Doc) => boolean, timeoutMs = 10_000): Promise<Doc> {
-  const start = Date.now();
-  for (;;) {
-    const { doc } = await surfaceOf(url, token);
-    if (predicate(doc)) return doc;
-    if (Date.now() - start > timeoutMs) throw new Error(`surface never reached the expected state; components: ${Object.keys(doc.components).slice(0, 40).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 40));
+  let last: Doc | undefined;
+  try {
+    return await waitFor(async () => {
+      last = (await surfaceOf(url, token)).doc;
+      return predicate(last) ? last : undefined;
+    }, 'the surface to reach the expected state', timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; components: ${Object.keys(last?.components ?? {}).slice(0, 40).join(', ')}`);
   }
 }
 
@@ -70,10 +73,7 @@ export function emailData(doc: Doc): { search: { query: string }; compose: { to:
   return doc.dataModel.email as ReturnType<typeof emailData>;
 }
 
+/** `waitFor` for a yes/no condition. */
 export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(condition, what, timeoutMs);
 }

@@ -10,7 +10,7 @@
  * (SDK 1.x); anything else is a 401 `authentication_error`. Every request is recorded.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLocally, type LocalServer } from './local-server';
 
 export type ScriptedBlock =
   | { type: 'text'; text: string; /** How the text is split into deltas (default: words). */ chunks?: string[] }
@@ -34,6 +34,11 @@ export interface ScriptedResponse {
 
 export interface RecordedRequest {
   headers: http.IncomingHttpHeaders;
+  /**
+   * Resolves when the answer is over: sent to its end, or cut because the client went away (an
+   * aborted stream). After it, nothing more of this answer reaches the client.
+   */
+  ended: Promise<void>;
   body: {
     model?: string;
     max_tokens?: number;
@@ -56,21 +61,15 @@ export class FakeAnthropic {
   /** Answered in order; when empty, `fallback` answers. */
   readonly script: ScriptedResponse[] = [];
   fallback: (request: RecordedRequest) => ScriptedResponse = () => ({ content: [{ type: 'text', text: 'Thanks for your message.' }] });
-  private server!: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private server!: LocalServer;
   private counter = 0;
 
   constructor(readonly apiKey: string = FAKE_ANTHROPIC_KEY) {}
 
   static async start(apiKey?: string): Promise<FakeAnthropic> {
     const fake = new FakeAnthropic(apiKey);
-    fake.server = http.createServer((req, res) => void fake.handle(req, res));
-    fake.server.on('connection', (socket) => {
-      fake.sockets.add(socket);
-      socket.on('close', () => fake.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.server = await listenLocally((req, res) => fake.handle(req, res));
+    fake.url = fake.server.url;
     return fake;
   }
 
@@ -84,8 +83,7 @@ export class FakeAnthropic {
   }
 
   close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -106,7 +104,7 @@ export class FakeAnthropic {
     } catch {
       return apiError(res, 400, 'invalid_request_error', 'Body is not JSON');
     }
-    const recorded = { headers: req.headers, body };
+    const recorded: RecordedRequest = { headers: req.headers, ended: new Promise((resolve) => res.once('close', () => resolve())), body };
     this.requests.push(recorded);
     if (!body.model || typeof body.max_tokens !== 'number' || !Array.isArray(body.messages)) {
       return apiError(res, 400, 'invalid_request_error', 'model, max_tokens and messages are required');

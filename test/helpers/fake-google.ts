@@ -12,8 +12,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import { listenLocally, type LocalServer } from './local-server';
 
 export interface FakeMessage {
   id: string;
@@ -92,18 +91,12 @@ export class FakeGoogle {
   private readonly refreshTokens = new Map<string, Grant>();
   private faults: Fault[] = [];
   private counter = 0;
-  private server!: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private server!: LocalServer;
 
   static async start(): Promise<FakeGoogle> {
     const fake = new FakeGoogle();
-    fake.server = http.createServer((req, res) => void fake.route(req, res));
-    fake.server.on('connection', (socket) => {
-      fake.sockets.add(socket);
-      socket.on('close', () => fake.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.server = await listenLocally((req, res) => fake.route(req, res));
+    fake.url = fake.server.url;
     return fake;
   }
 
@@ -121,8 +114,7 @@ export class FakeGoogle {
   }
 
   close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 
   // -------------------------------------------------------------------------------------------

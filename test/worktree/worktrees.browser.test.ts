@@ -4,9 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { WorktreeService } from '../../agents/worktree/service';
-import { launchBrowser } from '../client/browser';
+import { launchBrowser, signedInPage } from '../client/browser';
 import { gitBranches, gitWorktreePaths, makeRepo } from '../helpers/git-repo';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -26,16 +26,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function signedIn(): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?token=${server.token}`);
-  await page.waitForSelector('body[data-connection="socket"] [data-id="root"]');
-  return page;
-}
-
 test('create a worktree through the form, then remove it (with its branch) through the dialog', async () => {
-  const page = await signedIn();
+  const page = await signedInPage(browser, server);
   await page.click('[data-id="nav-worktree"]');
   await page.waitForSelector('[data-id="worktree-page"]');
   await page.click('[data-id="worktree-new"]');
