@@ -16,13 +16,12 @@ import { httpUrlVar, integerVar } from './env-values';
  *   `GOOGLE_OAUTH_AUTH_URL`, `GOOGLE_OAUTH_TOKEN_URL`, `GOOGLE_OAUTH_REVOKE_URL`, `GMAIL_API_ROOT_URL`;
  * - `publicBaseUrl`: `PUBLIC_BASE_URL`, where users reach the server (Google redirects there); null = the
  *   server's own URL;
- * - `anthropic`: `ANTHROPIC_API_KEY` (without it Draft with AI is disabled), `ANTHROPIC_MODEL`,
- *   `ANTHROPIC_BASE_URL`, and `A2UI_DRAFT_TIMEOUT_MS` (how long one draft may stream).
+ * - `draftTimeoutMs`: `A2UI_DRAFT_TIMEOUT_MS`, how long one Claude draft may stream (the providers
+ *   themselves are the AI configuration's, ai-config.ts).
  */
-export type MailConfig = Pick<MailServiceOptions, 'provider' | 'pageSize' | 'google' | 'publicBaseUrl' | 'anthropic'>;
+export type MailConfig = Pick<MailServiceOptions, 'provider' | 'pageSize' | 'google' | 'publicBaseUrl'> & { draftTimeoutMs: number };
 
 export const DEFAULT_GOOGLE_SCOPES = 'https://mail.google.com/';
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-haiku-4-5-20251001';
 
 export function loadMailConfig(env: NodeJS.ProcessEnv): MailConfig {
   const provider = env.MAIL_PROVIDER || 'local';
@@ -33,7 +32,6 @@ export function loadMailConfig(env: NodeJS.ProcessEnv): MailConfig {
     throw new Error('MAIL_PROVIDER=gmail needs GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (a Google Cloud OAuth client)');
   }
   const scopes = (env.GOOGLE_OAUTH_SCOPES || DEFAULT_GOOGLE_SCOPES).split(/[\s,]+/).filter((s) => s !== '');
-  const baseURL = httpUrlVar(env, 'ANTHROPIC_BASE_URL');
   return {
     provider,
     pageSize: integerVar(env, 'MAIL_PAGE_SIZE', 20, 1),
@@ -50,11 +48,6 @@ export function loadMailConfig(env: NodeJS.ProcessEnv): MailConfig {
           }
         : null,
     publicBaseUrl: httpUrlVar(env, 'PUBLIC_BASE_URL') ?? null,
-    anthropic: {
-      apiKey: env.ANTHROPIC_API_KEY || null,
-      model: env.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,
-      ...(baseURL ? { baseURL } : {}),
-      timeoutMs: integerVar(env, 'A2UI_DRAFT_TIMEOUT_MS', 60_000, 1),
-    },
+    draftTimeoutMs: integerVar(env, 'A2UI_DRAFT_TIMEOUT_MS', 60_000, 1),
   };
 }

@@ -70,9 +70,11 @@ export async function openServices(config: Config, runAction: ActionRunner = noS
     worktrees,
   });
   // Mailboxes and Google tokens go through the same 0600 store opener, mailboxes lazily per user.
-  const mail = await MailService.open({ ...config.mail, dataDir: config.dataDir, openStore });
-
+  // One pool of Claude providers for the drafts and the assistant: the same keys, the same failover.
   const pool = new ProviderPool({ providers: config.ai.providers, cooldownMs: config.ai.cooldownMs, timeoutMs: config.ai.timeoutMs });
+  const { draftTimeoutMs, ...mailConfig } = config.mail;
+  const mail = await MailService.open({ ...mailConfig, dataDir: config.dataDir, openStore, drafts: { pool, timeoutMs: draftTimeoutMs } });
+
   const history = new ConversationStore(await openStore<HistoryFile>(path.join(config.dataDir, 'chat-history.json'), { users: {} }), config.ai.historyLimit);
   const approvals = new ApprovalBroker(config.ai.approvalTimeoutMs);
   const tools = createAssistantTools({ mail, agents, worktrees, runAction });

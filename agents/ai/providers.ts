@@ -10,11 +10,13 @@
  * recovery first: failing now with a clear error is no better than one more try.
  *
  * Other errors (400 bad request, 401 bad key, 403, 404) are the request's or the configuration's
- * fault, the same at every provider: they are not failed over.
+ * fault, the same at every provider: they are not failed over. Failures reach the caller as
+ * toast-ready PluginErrors (errors.ts).
  */
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { PluginError } from '../errors';
+import { describeClaudeError } from './errors';
 
 export interface ProviderConfig {
   /** Shown in `/api/ai/status`. */
@@ -113,7 +115,6 @@ export class ProviderPool {
   async stream(request: ChatRequest, callbacks: StreamCallbacks = {}): Promise<Message & { provider: string }> {
     if (!this.configured) throw new PluginError('UPSTREAM_ERROR', 'No AI provider is configured: set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).');
     const order = this.order();
-    let lastReason = '';
     for (let i = 0; i < order.length; i++) {
       const provider = order[i]!;
       try {
@@ -124,16 +125,22 @@ export class ProviderPool {
       } catch (error) {
         if (callbacks.signal?.aborted) throw new PluginError('CONFLICT', 'The request was cancelled.');
         const reason = failoverReason(error);
-        if (reason === null) throw toPluginError(provider.config.name, error);
+        if (reason === null) throw describeClaudeError(error);
         provider.coolingUntil = this.now() + this.options.cooldownMs;
         provider.failures++;
         provider.lastError = `${reason} at ${new Date(this.now()).toISOString()}`;
-        lastReason = `${provider.config.name}: ${reason}`;
         const next = order[i + 1];
-        if (next) callbacks.onFailover?.(provider.config.name, reason, next.config.name);
+        if (next) {
+          callbacks.onFailover?.(provider.config.name, reason, next.config.name);
+          continue;
+        }
+        // The last one failed too: say what its failure was (a timeout of ours is one as well).
+        const last = error instanceof StreamTimeout ? new PluginError('UPSTREAM_ERROR', 'Claude did not answer in time.') : describeClaudeError(error);
+        if (order.length === 1) throw last;
+        throw new PluginError(last.code, `Every AI provider failed; the last (${provider.config.name}): ${last.message}`);
       }
     }
-    throw new PluginError('UPSTREAM_ERROR', `Every AI provider failed (last: ${lastReason}). Try again shortly.`);
+    throw new PluginError('UPSTREAM_ERROR', 'No AI provider answered.'); // unreachable: the loop returns or throws
   }
 
   status(): PoolStatus {
@@ -191,18 +198,4 @@ export class ProviderPool {
       callbacks.signal?.removeEventListener('abort', abort);
     }
   }
-}
-
-function toPluginError(provider: string, error: unknown): PluginError {
-  if (error instanceof PluginError) return error;
-  if (error instanceof APIError && error.status !== undefined) {
-    return new PluginError('UPSTREAM_ERROR', `The AI provider ${provider} refused the request (${error.status}): ${shortMessage(error)}`);
-  }
-  return new PluginError('UPSTREAM_ERROR', `The AI provider ${provider} failed: ${error instanceof Error ? error.message : String(error)}`);
-}
-
-function shortMessage(error: APIError): string {
-  const body = error.error as { error?: { message?: unknown } } | undefined;
-  const message = typeof body?.error?.message === 'string' ? body.error.message : error.message;
-  return message.slice(0, 200);
 }

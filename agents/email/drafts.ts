@@ -1,25 +1,24 @@
 /**
- * Reply drafts written by Claude (`@anthropic-ai/sdk`, Messages API with streaming). The text is
- * handed to `onText` as it arrives, so the compose form can fill in while Claude writes.
+ * Reply drafts written by Claude, through the product's provider pool (agents/ai/providers.ts: the
+ * same providers and failover as the assistant). The text is handed to `onText` as it arrives, so the
+ * compose form can fill in while Claude writes; after a failover it starts again from the new
+ * provider's first words.
  *
- * No retries (`maxRetries: 0`): the user is watching, and an error toast with their text kept beats a
- * silent wait. The draft has its own time limit, separate from an action's, because it runs in the
+ * No retries beyond the failover: the user is watching, and an error toast with their text kept beats
+ * a silent wait. The draft has its own time limit, separate from an action's, because it runs in the
  * background after the `draft_with_ai` action has answered.
  *
  * The thread goes to Claude as data inside the user message; mail can carry instructions aimed at a
  * model, which is why the result is only ever a draft the user reads, edits and sends themselves.
  */
-import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
+import type { ProviderPool } from '../ai/providers';
 import { PluginError } from '../errors';
 import type { MailThread } from './types';
 
 export interface DraftWriterOptions {
-  apiKey: string;
-  model: string;
-  /** The API's base URL; tests point it at a local server. */
-  baseURL: string | undefined;
+  pool: ProviderPool;
+  /** How long one draft may stream in all. */
   timeoutMs: number;
-  maxTokens?: number;
 }
 
 export interface DraftRequest {
@@ -53,21 +52,7 @@ function threadAsText(thread: MailThread, replyToId: string): string {
 }
 
 export class DraftWriter {
-  private readonly client: Anthropic;
-
-  constructor(private readonly options: DraftWriterOptions) {
-    this.client = new Anthropic({
-      apiKey: options.apiKey,
-      // Explicit, so the SDK never falls back to a process-wide ANTHROPIC_BASE_URL the config did not read.
-      baseURL: options.baseURL ?? 'https://api.anthropic.com',
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-    });
-  }
-
-  get model(): string {
-    return this.options.model;
-  }
+  constructor(private readonly options: DraftWriterOptions) {}
 
   /** Streams a reply draft; resolves with the whole text. Failures are toast-ready PluginErrors. */
   async write(request: DraftRequest): Promise<string> {
@@ -80,53 +65,28 @@ export class DraftWriter {
     const cancel = () => controller.abort();
     request.signal.addEventListener('abort', cancel);
     try {
-      const stream = this.client.messages.stream(
+      const final = await this.options.pool.stream(
         {
-          model: this.options.model,
-          max_tokens: this.options.maxTokens ?? 1024,
           system: SYSTEM_PROMPT,
           messages: [{ role: 'user', content: `Draft my reply to this email thread.\n\n${threadAsText(request.thread, request.replyToId)}` }],
         },
-        { signal: controller.signal },
+        {
+          signal: controller.signal,
+          onText: (snapshot) => {
+            if (!controller.signal.aborted) request.onText(snapshot);
+          },
+        },
       );
-      stream.on('text', (_delta, snapshot) => {
-        if (!controller.signal.aborted) request.onText(snapshot);
-      });
-      const final = await stream.finalMessage();
       const text = final.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
       if (text.trim() === '') throw new PluginError('UPSTREAM_ERROR', 'Claude returned an empty draft.');
       return text;
     } catch (error) {
       if (timedOut) throw new PluginError('UPSTREAM_ERROR', `Claude did not finish within ${Math.round(this.options.timeoutMs / 1000)} s.`);
       if (request.signal.aborted) throw new PluginError('CONFLICT', 'The draft was cancelled.');
-      throw toDraftError(error);
+      throw error; // the pool's errors are toast-ready already
     } finally {
       clearTimeout(timer);
       request.signal.removeEventListener('abort', cancel);
     }
   }
-}
-
-function toDraftError(error: unknown): PluginError {
-  if (error instanceof PluginError) return error;
-  if (error instanceof APIConnectionError) return new PluginError('UPSTREAM_ERROR', 'Could not reach Claude.');
-  if (error instanceof APIError) {
-    const said = error.apiMessage ? `: ${error.apiMessage.slice(0, 200)}` : '';
-    switch (error.status) {
-      case 401:
-        return new PluginError('UNAUTHORIZED', 'Claude refused the API key (401). Check ANTHROPIC_API_KEY.');
-      case 403:
-        return new PluginError('FORBIDDEN', `Claude refused the request (403)${said}.`);
-      case 429:
-        return new PluginError('RATE_LIMITED', 'Claude is limiting requests (429). Try again in a minute.');
-      case 529:
-        return new PluginError('UPSTREAM_ERROR', 'Claude is overloaded right now (529). Try again in a minute.');
-      case undefined:
-        // An `error` event in the middle of the stream: the answer had started, then failed.
-        return new PluginError('UPSTREAM_ERROR', `Claude stopped with an error${said || ` (${error.type ?? 'unknown'})`}.`);
-      default:
-        return new PluginError('UPSTREAM_ERROR', `Claude failed (${error.status})${said}.`);
-    }
-  }
-  return new PluginError('UPSTREAM_ERROR', 'Claude failed unexpectedly.');
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { gmail } from 'googleapis/build/src/apis/gmail';
 import { PluginError } from '../errors';
+import type { ProviderPool } from '../ai/providers';
 import { DraftWriter } from './drafts';
 import { isRevokedGrant } from './gmail-errors';
 import { GmailMailProvider } from './gmail-provider';
@@ -28,8 +29,8 @@ export interface MailServiceOptions {
   google: (GoogleOAuthConfig & { gmailRootUrl?: string }) | null;
   /** The URL users reach the server at (for Google's redirect); the server's own URL when null. */
   publicBaseUrl: string | null;
-  /** Claude drafts; off without an API key. */
-  anthropic: { apiKey: string | null; model: string; baseURL?: string; timeoutMs: number };
+  /** Claude drafts, through the product's AI providers; off when none is configured. */
+  drafts: { pool: ProviderPool; timeoutMs: number };
   /** Per Gmail request. */
   gmailTimeoutMs?: number;
 }
@@ -67,10 +68,7 @@ export class MailService {
         : null;
     // A new grant (or none) makes the cached Gmail client stale.
     this.oauth?.onChange((userId) => this.gmailProviders.delete(userId));
-    const { anthropic } = options;
-    this.drafts = anthropic.apiKey
-      ? new DraftWriter({ apiKey: anthropic.apiKey, model: anthropic.model, baseURL: anthropic.baseURL, timeoutMs: anthropic.timeoutMs })
-      : null;
+    this.drafts = options.drafts.pool.configured ? new DraftWriter(options.drafts) : null;
   }
 
   static async open(options: MailServiceOptions): Promise<MailService> {
@@ -187,7 +185,7 @@ export class MailService {
   }
 
   status(): { status: 'ok'; detail: string } {
-    const drafts = this.drafts ? `Claude drafts with ${this.drafts.model}` : 'Claude drafts off (no ANTHROPIC_API_KEY)';
+    const drafts = this.drafts ? `Claude drafts with ${this.options.drafts.pool.status().providers[0]?.model ?? '?'}` : 'Claude drafts off (no ANTHROPIC_API_KEY)';
     return { status: 'ok', detail: `${this.kind === 'local' ? 'local mailbox' : 'Gmail'}; ${drafts}` };
   }
 

@@ -96,11 +96,11 @@ describe('ProviderPool', () => {
     const b = await fake();
     a.enqueue({ status: 400, error: { type: 'invalid_request_error', message: 'messages: bad' } });
     const p = pool([providerOf(a, 'a'), providerOf(b, 'b')]);
-    await expect(p.stream(ask)).rejects.toThrow(/refused the request \(400\): messages: bad/);
+    await expect(p.stream(ask)).rejects.toThrow('Claude failed (400): messages: bad.');
     expect(b.requests).toHaveLength(0);
 
     const wrongKey = pool([{ ...providerOf(a, 'a'), apiKey: 'wrong' }, providerOf(b, 'b')]);
-    await expect(wrongKey.stream(ask)).rejects.toThrow(/401/);
+    await expect(wrongKey.stream(ask)).rejects.toThrow(/Claude refused the API key \(401\)/);
     expect(b.requests).toHaveLength(0);
 
     a.enqueue({ status: 500, error: { type: 'api_error', message: 'x' } });
@@ -108,7 +108,7 @@ describe('ProviderPool', () => {
     const error = await p.stream(ask).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PluginError);
     expect((error as PluginError).code).toBe('UPSTREAM_ERROR');
-    expect((error as PluginError).message).toMatch(/Every AI provider failed \(last: b: rate limited \(429\)\)/);
+    expect((error as PluginError).message).toBe('Every AI provider failed; the last (b): Claude is limiting requests (429). Try again in a minute.');
   });
 
   test('with no provider configured it says how to enable one', async () => {

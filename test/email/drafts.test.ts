@@ -3,6 +3,7 @@
  * fake itself as a general stand-in (both auth headers, JSON answers, tool_use) for later features.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { ProviderPool } from '../../agents/ai/providers';
 import { DraftWriter } from '../../agents/email/drafts';
 import { PluginError } from '../../agents/errors';
 import type { MailThread } from '../../agents/email/types';
@@ -26,7 +27,8 @@ const thread: MailThread = {
 };
 
 function writer(timeoutMs = 5000, apiKey = fake.apiKey): DraftWriter {
-  return new DraftWriter({ apiKey, model: 'claude-test-model', baseURL: fake.url, timeoutMs });
+  const pool = new ProviderPool({ providers: [{ name: 'anthropic', apiKey, baseURL: fake.url, model: 'claude-test-model' }], cooldownMs: 0, timeoutMs: 60_000 });
+  return new DraftWriter({ pool, timeoutMs });
 }
 
 function draft(w: DraftWriter, signal = new AbortController().signal, onText: (snapshots: string[]) => void = () => undefined) {
@@ -70,9 +72,9 @@ test('an error event in the middle of the stream rejects with what Claude said, 
 });
 
 test('HTTP errors become clear messages: a wrong key (401) and a rate limit (429)', async () => {
-  await expect(draft(writer(5000, 'sk-ant-wrong')).done).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('ANTHROPIC_API_KEY') });
+  await expect(draft(writer(5000, 'sk-ant-wrong')).done).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringContaining('ANTHROPIC_API_KEY') });
   fake.enqueue({ status: 429, error: { type: 'rate_limit_error', message: 'Slow down' } });
-  await expect(draft(writer()).done).rejects.toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('429') });
+  await expect(draft(writer()).done).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringContaining('429') });
   fake.enqueue({ status: 500, error: { type: 'api_error', message: 'Internal server error' } });
   await expect(draft(writer()).done).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', message: 'Claude failed (500): Internal server error.' });
 });
