@@ -11,6 +11,7 @@ import request from 'supertest';
 import { createPlugins } from '../../agents/registry';
 import { escapeEventContext, type A2uiV09Message } from '../../diff';
 import type { Frame } from '../../server/protocol';
+import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { OfficialClient, StreamReader, v09Action, type ClientAction } from '../helpers/a2ui-v09';
 import { connect, emitAck, type Doc } from '../helpers/client';
 import { makeRepo } from '../helpers/git-repo';
@@ -21,13 +22,15 @@ import { closeTestServices, openTestServices } from '../helpers/services';
 jest.setTimeout(60_000);
 
 let server: TestServer;
+let ai: FakeAnthropic;
 let sse: StreamReader;
 let socket: Socket;
 const socketClient = new OfficialClient('v0.9 socket');
 const answers = new OfficialClient('answers only');
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { A2UI_REPO: makeRepo() } });
+  ai = await FakeAnthropic.start(); // the assistant panel on, so its screens are checked too
+  server = await startTestServer({ env: { A2UI_REPO: makeRepo(), ...ai.env() } });
   sse = await StreamReader.open(`${server.url}/api/a2ui/v0.9/stream`, bearer(server.token), new OfficialClient('SSE stream'));
   await sse.until(3);
   // The answers-only client starts from a sync of its own, then sees nothing but answers.
@@ -43,6 +46,7 @@ afterAll(async () => {
   sse.close();
   socket.close();
   await server.close();
+  await ai.close();
   await closeTestServices();
 });
 afterEach(() => {
@@ -176,6 +180,25 @@ test('worktrees: one created through the form, then removed through its dialog',
   expect(removed.status).toBe('success');
   expect(screen().onScreen()).not.toContain(dialog);
   expect(screen().toasts().join(' ')).toContain('Removed worktree agent/lit/7-official-renderer');
+});
+
+test('the assistant: the reply streams in, and an approval dialog is answered through the official renderer', async () => {
+  await visit('/');
+  ai.enqueue(
+    { content: [{ type: 'text', text: 'Looking.' }, { type: 'tool_use', id: 'toolu_w', name: 'worktree_list', input: {} }], stop_reason: 'tool_use' },
+    { content: [{ type: 'tool_use', id: 'toolu_s', name: 'agent_stop', input: { agent_id: 'demo' } }], stop_reason: 'tool_use' },
+    { content: [{ type: 'text', text: 'There was nothing to stop.', chunks: ['There was ', 'nothing ', 'to stop.'] }], eventDelayMs: 20 },
+  );
+  screen().input((screen().props('assistant-input')?.value as { path: string }).path, 'stop the demo agent');
+  const sent = await click('assistant-send');
+  expect(sent.status).toBe('success');
+  const approve = () => screen().onScreen().find((id) => /^assistant-approval-.*-approve$/.test(id));
+  await sse.waitFor(() => approve() !== undefined);
+  expect(screen().text(approve()!.replace(/-approve$/, '-title'))).toBe('The assistant wants to run agent_stop');
+  const approved = await click(approve()!);
+  expect(approved.side_effects).toEqual([{ type: 'toast', variant: 'success', message: 'Approved: agent_stop' }]);
+  await sse.waitFor(() => screen().onScreen().some((id) => screen().text(id) === 'Assistant: There was nothing to stop.'));
+  expect(approve()).toBeUndefined();
 });
 
 test('at the end both streams hold exactly the server\'s surface', async () => {
