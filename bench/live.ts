@@ -52,7 +52,9 @@ function parseArgs(argv: string[]): Options {
 
 /** Starts a TypeScript entry in a child process and resolves its port once it says it listens. */
 function launch(entry: string, env: NodeJS.ProcessEnv, readyPattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(entry, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there (open it in DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(entry, [], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

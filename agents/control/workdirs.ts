@@ -20,6 +20,8 @@ export interface WorktreeInfo {
 export interface WorktreeSource {
   readonly enabled: boolean;
   list(): Promise<WorktreeInfo[]>;
+  /** The list as last read (for the picker; a start checks against `list`). */
+  known(): Promise<WorktreeInfo[]>;
   onChange(listener: () => void): () => void;
 }
 
@@ -44,7 +46,7 @@ export class Workdirs {
   /** The worktrees an agent can run in (every one but the main worktree). */
   async choices(): Promise<WorkdirChoice[]> {
     if (!this.worktrees?.enabled) return [];
-    const list = await this.worktrees.list();
+    const list = await this.worktrees.known();
     return list
       .filter((w) => !w.isMain)
       .map((w) => ({

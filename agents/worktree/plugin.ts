@@ -68,7 +68,7 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
       const state: WorktreeState = {
         enabled: service.enabled,
         disabledReason: service.disabledReason,
-        worktrees: service.enabled ? await service.list() : [],
+        worktrees: service.enabled ? await service.known() : [],
         openKey: null,
         removeErrors: {},
         formEpoch: 0,

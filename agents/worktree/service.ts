@@ -98,6 +98,9 @@ export class WorktreeService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly guards = new Set<RemovalGuard>();
   private readonly listeners = new Set<WorktreeListener>();
+  /** The last list read from git (see `known`). */
+  private latest: Worktree[] | null = null;
+  private firstRead: Promise<Worktree[]> | null = null;
 
   private constructor(
     /** The repository's top level, or null when the configured directory is not in a git repository. */
@@ -144,6 +147,18 @@ export class WorktreeService {
 
   list(): Promise<Worktree[]> {
     return this.serialize(() => this.readList());
+  }
+
+  /**
+   * The list as last read, asking git only when it was never read: for a screen that opens (every
+   * user's session starts with one), where a git run per session would cost more than it tells.
+   * Decisions use `list()`; a screen refreshes with it.
+   */
+  async known(): Promise<Worktree[]> {
+    if (this.latest) return this.latest;
+    // Many sessions open at once (a restart, a crowd): they share the one read in flight.
+    this.firstRead ??= this.list().finally(() => (this.firstRead = null));
+    return this.firstRead;
   }
 
   /** The worktree at `worktreePath` (absolute, or relative to the repository). */
@@ -214,7 +229,8 @@ export class WorktreeService {
   private async readList(): Promise<Worktree[]> {
     const root = this.requireRoot();
     const entries = parseWorktreeList(await git(root, ['worktree', 'list', '--porcelain', '-z']));
-    return Promise.all(entries.filter((entry) => !entry.bare).map((entry) => this.describe(entry)));
+    this.latest = await Promise.all(entries.filter((entry) => !entry.bare).map((entry) => this.describe(entry)));
+    return this.latest;
   }
 
   private async describe(entry: PorcelainWorktree): Promise<Worktree> {
