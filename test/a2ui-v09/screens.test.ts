@@ -12,7 +12,7 @@ import { createPlugins } from '../../agents/registry';
 import { escapeEventContext, type A2uiV09Message } from '../../diff';
 import type { Frame } from '../../server/protocol';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
-import { OfficialClient, StreamReader, v09Action, type ClientAction } from '../helpers/a2ui-v09';
+import { OfficialClient, reachableFromRoot, StreamReader, v09Action, type ClientAction } from '../helpers/a2ui-v09';
 import { connect, emitAck, type Doc } from '../helpers/client';
 import { makeRepo } from '../helpers/git-repo';
 import { labPlugin } from '../helpers/lab-plugin';
@@ -208,26 +208,10 @@ test('at the end both streams hold exactly the server\'s surface', async () => {
     await sse.waitFor(() => JSON.stringify(client.dataModel()) === JSON.stringify(doc.dataModel));
     expect(client.dataModel()).toEqual(doc.dataModel);
     const shown = client.onScreen();
-    expect(shown.sort()).toEqual(reachableIn(doc).sort());
+    expect(shown.sort()).toEqual(reachableFromRoot((id) => doc.components[id] as Record<string, unknown> | undefined).sort());
     // Sent as v0.9 sends them: event contexts escaped for the official renderer (diff/a2ui-v09-context.ts).
     for (const id of shown) expect({ id, component: client.type(id), ...client.props(id) }).toEqual(escapeEventContext(doc.components[id]!));
   }
   expect(answers.received.length).toBeGreaterThan(0);
 });
 
-/** The ids reachable from root in a native document (children and child references). */
-function reachableIn(doc: Doc): string[] {
-  const seen = new Set<string>();
-  const stack = ['root'];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const c = doc.components[id] as Record<string, unknown>;
-    if (Array.isArray(c.children)) stack.push(...(c.children as string[]));
-    else if (c.children && typeof c.children === 'object') stack.push((c.children as { componentId: string }).componentId);
-    for (const key of ['child', 'trigger', 'content']) if (typeof c[key] === 'string') stack.push(c[key] as string);
-    if (Array.isArray(c.tabs)) stack.push(...(c.tabs as { child: string }[]).map((t) => t.child));
-  }
-  return [...seen];
-}

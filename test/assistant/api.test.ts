@@ -40,6 +40,18 @@ async function live(s: TestServer, token: string): Promise<LiveClient> {
 
 const chat = (s: TestServer, token: string, body: object) => request(s.url).post('/api/chat').set(bearer(token)).send(body);
 
+type Approval = { call_id: string; tool_name: string; arguments: Record<string, unknown> };
+
+/** Polls GET /api/approvals (as a REST client would) until one request waits; answers the list. */
+async function waitingApprovals(s: TestServer): Promise<Approval[]> {
+  let approvals: Approval[] = [];
+  await until(async () => {
+    approvals = (await request(s.url).get('/api/approvals').set(bearer(s.token))).body.approvals;
+    return approvals.length === 1;
+  });
+  return approvals;
+}
+
 describe('without any key', () => {
   test('the panel says how to enable it, the API says why, and the rest of the product works', async () => {
     const s = await server({ ANTHROPIC_API_KEY: '' });
@@ -110,11 +122,7 @@ describe('chat endpoints', () => {
       { content: [{ type: 'text', text: 'Removed it.' }] },
     );
     const pending = chat(s, s.token, { message: 'remove the bot worktree' }).then((r) => r);
-    let approvals: Array<{ call_id: string; tool_name: string; arguments: Record<string, unknown> }> = [];
-    await until(async () => {
-      approvals = (await request(s.url).get('/api/approvals').set(bearer(s.token))).body.approvals;
-      return approvals.length === 1;
-    });
+    const approvals = await waitingApprovals(s);
     expect(approvals[0]).toMatchObject({ tool_name: 'worktree_remove', arguments: { path: created.body.path, delete_branch: true } });
     expect(gitWorktreePaths(s.repo)).toContain(created.body.path); // nothing ran before the answer
     expect((await request(s.url).get('/api/approvals').set(bearer(BOB.token))).body.approvals).toEqual([]);
@@ -188,11 +196,7 @@ describe('chat endpoints', () => {
       { content: [{ type: 'text', text: 'Archived one, answered the other.' }] },
     );
     const turn = chat(s, s.token, { message: 'archive the first, say thanks to the second' }).then((r) => r);
-    let waiting: Array<{ call_id: string; tool_name: string; arguments: Record<string, unknown> }> = [];
-    await until(async () => {
-      waiting = (await request(s.url).get('/api/approvals').set(bearer(s.token))).body.approvals;
-      return waiting.length === 1;
-    });
+    const waiting = await waitingApprovals(s);
     // The archive needed no approval and already happened: its row left the inbox on screen.
     expect(waiting[0]).toMatchObject({ tool_name: 'mail_reply', arguments: { email_id: second!.id, body: 'Thanks, sounds good.' } });
     const doc = await waitForDoc(s.url, s.token, (d) => !rowOf(d, first!.id));

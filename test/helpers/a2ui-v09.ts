@@ -83,19 +83,7 @@ export class OfficialClient {
 
   /** The ids reachable from root through children, child, tabs, trigger and content: what is on screen. */
   onScreen(): string[] {
-    const seen = new Set<string>();
-    const stack = ['root'];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const p = this.props(id) ?? {};
-      if (Array.isArray(p.children)) stack.push(...(p.children as string[]));
-      else if (p.children && typeof p.children === 'object') stack.push((p.children as { componentId: string }).componentId);
-      for (const key of ['child', 'trigger', 'content']) if (typeof p[key] === 'string') stack.push(p[key] as string);
-      if (Array.isArray(p.tabs)) stack.push(...(p.tabs as { child: string }[]).map((t) => t.child));
-    }
-    return [...seen];
+    return reachableFromRoot((id) => this.props(id));
   }
 
   /** The messages of the toasts on screen. */
@@ -257,4 +245,21 @@ function parseSseBlock(block: string): StreamEvent | undefined {
   if (data.length === 0) return undefined;
   if (data.length > 1) throw new Error('one message per event: an event with several data lines');
   return { ...(id !== undefined ? { id } : {}), data: data[0]! };
+}
+
+/** The ids reachable from `root` through children (list or template), child, tabs, trigger and content. */
+export function reachableFromRoot(propsOf: (id: string) => Record<string, unknown> | undefined): string[] {
+  const seen = new Set<string>();
+  const stack = ['root'];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const p = propsOf(id) ?? {};
+    if (Array.isArray(p.children)) stack.push(...(p.children as string[]));
+    else if (p.children && typeof p.children === 'object') stack.push((p.children as { componentId: string }).componentId);
+    for (const key of ['child', 'trigger', 'content']) if (typeof p[key] === 'string') stack.push(p[key] as string);
+    if (Array.isArray(p.tabs)) stack.push(...(p.tabs as { child: string }[]).map((t) => t.child));
+  }
+  return [...seen];
 }
