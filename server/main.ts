@@ -69,9 +69,9 @@ export async function openServices(config: Config, runAction: ActionRunner = noS
     stopGraceMs: config.agentStopGraceMs,
     worktrees,
   });
-  // Mailboxes and Google tokens go through the same 0600 store opener, mailboxes lazily per user.
   // One pool of Claude providers for the drafts and the assistant: the same keys, the same failover.
   const pool = new ProviderPool({ providers: config.ai.providers, cooldownMs: config.ai.cooldownMs, timeoutMs: config.ai.timeoutMs });
+  // Mailboxes and Google tokens go through the same 0600 store opener, mailboxes lazily per user.
   const { draftTimeoutMs, ...mailConfig } = config.mail;
   const mail = await MailService.open({ ...mailConfig, dataDir: config.dataDir, openStore, drafts: { pool, timeoutMs: draftTimeoutMs } });
 
