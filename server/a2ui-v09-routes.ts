@@ -6,7 +6,7 @@
  *   POST /action   a v0.9 client message: `{"version": "v0.9", "action": {...}}`, the older
  *                  `{"userAction": {...}}`, or an `{"version": "v0.9", "error": {...}}` report
  */
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { answerClientMessage } from './a2ui-v09-actions';
 import { framingOf, openStream } from './a2ui-v09-stream';
 import { handle, identityOf, requireJson, type MountedRouter } from './app';
@@ -15,11 +15,12 @@ import type { Sessions } from './sessions';
 /** Where the router is mounted under `/api`. */
 export const A2UI_V09_API_PATH = '/a2ui/v0.9';
 
-export function createA2uiV09Router(sessions: Sessions): MountedRouter {
+export function createA2uiV09Router(sessions: Sessions, streamGate?: RequestHandler): MountedRouter {
   const router = express.Router();
 
   router.get(
     '/stream',
+    ...(streamGate ? [streamGate] : []),
     handle(async (req, res) => {
       const session = await sessions.get(identityOf(res).userId);
       openStream(req, res, session, framingOf(req));

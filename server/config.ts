@@ -33,6 +33,8 @@ export interface Config {
   agentStopGraceMs: number;
   /** How often an agent's SSE stream sends a heartbeat. */
   sseHeartbeatMs: number;
+  /** Open streams (agent SSE, A2UI v0.9 stream) per user at most. */
+  maxStreamsPerUser: number;
   /** The Email plugin: mailbox provider, Google sign-in, Claude drafts (mail-config.ts). */
   mail: MailConfig;
   /** Claude providers and the assistant's limits (ai-config.ts). */
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     agentsFile: path.resolve(cwd, env.A2UI_AGENTS_FILE || path.join(env.A2UI_DATA_DIR || 'data', 'agents.json')),
     agentStopGraceMs: integerVar(env, 'A2UI_AGENT_STOP_GRACE_MS', 3000, 1),
     sseHeartbeatMs: integerVar(env, 'A2UI_SSE_HEARTBEAT_MS', 30_000, 10),
+    maxStreamsPerUser: integerVar(env, 'A2UI_MAX_STREAMS_PER_USER', 32, 1),
     mail: loadMailConfig(env),
     ai: loadAiConfig(env),
   };

@@ -33,6 +33,7 @@ import { eventRoutes } from './routes/events';
 import { googleAuthRoutes } from './routes/google-auth';
 import { worktreeRoutes } from './routes/worktrees';
 import { Sessions, type SessionsFile } from './sessions';
+import { StreamLimiter } from './stream-limit';
 import { openStore } from './store';
 import packageJson from '../package.json';
 
@@ -97,6 +98,7 @@ interface TransportDeps {
   auth: TokenAuth;
   rateLimiter: RateLimiter;
   sessions: Sessions;
+  streams: StreamLimiter;
 }
 
 /** The plugins' REST routes under `/api`, their pages outside it, and their socket events. */
@@ -104,7 +106,7 @@ function pluginTransports(services: PluginServices, deps: TransportDeps): { apiR
   return {
     apiRouters: [
       { path: '/worktrees', router: worktreeRoutes(services.worktrees) },
-      { path: '', router: agentRoutes({ supervisor: services.agents, heartbeatMs: deps.config.sseHeartbeatMs }) },
+      { path: '', router: agentRoutes({ supervisor: services.agents, heartbeatMs: deps.config.sseHeartbeatMs, streamGate: deps.streams.gate }) },
       { path: '', router: chatRoutes(services.ai) },
     ],
     pageRouters: [
@@ -128,9 +130,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const sessions = new Sessions(store, { plugins, routes, pluginTimeoutMs: config.pluginTimeoutMs, frameLogSize: config.frameLogSize });
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
-  const transports = pluginTransports(services, { config, auth, rateLimiter, sessions });
+  const streams = new StreamLimiter(config.maxStreamsPerUser);
+  const transports = pluginTransports(services, { config, auth, rateLimiter, sessions, streams });
   // The standard A2UI v0.9 transport, behind the same /api middleware as the plugins' routes.
-  const apiRouters = [createA2uiV09Router(sessions), ...transports.apiRouters];
+  const apiRouters = [createA2uiV09Router(sessions, streams.gate), ...transports.apiRouters];
   const app = createApp({ config, auth, sessions, rateLimiter, plugins, version: packageJson.version, startedAt: Date.now(), ...transports, apiRouters });
   const server = http.createServer(app);
   const io = new Server(server, {

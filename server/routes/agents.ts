@@ -28,6 +28,8 @@ import { streamAgentEvents } from './agent-stream';
 export interface AgentRoutesOptions {
   supervisor: AgentSupervisor;
   heartbeatMs: number;
+  /** Runs before a stream opens (the per-user cap on open streams). */
+  streamGate?: express.RequestHandler;
 }
 
 const agentsQuery = z.object({ role: z.enum(ROLES).optional() }).strict();
@@ -66,7 +68,7 @@ function agentJson(definition: AgentDefinition, session: SessionRecord | undefin
   };
 }
 
-export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): express.Router {
+export function agentRoutes({ supervisor, heartbeatMs, streamGate }: AgentRoutesOptions): express.Router {
   const router = express.Router();
 
   /** The `:id` of the path as a configured agent's id (400 when malformed, 404 when unknown). */
@@ -145,6 +147,7 @@ export function agentRoutes({ supervisor, heartbeatMs }: AgentRoutesOptions): ex
 
   router.get(
     '/agents/:id/stream',
+    ...(streamGate ? [streamGate] : []),
     handle((req, res) => {
       const definition = agentOf(req);
       const query = parseInput(streamQuery, req.query);
