@@ -440,7 +440,9 @@ export class SurfaceView {
   private applyCommon(node: RenderNode, component: Component, ctx: RenderContext): void {
     const el = node.view.el;
     const weight = component.weight;
-    setStyle(el, 'flex-grow', typeof weight === 'number' && Number.isFinite(weight) ? String(weight) : null);
+    // flex-grow as the catalog says, from a zero basis (like Flutter's Expanded): a weighted child shares
+    // the room left by its siblings instead of claiming its content's width first and wrapping them.
+    setStyle(el, 'flex', typeof weight === 'number' && Number.isFinite(weight) ? `${weight} 1 0` : null);
     const target = node.view.a11yTarget ?? el;
     const a11y = isObject(component.accessibility) ? component.accessibility : {};
     node.aria.label = this.setAria(target, 'aria-label', a11y.label === undefined ? null : ctx.text(a11y.label), node.aria.label);

@@ -76,5 +76,14 @@ test('a command that creates a worktree and, after the user approves, starts the
   await page.click('[data-id="nav-control"]');
   await page.waitForFunction(() => location.pathname === '/agents');
   await page.waitForFunction(() => /running/.test(document.querySelector('[data-id="agent-demo-status"]')?.textContent ?? ''));
+
+  // The panel stays beside the content on a wide screen, whatever the screen holds (a wide inbox).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.click('[data-id="nav-email"]');
+  await page.waitForSelector('[data-id^="email-row-"]');
+  const content = (await page.locator('[data-id="app-content"]').boundingBox())!;
+  const panel = (await page.locator('[data-id="assistant-panel"]').boundingBox())!;
+  expect(panel.x).toBeGreaterThanOrEqual(content.x + content.width);
+  expect(panel.y).toBeLessThan(content.y + 50);
   await context.close();
 });

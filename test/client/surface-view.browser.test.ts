@@ -184,7 +184,7 @@ describe('rendering every basic-catalog component', () => {
           description: el('audio').textContent,
         },
         row: { dir: style('row').flexDirection, justify: style('row').justifyContent, align: style('row').alignItems, kids: [...el('row').children].map((k) => k.getAttribute('data-id')) },
-        rowA: { grow: style('row-a').flexGrow, label: el('row-a').getAttribute('aria-label'), description: el('row-a').getAttribute('aria-description') },
+        rowA: { grow: style('row-a').flexGrow, basis: style('row-a').flexBasis, label: el('row-a').getAttribute('aria-label'), description: el('row-a').getAttribute('aria-description') },
         list: { dir: style('list').flexDirection, align: style('list').alignItems, kid: el('list').firstElementChild?.getAttribute('data-id') },
         card: { child: el('card').firstElementChild?.getAttribute('data-id') },
         tabs: {
@@ -229,7 +229,7 @@ describe('rendering every basic-catalog component', () => {
     expect(r.video).toEqual({ tag: 'VIDEO', src: 'https://example.com/v.mp4', controls: true });
     expect(r.audio).toEqual({ src: 'https://example.com/a.mp3', controls: true, description: 'Episode 1' });
     expect(r.row).toEqual({ dir: 'row', justify: 'space-between', align: 'center', kids: ['row-a', 'row-b'] });
-    expect(r.rowA).toEqual({ grow: '2', label: 'Left side', description: 'The left part' });
+    expect(r.rowA).toEqual({ grow: '2', basis: '0px', label: 'Left side', description: 'The left part' });
     expect(r.list).toEqual({ dir: 'row', align: 'center', kid: 'list-a' });
     expect(r.card).toEqual({ child: 'card-text' });
     expect(r.tabs).toEqual({ titles: ['First', 'Second'], selected: 'First', panel: ['tab-1'] });
