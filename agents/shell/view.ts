@@ -74,7 +74,11 @@ export function createShellView(): (input: ShellInput) => UiNode {
   const root = memo((h: UiNode, t: UiNode, c: UiNode) => column('root', { children: [h, t, c] }));
   // Without panels the content is the body; with them, a row of content and panels (one memo per
   // count, so the row is the identical object while its children are).
-  const body = memo((c: UiNode, panels: readonly UiNode[]) => (panels.length === 0 ? c : row('app-body', { align: 'start', children: [c, ...panels] })));
+  // The panels share a quarter of the width (weights 3:1 from a zero basis), so a long text in a panel
+  // never pushes it under the content.
+  const body = memo((c: UiNode, panels: readonly UiNode[]) =>
+    panels.length === 0 ? c : row('app-body', { align: 'start', children: [c, column('app-panels', { weight: 1, children: [...panels] })] }),
+  );
   const panelList = memo((...panels: UiNode[]) => panels);
 
   return (input) =>
