@@ -1,5 +1,6 @@
 /**
- * The plugins of the product, in header order. Adding a plugin is adding its folder and one line here.
+ * The plugins of the product, in header order. Adding a plugin is adding its folder and one line here
+ * (two, with a dashboard card: its line in DESCRIPTIONS).
  * The services (git, processes, mailboxes) are opened by `server/main.ts` and shared by every user's
  * session; a plugin gets the ones it needs.
  */
@@ -17,39 +18,12 @@ import type { Plugin } from './types';
 import { createWorktreePlugin } from './worktree/plugin';
 import type { WorktreeService } from './worktree/service';
 
-const SECTIONS = [
-  {
-    id: 'email',
-    title: 'Email',
-    description: 'Your mailbox: read, search, reply, and draft replies with Claude.',
-    path: '/email/inbox',
-    routes: [
-      { state: 'EMAIL_INBOX', path: '/email/inbox' },
-      { state: 'EMAIL_THREAD', path: '/email/thread/:id' },
-      { state: 'EMAIL_COMPOSE', path: '/email/compose' },
-    ],
-  },
-  {
-    id: 'control',
-    title: 'Agents',
-    description: 'Coding agents: start, watch, steer, stop and resume them.',
-    path: '/agents',
-    routes: [
-      { state: 'AGENTS', path: '/agents' },
-      { state: 'AGENT_DETAIL', path: '/agents/:id' },
-    ],
-  },
-  {
-    id: 'worktree',
-    title: 'Worktrees',
-    description: 'Git worktrees per agent and task.',
-    path: '/worktrees',
-    routes: [
-      { state: 'WORKTREES', path: '/worktrees' },
-      { state: 'WORKTREE_NEW', path: '/worktrees/new' },
-    ],
-  },
-];
+/** The dashboard's words for each section; the cards take their title and path from the plugin's `nav`. */
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  email: 'Your mailbox: read, search, reply, and draft replies with Claude.',
+  control: 'Coding agents: start, watch, steer, stop and resume them.',
+  worktree: 'Git worktrees per agent and task.',
+};
 
 /** The long-lived services the plugins share; `server/main.ts` opens and closes them. */
 export interface PluginServices {
@@ -70,11 +44,15 @@ export interface AssistantServices {
 }
 
 export function createPlugins(services: PluginServices): Plugin[] {
-  return [
-    createDashboardPlugin(SECTIONS) as Plugin,
+  const plugins = [
     createEmailPlugin(services.mail) as Plugin,
     createControlPlugin(services.agents) as Plugin,
     createWorktreePlugin(services.worktrees) as Plugin,
     createAssistantPlugin(services.ai) as Plugin,
   ];
+  const sections = plugins.flatMap((plugin) => {
+    const description = DESCRIPTIONS[plugin.id];
+    return plugin.nav && description ? [{ id: plugin.id, title: plugin.nav.label, path: plugin.nav.path, description }] : [];
+  });
+  return [createDashboardPlugin(sections) as Plugin, ...plugins];
 }

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { BLOCKED_ENV } from './env';
 import { AGENT_ID, ROLES, type AgentRole } from './ids';
 
-export const PROTOCOLS = ['stream-json', 'plain'] as const;
+const PROTOCOLS = ['stream-json', 'plain'] as const;
 export type AgentProtocol = (typeof PROTOCOLS)[number];
 
 export interface AgentDefinition {
@@ -36,12 +36,12 @@ export interface AgentDefinition {
 }
 
 /** The project folder (two levels above this file). */
-export const PROJECT_DIR = path.resolve(__dirname, '../..');
+const PROJECT_DIR = path.resolve(__dirname, '../..');
 export const DEMO_AGENT_SCRIPT = path.join(PROJECT_DIR, 'agents/control/demo-agent.js');
 
 const CLAUDE_ARGS = ['-p', '--verbose', '--output-format', 'stream-json', '--input-format', 'stream-json'];
 
-const noNul = (what: string) => z.string().min(1).max(4096).refine((s) => !s.includes('\0'), `${what} must not contain NUL`);
+const withoutNul = (schema: z.ZodString, what: string) => schema.refine((s) => !s.includes('\0'), `${what} must not contain NUL`);
 
 const definitionSchema = z
   .object({
@@ -50,8 +50,8 @@ const definitionSchema = z
     role: z.enum(ROLES),
     description: z.string().max(500).default(''),
     protocol: z.enum(PROTOCOLS),
-    command: noNul('command'),
-    args: z.array(z.string().max(4096).refine((s) => !s.includes('\0'), 'arguments must not contain NUL')).max(100).default([]),
+    command: withoutNul(z.string().min(1).max(4096), 'command'),
+    args: z.array(withoutNul(z.string().max(4096), 'arguments')).max(100).default([]),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name'), z.string().max(4096))
       .refine((env) => !Object.keys(env).some((key) => BLOCKED_ENV.has(key)), 'CLAUDECODE cannot be set for an agent')
@@ -67,7 +67,7 @@ const fileSchema = z
 type DefinitionInput = z.input<typeof definitionSchema>;
 
 /** Finds an executable on PATH without a shell (what `which` would say). */
-export function onPath(name: string, envPath = process.env.PATH ?? ''): string | undefined {
+function onPath(name: string, envPath = process.env.PATH ?? ''): string | undefined {
   for (const dir of envPath.split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -82,7 +82,7 @@ export function onPath(name: string, envPath = process.env.PATH ?? ''): string |
 }
 
 /** The definitions written on first start. */
-export function defaultDefinitions(envPath = process.env.PATH ?? ''): DefinitionInput[] {
+function defaultDefinitions(envPath = process.env.PATH ?? ''): DefinitionInput[] {
   const defaults: DefinitionInput[] = [
     {
       id: 'demo',

@@ -7,6 +7,7 @@
 import type { IconName } from '../../renderer';
 import type { AgentEvent } from './events';
 import type { SessionRecord } from './session-record';
+import { truncate } from './stream-json';
 import type { WorkdirChoice } from './workdirs';
 
 /** Lines kept per agent on screen. */
@@ -42,15 +43,15 @@ export interface ControlState {
 export const EMPTY_PANEL: AgentPanel = { sessionId: null, lines: [], lastSeq: 0 };
 
 function cut(text: string): string {
-  return text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS - 1)}…` : text;
+  return truncate(text, LINE_CHARS);
 }
 
-function money(usd: number): string {
+export function money(usd: number): string {
   return `$${usd.toFixed(4)}`;
 }
 
 /** What an event shows in the panel: zero or more lines, tool uses compact. */
-export function linesOf(event: AgentEvent): Array<{ icon: IconName; text: string }> {
+function linesOf(event: AgentEvent): Array<{ icon: IconName; text: string }> {
   switch (event.type) {
     case 'status':
       return [{ icon: 'info', text: event.reason ? `Status: ${event.status} (${event.reason.replaceAll('_', ' ')})` : `Status: ${event.status}` }];
@@ -121,6 +122,7 @@ export function applyEvents(state: ControlState, events: readonly AgentEvent[], 
     pushLines(lines, event);
     panels.set(event.agent_id, { ...panel, lastSeq: event.seq });
   }
+  if (added.size === 0) return state; // every event was already shown
   const sessions = new Map(state.sessions);
   for (const [agentId, lines] of added) {
     const panel = panels.get(agentId)!;

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { agentIdSchema } from './ids';
 
 /** A prompt or an input turn: generous, but bounded (a body is at most 1 MB anyway). */
-export const TEXT_MAX = 100_000;
+const TEXT_MAX = 100_000;
 
-export const promptSchema = z.string().max(TEXT_MAX);
+const promptSchema = z.string().max(TEXT_MAX);
 export const inputSchema = z
   .string()
   .max(TEXT_MAX)
@@ -18,7 +18,7 @@ export const inputSchema = z
  * A worktree as the picker gives it: its path from the worktree list, or '' / null / absent for none
  * (the repository). The picker's selection is a one-item list, accepted as such.
  */
-export const worktreeSchema = z
+const worktreeSchema = z
   .union([z.string().max(4096), z.array(z.string().max(4096)).max(1)])
   .nullable()
   .transform((value) => (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')));

@@ -50,9 +50,14 @@ export interface AgentSessionsFile {
   sessions: Record<string, SessionRecord>;
 }
 
+/** The provider gave a conversation id that `--resume` can take up (stream-json agents only). */
+export function hasConversation(record: SessionRecord): boolean {
+  return record.protocol === 'stream-json' && record.providerSessionId !== null;
+}
+
 /** A session can be resumed when its process is gone and the provider gave a conversation id. */
 export function isResumable(record: SessionRecord): boolean {
-  return (record.status === 'suspended' || record.status === 'terminated') && record.protocol === 'stream-json' && record.providerSessionId !== null;
+  return (record.status === 'suspended' || record.status === 'terminated') && hasConversation(record);
 }
 
 /** The API's form of a session (snake_case, as the rest of the REST API). */

@@ -27,7 +27,7 @@ const ALLOWED: Record<SessionStatus, readonly SessionStatus[]> = {
 };
 
 /** Statuses with a process (or one on its way): at most one such session per user and agent. */
-export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running', 'terminating'];
+const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running', 'terminating'];
 
 export function isLive(status: SessionStatus): boolean {
   return LIVE_STATUSES.includes(status);

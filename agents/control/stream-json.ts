@@ -14,7 +14,7 @@
 import type { AgentEventBody } from './events';
 
 /** A line longer than this is cut: one runaway line must not hold the whole stream in memory. */
-export const MAX_LINE_CHARS = 1024 * 1024;
+const MAX_LINE_CHARS = 1024 * 1024;
 const SUMMARY_CHARS = 200;
 /**
  * A provider session id becomes an argument (`--resume <id>`) of a later spawn: only a plain token is

@@ -13,6 +13,7 @@
  *   or stopped) become suspended when they can be resumed, else terminated.
  */
 import { PluginError } from '../errors';
+import { Listeners } from '../listeners';
 import type { PersistentStore } from '../types';
 import type { AgentDefinition } from './definitions';
 import { agentEnv } from './env';
@@ -21,8 +22,8 @@ import { followEvents } from './follow';
 import type { AgentEvent, AgentEventBody, ExitReason } from './events';
 import { newSessionId } from './ids';
 import { AgentProcess, type ProcessCallbacks, type ProcessExit } from './process';
-import { isResumable, sessionJson, type AgentSessionsFile, type SessionRecord } from './session-record';
-import { LIVE_STATUSES, isLive, transition, type SessionStatus } from './status';
+import { hasConversation, isResumable, sessionJson, type AgentSessionsFile, type SessionRecord } from './session-record';
+import { isLive, transition, type SessionStatus } from './status';
 import { parseStreamJsonLine, truncate, userTurn } from './stream-json';
 import { assertDirectory, type Workdirs } from './workdirs';
 
@@ -60,7 +61,7 @@ export class AgentSupervisor {
   /** Per user and agent: their latest session and the last seq given out. */
   private readonly latestIds = new Map<string, string>();
   private readonly lastSeqs = new Map<string, number>();
-  private readonly listeners = new Map<string, Set<UserEventListener>>();
+  private readonly listeners = new Map<string, Listeners<[AgentEvent, SessionRecord]>>();
   /** Sessions the server itself is stopping (shutdown): their exit is not a crash. */
   private readonly shuttingDown = new Set<string>();
   private readonly log: EventLog;
@@ -130,12 +131,12 @@ export class AgentSupervisor {
 
   /** Every event of the user's sessions, live. */
   subscribe(userId: string, listener: UserEventListener): () => void {
-    let set = this.listeners.get(userId);
-    if (!set) this.listeners.set(userId, (set = new Set()));
-    set.add(listener);
+    let listeners = this.listeners.get(userId);
+    if (!listeners) this.listeners.set(userId, (listeners = new Listeners('agents')));
+    const unsubscribe = listeners.subscribe(listener);
     return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(userId) === set) this.listeners.delete(userId);
+      unsubscribe();
+      if (listeners.size === 0 && this.listeners.get(userId) === listeners) this.listeners.delete(userId);
     };
   }
 
@@ -230,7 +231,8 @@ export class AgentSupervisor {
     if (record.status !== 'running') throw new PluginError('CONFLICT', `The session is ${record.status}; input needs a running agent.`, { status: record.status });
     const proc = this.processes.get(record.id);
     if (!proc || !this.send(record.id, proc, text)) throw new PluginError('CONFLICT', 'The agent no longer reads its input.');
-    return { seq: this.record(record.id).lastSeq, session: this.record(record.id) };
+    const session = this.record(record.id);
+    return { seq: session.lastSeq, session };
   }
 
   /**
@@ -259,9 +261,10 @@ export class AgentSupervisor {
 
   /** Why a folder cannot be removed: a live session works in it (the worktree removal guard). */
   liveSessionIn(dir: string): string | undefined {
+    const inside = `${dir.replace(/\/+$/, '')}/`;
     for (const record of Object.values(this.options.store.data.sessions)) {
       if (!isLive(record.status)) continue;
-      if (record.cwd === dir || record.cwd.startsWith(`${dir.replace(/\/+$/, '')}/`)) {
+      if (record.cwd === dir || record.cwd.startsWith(inside)) {
         return `An agent session (${this.byId.get(record.agentId)?.name ?? record.agentId}) is ${record.status} in this worktree; stop it first.`;
       }
     }
@@ -279,8 +282,7 @@ export class AgentSupervisor {
       const record = this.record(id);
       if (record.status === 'starting' || record.status === 'running') {
         this.shuttingDown.add(id);
-        const canResume = record.protocol === 'stream-json' && record.providerSessionId !== null;
-        this.setStatus(id, canResume ? 'suspended' : 'terminated', 'server_stopped');
+        this.setStatus(id, hasConversation(record) ? 'suspended' : 'terminated', 'server_stopped');
       }
       waits.push(proc.shutdown(Math.min(this.options.stopGraceMs, 2000)));
     }
@@ -345,22 +347,23 @@ export class AgentSupervisor {
         : !spawnFailed && exit.code === 0 && exit.signal === null
           ? 'exited'
           : 'crashed';
+    // Which step of a stop ended it: only when the process ended because it was asked to.
+    const stoppedBy = reason === 'stopped' ? exit.stoppedBy : undefined;
     this.emit(sessionId, {
       type: 'exit',
       code: exit.code,
       signal: exit.signal,
       reason,
-      ...(exit.stoppedBy && reason === 'stopped' ? { stopped_by: exit.stoppedBy } : {}),
+      ...(stoppedBy ? { stopped_by: stoppedBy } : {}),
       stderr_tail: exit.stderrTail,
     });
-    const at = new Date().toISOString();
     this.replace(sessionId, {
       pid: null,
       busy: false,
-      exit: { code: exit.code, signal: exit.signal, reason, ...(exit.stoppedBy && reason === 'stopped' ? { stoppedBy: exit.stoppedBy } : {}), stderrTail: exit.stderrTail, at },
+      exit: { code: exit.code, signal: exit.signal, reason, ...(stoppedBy ? { stoppedBy } : {}), stderrTail: exit.stderrTail, at: new Date().toISOString() },
     });
     // A suspended or terminated session (the server is stopping) keeps its status.
-    if (LIVE_STATUSES.includes(this.record(sessionId).status)) this.setStatus(sessionId, 'terminated', reason);
+    if (isLive(this.record(sessionId).status)) this.setStatus(sessionId, 'terminated', reason);
     this.log.release(sessionId);
   }
 
@@ -400,13 +403,7 @@ export class AgentSupervisor {
     const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
     this.log.append(event);
     const next = this.replace(sessionId, { lastSeq: seq, ...foldEvent(record, body) });
-    for (const listener of [...(this.listeners.get(record.userId) ?? [])]) {
-      try {
-        listener(event, next);
-      } catch (error) {
-        console.error('[agents] a listener failed:', error);
-      }
-    }
+    this.listeners.get(record.userId)?.emit(event, next);
   }
 
   private assertOpen(): void {
@@ -425,7 +422,7 @@ export class AgentSupervisor {
     }
     for (const record of records) {
       if (!isLive(record.status)) continue;
-      const canResume = record.status !== 'terminating' && record.protocol === 'stream-json' && record.providerSessionId !== null;
+      const canResume = record.status !== 'terminating' && hasConversation(record);
       this.replace(record.id, { pid: null, busy: false });
       this.setStatus(record.id, canResume ? 'suspended' : 'terminated', 'server_restarted');
       this.log.release(record.id);

@@ -31,7 +31,7 @@ import {
 } from '../../renderer';
 import type { PluginView } from '../types';
 import type { AgentDefinition } from './definitions';
-import { EMPTY_PANEL, exitText, type AgentPanel, type ControlState } from './panel';
+import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState } from './panel';
 import { isResumable, type SessionRecord } from './session-record';
 import type { WorkdirChoice } from './workdirs';
 
@@ -41,7 +41,7 @@ const WORKTREE_PATH = '/control/worktree';
 const NO_WORKTREE = '';
 
 /** The status badge's text: the status and what matters about it. */
-export function statusLabel(session: SessionRecord | undefined): string {
+function statusLabel(session: SessionRecord | undefined): string {
   if (!session) return 'idle';
   switch (session.status) {
     case 'running':
@@ -79,8 +79,8 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   const byId = new Map(definitions.map((d) => [d.id, d]));
 
   // ------------------------------------------------------------------ /agents
-  // Memoised on primitives, not on the record: a record is replaced on every event (its last seq),
-  // and a line of output must not rebuild a row whose badge says the same.
+  // Memoised on primitives, not on the records: a record (and the sessions map) is replaced on every
+  // event (its last seq), and a line of output must not rebuild a list whose badges say the same.
   const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string) =>
     row(`agent-${id}`, {
       align: 'center',
@@ -98,8 +98,9 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
       ],
     }),
   );
-  const agentList = memo((sessions: ControlState['sessions']) => {
-    const rows = definitions.map((d) => agentRow(d.id, d, statusLabel(sessions.get(d.id))));
+  /** One status label per definition, in order. */
+  const agentList = memo((...statuses: string[]) => {
+    const rows = definitions.map((d, i) => agentRow(d.id, d, statuses[i]!));
     agentRow.sweep();
     return column('control-agents', {
       children: [
@@ -174,7 +175,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   const summary = memo((lastResult: string | null, costUsd: number | null) => {
     const parts: string[] = [];
     if (lastResult) parts.push(`Last result: ${lastResult}`);
-    if (costUsd !== null) parts.push(`Cost: $${costUsd.toFixed(4)}`);
+    if (costUsd !== null) parts.push(`Cost: ${money(costUsd)}`);
     return text('control-summary', { text: parts.length ? parts.join(' · ') : 'No result yet.' });
   });
 
@@ -233,7 +234,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   );
 
   return (state, { route }) => {
-    if (route.state !== 'AGENT_DETAIL') return { root: agentList(state.sessions) };
+    if (route.state !== 'AGENT_DETAIL') return { root: agentList(...definitions.map((d) => statusLabel(state.sessions.get(d.id)))) };
     const agentId = route.params.id ?? '';
     const definition = byId.get(agentId);
     if (!definition) return { root: missing(agentId) };

@@ -18,9 +18,9 @@ const DIR_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const RELATIVE_FILE = /^[A-Za-z0-9_.-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.-]+)*$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-export const SLUG_MAX = 30;
-export const TITLE_MAX = 200;
-export const COPY_FILES_MAX = 20;
+const SLUG_MAX = 30;
+const TITLE_MAX = 200;
+const COPY_FILES_MAX = 20;
 
 function invalid(message: string): never {
   throw new PluginError('INVALID_INPUT', message);
@@ -33,7 +33,7 @@ function shown(value: string): string {
 }
 
 /** Lower case; anything outside [a-z0-9-] becomes `-`; runs of `-` collapse; at most `max` characters. */
-export function slugify(text: string, max = SLUG_MAX): string {
+function slugify(text: string, max = SLUG_MAX): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-')

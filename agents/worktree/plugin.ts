@@ -4,7 +4,8 @@
  * REST API, an agent) reaches every session through the service's change listener.
  */
 import { z } from 'zod';
-import { PluginError } from '../errors';
+import { updateInBackground } from '../background';
+import { reuseUnchanged } from '../reuse';
 import type { Plugin, PluginHost } from '../types';
 import { WorktreeService, type Worktree } from './service';
 import { createWorktreeView, type WorktreeViewState } from './view';
@@ -27,30 +28,15 @@ const ACTIONS = {
 
 type Payload<K extends keyof typeof ACTIONS> = z.infer<(typeof ACTIONS)[K]>;
 
-/**
- * Keeps the records of unchanged worktrees identical to last time's, so the view's row memo (and the
- * diff's `===` skip) see only the rows that changed.
- */
-export function reconcile(previous: readonly Worktree[], next: readonly Worktree[]): readonly Worktree[] {
-  const byPath = new Map(previous.map((worktree) => [worktree.path, worktree]));
-  let changed = previous.length !== next.length;
-  const result = next.map((worktree, i) => {
-    const old = byPath.get(worktree.path);
-    const same = old !== undefined && (Object.keys(worktree) as Array<keyof Worktree>).every((k) => old[k] === worktree[k]);
-    if (!same || previous[i] !== old) changed = true;
-    return same ? old : worktree;
-  });
-  return changed ? result : previous;
-}
-
 /** An empty string from a form field means "not given". */
 function given(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeState> {
+  /** The new list, keeping unchanged worktrees identical: the view's row memo rebuilds only changed rows. */
   const withList = (state: WorktreeState, list: readonly Worktree[]): WorktreeState => {
-    const worktrees = reconcile(state.worktrees, list);
+    const worktrees = reuseUnchanged(state.worktrees, list, (worktree) => worktree.path);
     return worktrees === state.worktrees ? state : { ...state, worktrees };
   };
 
@@ -73,12 +59,12 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
         removeErrors: {},
         formEpoch: 0,
       };
-      host.onClose(service.onChange((list) => void host.update((current) => withList(current, list))));
+      host.onClose(service.onChange((list) => updateInBackground(host, 'worktree', (current) => withList(current, list))));
       return state;
     },
 
     async handle({ state, action, host }) {
-      if (!service.enabled) throw new PluginError('WORKTREES_DISABLED', `Worktrees are disabled: ${service.disabledReason ?? 'no repository'}.`);
+      service.assertEnabled();
       switch (action.name) {
         case 'open_worktree': {
           const { path } = action.payload as Payload<'open_worktree'>;
@@ -95,7 +81,8 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
             baseBranch: given(p.base_branch),
           });
           return {
-            state: { ...withList(state, await service.list()), formEpoch: state.formEpoch + 1 },
+            // `known()` is the list the create just read: no second `git worktree list` and `git status` per worktree.
+            state: { ...withList(state, await service.known()), formEpoch: state.formEpoch + 1 },
             sideEffects: [
               { type: 'toast', variant: 'success', message: `Created worktree ${created.branch}.` },
               { type: 'navigate', to: '/worktrees' },
@@ -110,13 +97,13 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
             const { [key]: _cleared, ...removeErrors } = state.removeErrors;
             const what = removed.branchDeleted ? ` and deleted branch ${removed.branch ?? ''}` : '';
             return {
-              state: { ...withList(state, await service.list()), removeErrors },
+              state: { ...withList(state, await service.known()), removeErrors },
               sideEffects: [{ type: 'toast', variant: 'success', message: `Removed worktree ${removed.branch ?? removed.path}${what}.` }],
             };
           } catch (error) {
             // The dialog stays open over the page (and its toasts): say it inside the dialog too.
             const message = error instanceof Error ? error.message : String(error);
-            void host.update((current) => ({ ...current, removeErrors: { ...current.removeErrors, [key]: message } }));
+            updateInBackground(host, 'worktree', (current) => ({ ...current, removeErrors: { ...current.removeErrors, [key]: message } }));
             throw error;
           }
         }

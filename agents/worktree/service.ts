@@ -15,6 +15,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { PluginError } from '../errors';
+import { Listeners } from '../listeners';
+import { SerialQueue } from '../serial';
 import type { PersistentStore } from '../types';
 import { git, gitSucceeds, GitError } from './git';
 import { checkBranchShape, checkCopyFiles, checkDirName, checkName, checkTitle, taskNames } from './names';
@@ -86,7 +88,7 @@ export interface WorktreeMetadataFile {
 export type RemovalGuard = (worktreePath: string) => string | undefined;
 export type WorktreeListener = (worktrees: readonly Worktree[]) => void;
 
-export const WORKTREE_BASE = '.worktrees';
+const WORKTREE_BASE = '.worktrees';
 
 export interface WorktreeServiceOptions {
   /** Any directory inside the repository; its top level is used. */
@@ -95,9 +97,9 @@ export interface WorktreeServiceOptions {
 }
 
 export class WorktreeService {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly guards = new Set<RemovalGuard>();
-  private readonly listeners = new Set<WorktreeListener>();
+  private readonly listeners = new Listeners<[readonly Worktree[]]>('worktree');
   /** The last list read from git (see `known`). */
   private latest: Worktree[] | null = null;
   private firstRead: Promise<Worktree[]> | null = null;
@@ -141,8 +143,7 @@ export class WorktreeService {
 
   /** Called with the new list after every create and remove. */
   onChange(listener: WorktreeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   list(): Promise<Worktree[]> {
@@ -170,7 +171,7 @@ export class WorktreeService {
     const checked = this.checkCreateInput(input); // refusals before the queue: nothing waits for them
     return this.serialize(async () => {
       const result = await this.createNow(checked);
-      this.emit(result.list);
+      this.listeners.emit(result.list);
       return result.created;
     });
   }
@@ -178,14 +179,19 @@ export class WorktreeService {
   remove(worktreePath: string, options: RemoveWorktreeOptions = {}): Promise<RemoveWorktreeResult> {
     return this.serialize(async () => {
       const result = await this.removeNow(worktreePath, options);
-      this.emit(result.list);
+      this.listeners.emit(result.list);
       return result.removed;
     });
   }
 
+  /** 503 WORKTREES_DISABLED (saying how to enable them) when there is no repository. */
+  assertEnabled(): void {
+    this.requireRoot();
+  }
+
   /** Waits for the queued operations and the last metadata write. */
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    await this.queue.run(() => undefined);
     await this.store.write();
   }
 
@@ -197,22 +203,10 @@ export class WorktreeService {
   }
 
   private serialize<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
+    return this.queue.run(() => {
       this.requireRoot();
       return operation();
     });
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private emit(list: readonly Worktree[]): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(list);
-      } catch (error) {
-        console.error('[worktree] a change listener failed:', error);
-      }
-    }
   }
 
   private checkCreateInput(input: CreateWorktreeInput): CreateWorktreeInput {

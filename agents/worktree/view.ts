@@ -43,7 +43,7 @@ export interface WorktreeViewState {
 /** The names rule of names.ts, for the client-side checks (the server checks again). */
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 
-export const FORM_FIELDS = ['agent_name', 'task_id', 'task_title', 'base_branch'] as const;
+const FORM_FIELDS = ['agent_name', 'task_id', 'task_title', 'base_branch'] as const;
 
 function formPath(epoch: number, field: (typeof FORM_FIELDS)[number]): string {
   return `/worktree/forms/f${epoch}/${field}`;

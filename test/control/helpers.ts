@@ -8,12 +8,14 @@ import http from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
 import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
+import { ALICE as ALICE_USER, BOB as BOB_USER } from '../helpers/email';
 import { bearer, startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
 export const FIXTURES = path.join(__dirname, '../fixtures/agents');
-export const ALICE = 'alice-token-0123456789abcdef';
-export const BOB = 'bob-token-0123456789abcdef';
+/** The tokens of the test users alice and bob (the same users as every other integration test). */
+export const ALICE = ALICE_USER.token;
+export const BOB = BOB_USER.token;
 
 const node = process.execPath;
 
@@ -46,7 +48,7 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
   if (!fs.existsSync(agentsFile)) fs.writeFileSync(agentsFile, JSON.stringify({ agents: testAgents() }));
   const usersFile = path.join(dataDir, 'users.json');
   if (!fs.existsSync(usersFile)) {
-    fs.writeFileSync(usersFile, JSON.stringify({ users: [{ token: ALICE, user_id: 'alice' }, { token: BOB, user_id: 'bob' }] }));
+    fs.writeFileSync(usersFile, JSON.stringify({ users: [ALICE_USER, BOB_USER].map((u) => ({ token: u.token, user_id: u.userId })) }));
   }
   return startTestServer({
     dataDir,
