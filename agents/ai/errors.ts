@@ -7,10 +7,15 @@
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { PluginError } from '../errors';
 
+/** A connection that timed out: the SDK's own time limit, or the pool's idle timer (providers.ts). */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof APIConnectionError && /timed out/i.test(error.message);
+}
+
 export function describeClaudeError(error: unknown): PluginError {
   if (error instanceof PluginError) return error;
   if (error instanceof APIConnectionError) {
-    return new PluginError('UPSTREAM_ERROR', /timed out/i.test(error.message) ? 'Claude did not answer in time.' : 'Could not reach Claude.');
+    return new PluginError('UPSTREAM_ERROR', isTimeout(error) ? 'Claude did not answer in time.' : 'Could not reach Claude.');
   }
   if (error instanceof APIError) {
     const said = error.apiMessage ? `: ${error.apiMessage.slice(0, 200)}` : '';

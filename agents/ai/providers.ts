@@ -13,10 +13,12 @@
  * fault, the same at every provider: they are not failed over. Failures reach the caller as
  * toast-ready PluginErrors (errors.ts).
  */
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { PluginError } from '../errors';
-import { describeClaudeError } from './errors';
+import { describeClaudeError, isTimeout } from './errors';
+
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 export interface ProviderConfig {
   /** Shown in `/api/ai/status`. */
@@ -39,6 +41,13 @@ export interface ProviderPoolOptions {
 
 /** The request minus the model and the token limit, which each provider fills in. */
 export type ChatRequest = Omit<MessageCreateParamsNonStreaming, 'model' | 'max_tokens'>;
+
+/** The text blocks of a message's content, joined (tool calls and other blocks left out). */
+export function textOf(content: ReadonlyArray<{ type: string; text?: unknown }>): string {
+  let text = '';
+  for (const block of content) if (block.type === 'text' && typeof block.text === 'string') text += block.text;
+  return text;
+}
 
 export interface StreamCallbacks {
   /** The current attempt's whole text so far. */
@@ -75,13 +84,10 @@ interface Provider {
   lastError: string | null;
 }
 
-class StreamTimeout extends Error {}
-
 /** Why a failure moves on to the next provider, or null when it must not. */
-export function failoverReason(error: unknown): string | null {
-  if (error instanceof StreamTimeout) return 'timeout';
+function failoverReason(error: unknown): string | null {
   if (error instanceof APIUserAbortError) return null;
-  if (error instanceof APIConnectionError) return error.message.toLowerCase().includes('timed out') ? 'timeout' : 'connection failed';
+  if (error instanceof APIConnectionError) return isTimeout(error) ? 'timeout' : 'connection failed';
   if (error instanceof APIError) {
     if (error.status === undefined) return 'stream error'; // an `error` event in the middle of a stream
     if (error.status === 429) return 'rate limited (429)';
@@ -100,7 +106,7 @@ export class ProviderPool {
     this.providers = options.providers.map((config) => ({
       config,
       // Explicit base URL, so the SDK never reads a process-wide ANTHROPIC_BASE_URL the config did not.
-      client: new Anthropic({ apiKey: config.apiKey, baseURL: config.baseURL ?? 'https://api.anthropic.com', maxRetries: 0 }),
+      client: new Anthropic({ apiKey: config.apiKey, baseURL: config.baseURL ?? DEFAULT_BASE_URL, maxRetries: 0 }),
       coolingUntil: 0,
       failures: 0,
       lastError: null,
@@ -134,8 +140,8 @@ export class ProviderPool {
           callbacks.onFailover?.(provider.config.name, reason, next.config.name);
           continue;
         }
-        // The last one failed too: say what its failure was (a timeout of ours is one as well).
-        const last = error instanceof StreamTimeout ? new PluginError('UPSTREAM_ERROR', 'Claude did not answer in time.') : describeClaudeError(error);
+        // The last one failed too: say what its failure was.
+        const last = describeClaudeError(error);
         if (order.length === 1) throw last;
         throw new PluginError(last.code, `Every AI provider failed; the last (${provider.config.name}): ${last.message}`);
       }
@@ -149,7 +155,7 @@ export class ProviderPool {
       configured: this.configured,
       providers: this.providers.map((p) => ({
         name: p.config.name,
-        base_url: p.config.baseURL ?? 'https://api.anthropic.com',
+        base_url: p.config.baseURL ?? DEFAULT_BASE_URL,
         model: p.config.model,
         cooling_down_until: p.coolingUntil > now ? new Date(p.coolingUntil).toISOString() : null,
         failures: p.failures,
@@ -192,7 +198,8 @@ export class ProviderPool {
       stream.on('text', (_delta, snapshot) => callbacks.onText?.(snapshot));
       return await stream.finalMessage();
     } catch (error) {
-      throw timedOut ? new StreamTimeout(`no answer within ${this.options.timeoutMs} ms`) : error;
+      // Our idle timer aborted the request: a timeout like the SDK's own, failed over and described as one.
+      throw timedOut ? new APIConnectionTimeoutError() : error;
     } finally {
       clearTimeout(timer);
       callbacks.signal?.removeEventListener('abort', abort);

@@ -5,6 +5,11 @@
  * unknown to them). Listeners (the panel's modal, socket.io clients) hear every request and answer.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Listeners } from '../listeners';
+
+/** A call id as an answer carries it (the panel's buttons, `POST /api/approvals`, the socket event). */
+export const callIdSchema = z.string().min(1).max(200);
 
 export interface ApprovalRequest {
   call_id: string;
@@ -28,7 +33,7 @@ interface Pending {
 
 export class ApprovalBroker {
   private readonly pending = new Map<string, Pending>();
-  private readonly listeners = new Set<(event: ApprovalEvent) => void>();
+  private readonly listeners = new Listeners<[ApprovalEvent]>('assistant');
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -49,12 +54,12 @@ export class ApprovalBroker {
         if (!this.pending.delete(request.call_id)) return;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        this.emit({ type: 'tool_approval_resolved', userId, request, outcome });
+        this.listeners.emit({ type: 'tool_approval_resolved', userId, request, outcome });
         resolve(outcome);
       };
       this.pending.set(request.call_id, { userId, request, settle });
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.emit({ type: 'tool_approval_request', userId, request });
+      this.listeners.emit({ type: 'tool_approval_request', userId, request });
       if (signal?.aborted) settle('cancelled');
     });
   }
@@ -73,22 +78,11 @@ export class ApprovalBroker {
   }
 
   subscribe(listener: (event: ApprovalEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   /** Denies everything still waiting (server shutdown). */
   close(): void {
     for (const pending of [...this.pending.values()]) pending.settle('cancelled');
-  }
-
-  private emit(event: ApprovalEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        console.error('[assistant] an approval listener failed:', error);
-      }
-    }
   }
 }

@@ -9,10 +9,11 @@
  */
 import type { ContentBlockParam, MessageParam, Tool, ToolResultBlockParam, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
+import { textOf, type ProviderPool } from '../ai/providers';
 import { PluginError } from '../errors';
+import { KeyedSerialQueue } from '../serial';
 import type { ApprovalBroker } from './approvals';
 import { checkNamespace, type ConversationStore } from './history';
-import type { ProviderPool } from '../ai/providers';
 
 /** A tool Claude may call: one of a plugin's own actions, run for the user who asked. */
 export interface AssistantTool<I = any> {
@@ -69,7 +70,7 @@ const MAX_RESULT_CHARS = 20_000;
 export class Assistant {
   private readonly tools = new Map<string, AssistantTool>();
   private readonly definitions: Tool[];
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly turns = new KeyedSerialQueue();
 
   constructor(private readonly options: AssistantOptions) {
     for (const tool of options.tools) this.tools.set(tool.name, tool);
@@ -84,25 +85,19 @@ export class Assistant {
     return this.options.pool.configured;
   }
 
-  get toolNames(): string[] {
-    return [...this.tools.keys()];
+  /** Refuses a turn when there is no provider, saying how to enable one. */
+  assertConfigured(): void {
+    if (!this.configured) throw new PluginError('UPSTREAM_ERROR', 'The assistant is off: set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS) and restart.');
   }
 
   /** Runs one turn for `userId` in `namespace`; one at a time per user and namespace. */
   chat(userId: string, namespace: string, text: string, events: TurnEvents = {}): Promise<TurnResult> {
     checkNamespace(namespace);
-    const key = `${userId}\u0000${namespace}`;
-    const run = (this.queues.get(key) ?? Promise.resolve()).then(() => this.turn(userId, namespace, text, events));
-    const tail = run.catch(() => undefined);
-    this.queues.set(key, tail);
-    void tail.then(() => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
-    });
-    return run;
+    return this.turns.run(`${userId}\u0000${namespace}`, () => this.turn(userId, namespace, text, events));
   }
 
   private async turn(userId: string, namespace: string, text: string, events: TurnEvents): Promise<TurnResult> {
-    if (!this.configured) throw new PluginError('UPSTREAM_ERROR', 'The assistant is off: set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS) and restart.');
+    this.assertConfigured();
     const messages: MessageParam[] = [...this.options.history.get(userId, namespace), { role: 'user', content: text }];
     const usage: Usage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
     const signal = events.signal ?? new AbortController().signal;
@@ -120,9 +115,8 @@ export class Assistant {
 
       const calls = answer.content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
       if (answer.stop_reason !== 'tool_use' || calls.length === 0) {
-        const reply = answer.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
         await this.options.history.save(userId, namespace, messages);
-        return { message: reply, namespace, usage, provider: answer.provider };
+        return { message: textOf(answer.content), namespace, usage, provider: answer.provider };
       }
       // One tool_result per tool_use id, in one user message (the API requires both).
       const results: ToolResultBlockParam[] = [];

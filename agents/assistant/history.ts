@@ -5,6 +5,7 @@
  */
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { PluginError } from '../errors';
+import { Listeners } from '../listeners';
 import type { PersistentStore } from '../types';
 
 export interface Conversation {
@@ -43,7 +44,7 @@ export function bound(messages: readonly MessageParam[], limit: number): Message
 export type HistoryListener = (userId: string, namespace: string) => void;
 
 export class ConversationStore {
-  private readonly listeners = new Set<HistoryListener>();
+  private readonly listeners = new Listeners<Parameters<HistoryListener>>('assistant');
 
   constructor(
     private readonly store: PersistentStore<HistoryFile>,
@@ -52,7 +53,7 @@ export class ConversationStore {
 
   get(userId: string, namespace: string): MessageParam[] {
     checkNamespace(namespace);
-    const user = Object.hasOwn(this.store.data.users, userId) ? this.store.data.users[userId]! : undefined;
+    const user = this.user(userId);
     return user && Object.hasOwn(user, namespace) ? [...user[namespace]!.messages] : [];
   }
 
@@ -62,27 +63,27 @@ export class ConversationStore {
     if (!Object.hasOwn(users, userId)) users[userId] = {};
     users[userId]![namespace] = { messages: bound(messages, this.limit), updated_at: new Date().toISOString() };
     await this.store.write();
-    this.emit(userId, namespace);
+    this.listeners.emit(userId, namespace);
   }
 
   /** Hears every saved or cleared conversation (the panel follows chats made over the API). */
   onChange(listener: HistoryListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(userId: string, namespace: string): void {
-    for (const listener of this.listeners) listener(userId, namespace);
+    return this.listeners.subscribe(listener);
   }
 
   /** Forgets a conversation; false when there was none. */
   async clear(userId: string, namespace: string): Promise<boolean> {
     checkNamespace(namespace);
-    const user = Object.hasOwn(this.store.data.users, userId) ? this.store.data.users[userId]! : undefined;
+    const user = this.user(userId);
     if (!user || !Object.hasOwn(user, namespace)) return false;
     delete user[namespace];
     await this.store.write();
-    this.emit(userId, namespace);
+    this.listeners.emit(userId, namespace);
     return true;
+  }
+
+  private user(userId: string): Record<string, Conversation> | undefined {
+    const users = this.store.data.users;
+    return Object.hasOwn(users, userId) ? users[userId] : undefined;
   }
 }

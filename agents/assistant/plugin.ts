@@ -5,11 +5,12 @@
  * stored conversation (`default` namespace, the one `POST /api/chat` continues) when the turn ends.
  */
 import { z } from 'zod';
+import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
-import type { Plugin, PluginHost } from '../types';
-import type { ApprovalBroker } from './approvals';
+import type { Plugin, PluginHost, SideEffect } from '../types';
+import { callIdSchema, type ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
-import { entriesOf, toolLine, withIds, type Entry } from './entries';
+import { appendEntry, entriesOf, toolLine } from './entries';
 import { DEFAULT_NAMESPACE, type ConversationStore } from './history';
 import { createAssistantView, type AssistantViewState } from './view';
 
@@ -21,7 +22,7 @@ export interface AssistantPluginDeps {
   history: ConversationStore;
 }
 
-const callId = z.object({ call_id: z.string().min(1).max(200) });
+const callId = z.object({ call_id: callIdSchema });
 const ACTIONS = {
   assistant_send: z.object({ message: z.string().max(20_000) }),
   assistant_approve: callId,
@@ -31,25 +32,24 @@ const ACTIONS = {
   assistant_clear: z.object({}),
 };
 
-function appended(entries: readonly Entry[], role: Entry['role'], text: string): Entry[] {
-  return withIds([...entries.map(({ role: r, text: t }) => ({ role: r, text: t })), { role, text }]);
-}
-
 export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<AssistantState> {
   const { assistant, approvals, history } = deps;
 
-  /** One background turn; every change reaches the panel through the host. */
-  async function runTurn(host: PluginHost<AssistantState>, message: string): Promise<void> {
-    try {
-      await assistant.chat(host.userId, DEFAULT_NAMESPACE, message, {
-        onText: (snapshot) => void host.update((s) => ({ ...s, streaming: snapshot })),
-        onToolStart: (name, input) => void host.update((s) => ({ ...s, entries: appended(s.entries, 'tool', `Running ${toolLine(name, input)}`) })),
-      });
-      await host.update((s) => ({ ...s, busy: false, streaming: '', entries: entriesOf(history.get(host.userId, DEFAULT_NAMESPACE)) }));
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      await host.update((s) => ({ ...s, busy: false, streaming: '', entries: appended(s.entries, 'error', text) }), [{ type: 'toast', variant: 'error', message: `Assistant: ${text}` }]);
-    }
+  /** One background turn (never awaited: its updates queue behind the action that started it). */
+  function runTurn(host: PluginHost<AssistantState>, message: string): void {
+    const update = (recipe: (s: AssistantState) => AssistantState, sideEffects?: SideEffect[]) => updateInBackground(host, 'assistant', recipe, sideEffects);
+    assistant
+      .chat(host.userId, DEFAULT_NAMESPACE, message, {
+        onText: (snapshot) => update((s) => ({ ...s, streaming: snapshot })),
+        onToolStart: (name, input) => update((s) => ({ ...s, entries: appendEntry(s.entries, 'tool', `Running ${toolLine(name, input)}`) })),
+      })
+      .then(
+        () => update((s) => ({ ...s, busy: false, streaming: '', entries: entriesOf(history.get(host.userId, DEFAULT_NAMESPACE), s.entries) })),
+        (error: unknown) => {
+          const text = error instanceof Error ? error.message : String(error);
+          update((s) => ({ ...s, busy: false, streaming: '', entries: appendEntry(s.entries, 'error', text) }), [{ type: 'toast', variant: 'error', message: `Assistant: ${text}` }]);
+        },
+      );
   }
 
   return {
@@ -62,18 +62,17 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
     init(host) {
       host.onClose(
         approvals.subscribe((event) => {
-          if (event.userId === host.userId) void host.update((s) => ({ ...s, approvals: approvals.pendingFor(host.userId) }));
+          if (event.userId === host.userId) updateInBackground(host, 'assistant', (s) => ({ ...s, approvals: approvals.pendingFor(host.userId) }));
         }),
       );
       host.onClose(
         history.onChange((userId, namespace) => {
           if (userId !== host.userId || namespace !== DEFAULT_NAMESPACE) return;
           // A turn in progress shows its own progress; its end re-reads the history anyway.
-          void host.update((s) => (s.busy ? s : { ...s, entries: entriesOf(history.get(userId, namespace)) }));
+          updateInBackground(host, 'assistant', (s) => (s.busy ? s : { ...s, entries: entriesOf(history.get(userId, namespace), s.entries) }));
         }),
       );
       return {
-        configured: assistant.configured,
         entries: entriesOf(history.get(host.userId, DEFAULT_NAMESPACE)),
         streaming: '',
         busy: false,
@@ -82,15 +81,15 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
       };
     },
 
-    handle({ state, action, host }) {
+    async handle({ state, action, host }) {
       switch (action.name) {
         case 'assistant_send': {
           const message = (action.payload.message as string).trim();
-          if (!assistant.configured) throw new PluginError('UPSTREAM_ERROR', 'The assistant is off: set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS) and restart.');
+          assistant.assertConfigured();
           if (!message) throw new PluginError('INVALID_INPUT', 'Type a message first.');
           if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; wait for it to finish.');
-          void runTurn(host, message); // never awaited here: its updates queue behind this action
-          return { state: { ...state, busy: true, streaming: '', entries: appended(state.entries, 'user', message), formEpoch: state.formEpoch + 1 } };
+          runTurn(host, message);
+          return { state: { ...state, busy: true, streaming: '', entries: appendEntry(state.entries, 'user', message), formEpoch: state.formEpoch + 1 } };
         }
         case 'assistant_approve':
         case 'assistant_deny': {
@@ -104,7 +103,8 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
         }
         case 'assistant_clear': {
           if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; clear after it finishes.');
-          void history.clear(host.userId, DEFAULT_NAMESPACE);
+          // Awaited: a failed write is this action's error toast, not an unhandled rejection.
+          await history.clear(host.userId, DEFAULT_NAMESPACE);
           return { state: { ...state, entries: [], streaming: '' } };
         }
         default:
@@ -112,7 +112,7 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
       }
     },
 
-    createView: createAssistantView,
+    createView: () => createAssistantView(assistant.configured),
     status: () => (assistant.configured ? { status: 'ok' } : { status: 'disabled', detail: 'no AI provider (set ANTHROPIC_API_KEY)' }),
   };
 }

@@ -7,8 +7,11 @@
  * worktree ask for the user's approval first.
  */
 import { z } from 'zod';
+import { agentIdSchema } from '../control/ids';
 import type { AgentSupervisor } from '../control/supervisor';
 import { sessionJson } from '../control/session-record';
+import { MAX_BODY_CHARS as MAX_REPLY_CHARS } from '../email/actions';
+import { emailIdSchema } from '../email/ids';
 import { replyForm } from '../email/reply';
 import type { MailService } from '../email/service';
 import { PluginError } from '../errors';
@@ -30,9 +33,11 @@ export interface ToolDeps {
   runAction: ActionRunner;
 }
 
+/** How much of each message's text `mail_get` hands to Claude. */
 const MAX_BODY_CHARS = 4_000;
-const emailId = z.string().min(1).max(200).describe('The id of a message, from mail_list');
-const agentId = z.string().min(1).max(40).describe('An agent id, from agent_list');
+// The ids the Email and Agents plugins accept themselves: a tool refuses what their actions would.
+const emailId = emailIdSchema.describe('The id of a message, from mail_list');
+const agentId = agentIdSchema.describe('An agent id, from agent_list');
 
 function tool<I>(definition: AssistantTool<I>): AssistantTool<I> {
   return definition;
@@ -59,6 +64,7 @@ function emailAction(deps: ToolDeps, name: string, action: string, description: 
 }
 
 export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
+  const threadOf = async (userId: string, emailId: string) => (await deps.mail.providerFor(userId)).thread(emailId);
   return [
     tool({
       name: 'mail_list',
@@ -79,7 +85,7 @@ export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
       input: z.object({ email_id: emailId }),
       needsApproval: false,
       async run(userId, input) {
-        const thread = await (await deps.mail.providerFor(userId)).thread(input.email_id);
+        const thread = await threadOf(userId, input.email_id);
         return {
           subject: thread.subject,
           messages: thread.messages.map((m) => ({ id: m.id, from: m.from, to: m.to, date: m.date, subject: m.subject, unread: m.unread, body: m.body.slice(0, MAX_BODY_CHARS) })),
@@ -89,10 +95,10 @@ export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
     tool({
       name: 'mail_reply',
       description: 'Send a reply to a message (to its sender, same subject, in its thread).',
-      input: z.object({ email_id: emailId, body: z.string().min(1).max(100_000).describe('The text of the reply') }),
+      input: z.object({ email_id: emailId, body: z.string().min(1).max(MAX_REPLY_CHARS).describe('The text of the reply') }),
       needsApproval: true,
       async run(userId, input) {
-        const thread = await (await deps.mail.providerFor(userId)).thread(input.email_id);
+        const thread = await threadOf(userId, input.email_id);
         const message = thread.messages.find((m) => m.id === input.email_id);
         if (!message) throw new PluginError('NOT_FOUND', `No message ${input.email_id}.`);
         const form = replyForm(message, deps.mail.account(userId).email);

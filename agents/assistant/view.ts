@@ -23,7 +23,6 @@ import type { ApprovalRequest } from './approvals';
 import type { Entry } from './entries';
 
 export interface AssistantViewState {
-  configured: boolean;
   entries: readonly Entry[];
   /** The reply of the running turn, whole so far ('' when none). */
   streaming: string;
@@ -64,7 +63,25 @@ function approvalDialog(key: string, request: ApprovalRequest): UiNode {
   });
 }
 
-export function createAssistantView(): (state: AssistantViewState) => PluginRender {
+function offPanel(): UiNode {
+  return card('assistant-panel', {
+    child: column('assistant-panel-body', {
+      children: [
+        text('assistant-title', { text: 'Assistant', variant: 'h4' }),
+        text('assistant-off', {
+          text: 'The assistant is off. Set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS for several providers) and restart the server; everything else works without it.',
+        }),
+      ],
+    }),
+  });
+}
+
+/** `configured`: whether any AI provider is set, which is fixed for the server's life. */
+export function createAssistantView(configured: boolean): (state: AssistantViewState) => PluginRender {
+  if (!configured) {
+    const root = offPanel(); // built once: the identical node every render
+    return () => ({ root });
+  }
   const entryView = keyedMemo(entryRow);
   const approvalView = keyedMemo(approvalDialog);
 
@@ -105,19 +122,6 @@ export function createAssistantView(): (state: AssistantViewState) => PluginRend
     });
   });
 
-  const off = memo(() =>
-    card('assistant-panel', {
-      child: column('assistant-panel-body', {
-        children: [
-          text('assistant-title', { text: 'Assistant', variant: 'h4' }),
-          text('assistant-off', {
-            text: 'The assistant is off. Set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS for several providers) and restart the server; everything else works without it.',
-          }),
-        ],
-      }),
-    }),
-  );
-
   const panel = memo((h: UiNode, a: UiNode, s: readonly UiNode[], i: UiNode) =>
     card('assistant-panel', {
       child: column('assistant-panel-body', { children: [text('assistant-title', { text: 'Assistant', variant: 'h4' }), h, ...s, a, i] }),
@@ -126,11 +130,8 @@ export function createAssistantView(): (state: AssistantViewState) => PluginRend
 
   const data = memo((streamingText: string, busy: boolean, epoch: number) => ({ streaming: streamingText, busy, forms: { [`f${epoch}`]: { message: '' } } }));
 
-  return (state) => {
-    if (!state.configured) return { root: off() };
-    return {
-      root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(state.formEpoch)),
-      data: data(state.streaming, state.busy, state.formEpoch),
-    };
-  };
+  return (state) => ({
+    root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(state.formEpoch)),
+    data: data(state.streaming, state.busy, state.formEpoch),
+  });
 }

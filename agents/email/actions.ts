@@ -13,9 +13,9 @@ import { hasControlCharacters, MAX_RECIPIENTS, parseAddressList } from './mime';
 
 /** Longest message body accepted (characters); a reply, not an attachment. */
 export const MAX_BODY_CHARS = 100_000;
-export const MAX_SUBJECT_CHARS = 900;
-export const MAX_TO_CHARS = 4000;
-export const MAX_QUERY_CHARS = 500;
+const MAX_SUBJECT_CHARS = 900;
+const MAX_TO_CHARS = 4000;
+const MAX_QUERY_CHARS = 500;
 
 const oneLine = (max: number) =>
   z
@@ -37,27 +37,23 @@ export const EMAIL_ACTIONS = {
   reply: byId,
   archive: byId,
   mark_read: byId,
-  send: z
-    .object({
-      to: recipients,
-      subject: oneLine(MAX_SUBJECT_CHARS),
-      body: z.string().max(MAX_BODY_CHARS),
-      in_reply_to: emailIdSchema.nullable().optional(),
-    })
-    ,
+  send: z.object({
+    to: recipients,
+    subject: oneLine(MAX_SUBJECT_CHARS),
+    body: z.string().max(MAX_BODY_CHARS),
+    in_reply_to: emailIdSchema.nullable().optional(),
+  }),
   search: z.object({ query: oneLine(MAX_QUERY_CHARS) }),
   next_page: none,
   refresh: none,
   compose: none,
   // What the user has typed so far travels along (bound values), so a failed draft can keep it.
-  draft_with_ai: z
-    .object({
-      email_id: emailIdSchema,
-      to: z.string().max(MAX_TO_CHARS).optional(),
-      subject: z.string().max(MAX_SUBJECT_CHARS).optional(),
-      body: z.string().max(MAX_BODY_CHARS).optional(),
-    })
-    ,
+  draft_with_ai: z.object({
+    email_id: emailIdSchema,
+    to: z.string().max(MAX_TO_CHARS).optional(),
+    subject: z.string().max(MAX_SUBJECT_CHARS).optional(),
+    body: z.string().max(MAX_BODY_CHARS).optional(),
+  }),
   sign_in: none,
   sign_out: none,
 } as const;

@@ -8,7 +8,7 @@
  */
 import { bind, column, event, labelButton, memo, row, text, textField, type CheckRule, type DynamicValue, type UiNode } from '../../renderer';
 
-export const COMPOSE_POINTER = '/email/compose';
+const COMPOSE_POINTER = '/email/compose';
 const TO = bind(`${COMPOSE_POINTER}/to`);
 const SUBJECT = bind(`${COMPOSE_POINTER}/subject`);
 const BODY = bind(`${COMPOSE_POINTER}/body`);

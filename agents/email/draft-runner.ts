@@ -7,6 +7,7 @@
  * to its run: a send, or a newer draft, makes it stale, and a stale run changes nothing.
  */
 import { produce } from 'immer';
+import { describeClaudeError } from '../ai/errors';
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import type { PluginHost } from '../types';
@@ -68,8 +69,8 @@ export class DraftRunner {
         (error: unknown) => {
           if (!current()) return; // cancelled by a send or a newer draft, which own the form now
           this.running.delete(userId);
-          const reason = error instanceof PluginError ? error.message : 'Claude failed unexpectedly.';
           if (!(error instanceof PluginError)) console.error('[email] draft failed:', error);
+          const reason = describeClaudeError(error).message;
           updateInBackground(host, 'email', setBody(typedBody, true), [
             { type: 'toast', variant: 'error', message: `Claude could not write the draft: ${reason} Your text was kept.` },
           ]);

@@ -11,7 +11,7 @@
  * The thread goes to Claude as data inside the user message; mail can carry instructions aimed at a
  * model, which is why the result is only ever a draft the user reads, edits and sends themselves.
  */
-import type { ProviderPool } from '../ai/providers';
+import { textOf, type ProviderPool } from '../ai/providers';
 import { PluginError } from '../errors';
 import type { MailThread } from './types';
 
@@ -77,7 +77,7 @@ export class DraftWriter {
           },
         },
       );
-      const text = final.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+      const text = textOf(final.content);
       if (text.trim() === '') throw new PluginError('UPSTREAM_ERROR', 'Claude returned an empty draft.');
       return text;
     } catch (error) {

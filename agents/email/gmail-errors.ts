@@ -12,14 +12,16 @@ interface HttpishError {
   response?: { status?: number; data?: unknown };
 }
 
-function statusOf(error: HttpishError): number | undefined {
-  const status = error.response?.status ?? error.status;
+/** The HTTP status of a failed Google request, when it got an answer. */
+export function statusOf(error: unknown): number | undefined {
+  const e = (error ?? {}) as HttpishError;
+  const status = e.response?.status ?? e.status;
   return typeof status === 'number' ? status : undefined;
 }
 
 /** The `error` of an OAuth token endpoint answer (`invalid_grant`), if that is what failed. */
-function oauthErrorOf(error: HttpishError): string | undefined {
-  const data = error.response?.data as { error?: unknown } | undefined;
+export function oauthErrorOf(error: unknown): string | undefined {
+  const data = ((error ?? {}) as HttpishError).response?.data as { error?: unknown } | undefined;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
@@ -32,16 +34,15 @@ function gmailReason(error: HttpishError): string | undefined {
 
 /** True when the stored Google grant is no longer usable: the user must sign in again. */
 export function isRevokedGrant(error: unknown): boolean {
-  const e = error as HttpishError;
-  if (oauthErrorOf(e) === 'invalid_grant') return true;
+  if (oauthErrorOf(error) === 'invalid_grant') return true;
   // google-auth-library throws this when the access token expired and there is no refresh token.
-  return e instanceof Error && /No refresh token is set/.test(e.message);
+  return error instanceof Error && /No refresh token is set/.test(error.message);
 }
 
 export function toMailError(error: unknown): PluginError {
   if (error instanceof PluginError) return error;
   const e = (error ?? {}) as HttpishError;
-  if (isRevokedGrant(e)) {
+  if (isRevokedGrant(error)) {
     return new PluginError('UNAUTHORIZED', 'Google access was revoked or has expired. Sign in with Google again.');
   }
   const status = statusOf(e);

@@ -136,6 +136,11 @@ function toSummary(m: Message): MailSummary {
   };
 }
 
+/** A Gmail API client as every Gmail call here makes it: Node's fetch, no retries, a limit per request. */
+export function gmailApi(auth: GmailAuth, rootUrl: string | undefined, timeoutMs: number): gmail_v1.Gmail {
+  return gmail({ version: 'v1', auth, rootUrl, retry: false, fetchImplementation: platformFetch, timeout: timeoutMs });
+}
+
 /** Runs `fn` over `items` with at most `limit` at a time, keeping the order. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -154,7 +159,7 @@ export class GmailMailProvider implements MailProvider {
   private readonly api: gmail_v1.Gmail;
 
   constructor(private readonly options: GmailProviderOptions) {
-    this.api = gmail({ version: 'v1', auth: options.auth, rootUrl: options.rootUrl, retry: false, fetchImplementation: platformFetch, timeout: options.timeoutMs });
+    this.api = gmailApi(options.auth, options.rootUrl, options.timeoutMs);
   }
 
   /** Every Gmail call goes through here: its failure becomes a toast-ready PluginError. */

@@ -11,7 +11,7 @@ import type { MailAccount } from './service';
 import type { InboxState } from './state';
 import type { MailSummary } from './types';
 
-export const SEARCH_POINTER = '/email/search/query';
+const SEARCH_POINTER = '/email/search/query';
 
 function rowView(key: string, m: MailSummary, timeZone: string): UiNode {
   const id = `email-row-${key}`;

@@ -8,11 +8,10 @@
  * time) and the result arrives through `host.update` like any background change. A failure is stored
  * in the state (so the view does not ask again in a loop) and shown as an error toast.
  */
-import { produce } from 'immer';
 import { PluginError } from '../errors';
 import type { PluginHost } from '../types';
 import type { MailService } from './service';
-import { reuseRows, type EmailState, type InboxState } from './state';
+import { inboxState, type EmailState, type InboxState } from './state';
 
 function messageOf(error: unknown): string {
   if (error instanceof PluginError) return error.message;
@@ -37,23 +36,17 @@ export class MailLoader {
     const token = pageTokens.at(-1) ?? null;
     this.once(userId, 'inbox', async (host) => {
       try {
-        const provider = await this.service.providerFor(userId);
-        const page = await provider.list({ query, pageToken: token, pageSize: this.service.pageSize });
+        const page = await this.service.inboxPage(userId, query, token);
         await host.update((s) =>
           // A search or a page turn that happened meanwhile owns the inbox now.
           s.inbox !== null && (!s.inbox.stale || s.inbox.query !== query || s.inbox.pageTokens.at(-1) !== token)
             ? s
-            : produce(s, (d) => {
-                d.inbox = { query, pageTokens, rows: reuseRows(s.inbox?.rows, page.messages), nextPageToken: page.nextPageToken, stale: false, error: null };
-              }),
+            : { ...s, inbox: inboxState(query, pageTokens, page, s.inbox?.rows) },
         );
       } catch (error) {
         const message = messageOf(error);
         await host.update(
-          (s) =>
-            produce(s, (d) => {
-              d.inbox = { query, pageTokens, rows: s.inbox?.rows ?? [], nextPageToken: s.inbox?.nextPageToken ?? null, stale: false, error: message };
-            }),
+          (s) => ({ ...s, inbox: { query, pageTokens, rows: s.inbox?.rows ?? [], nextPageToken: s.inbox?.nextPageToken ?? null, stale: false, error: message } }),
           [{ type: 'toast', variant: 'error', message }],
         );
       }

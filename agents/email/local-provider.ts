@@ -5,7 +5,7 @@
  * lands in its inbox, the way a message to yourself does.
  */
 import { PluginError } from '../errors';
-import { parseAddressList } from './mime';
+import { displayName, parseAddressList } from './mime';
 import type { MailProvider } from './provider';
 import type { PersistentStore } from '../types';
 import type { ListQuery, MailMessage, MailPage, MailSummary, MailThread, OutgoingMail } from './types';
@@ -55,17 +55,12 @@ function summary(m: LocalMessage): MailSummary {
   return {
     id: m.id,
     threadId: m.threadId,
-    from: displayFrom(m.from),
+    from: displayName(m.from),
     subject: m.subject,
     snippet: snippetOf(m.body),
     date: m.date,
     unread: m.labels.includes('UNREAD'),
   };
-}
-
-function displayFrom(from: string): string {
-  const parsed = parseAddressList(from)?.[0];
-  return parsed ? (parsed.name ?? parsed.address) : from;
 }
 
 function message(m: LocalMessage): MailMessage {

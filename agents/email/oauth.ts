@@ -14,7 +14,9 @@
 import crypto from 'node:crypto';
 import { auth as googleAuth } from 'googleapis/build/src/apis/gmail';
 import { PluginError } from '../errors';
+import { Listeners } from '../listeners';
 import type { PersistentStore } from '../types';
+import { oauthErrorOf, statusOf } from './gmail-errors';
 
 /**
  * Node's own fetch for every Google request. Left alone, gaxios loads node-fetch with a dynamic
@@ -84,7 +86,7 @@ function tokenFields(tokens: Credentials): Partial<StoredGoogleAccount> {
 export class GoogleOAuth {
   private readonly pending = new Map<string, PendingSignIn>();
   private readonly clients = new Map<string, OAuth2Client>();
-  private readonly listeners = new Set<(userId: string) => void>();
+  private readonly listeners = new Listeners<[userId: string]>('email');
   private readonly stateTtlMs: number;
 
   constructor(private readonly options: GoogleOAuthOptions) {
@@ -158,8 +160,8 @@ export class GoogleOAuth {
     try {
       ({ tokens } = await client.getToken({ code, codeVerifier }));
     } catch (error) {
-      const reason = (error as { response?: { data?: { error?: unknown } } }).response?.data?.error;
-      const why = typeof reason === 'string' && /^[a-z_]{1,40}$/.test(reason) ? ` (${reason})` : '';
+      const reason = oauthErrorOf(error);
+      const why = reason !== undefined && /^[a-z_]{1,40}$/.test(reason) ? ` (${reason})` : '';
       throw new PluginError('UPSTREAM_ERROR', `Google did not accept the sign-in code${why}. Start the sign-in with Google again.`);
     }
     if (!tokens.access_token) throw new PluginError('UPSTREAM_ERROR', 'Google answered the sign-in without an access token.');
@@ -173,7 +175,7 @@ export class GoogleOAuth {
     this.options.store.data.users[userId] = record;
     await this.options.store.write();
     this.clients.delete(userId);
-    this.emit(userId);
+    this.listeners.emit(userId);
     return { userId, email };
   }
 
@@ -221,8 +223,7 @@ export class GoogleOAuth {
         revoked = true;
       } catch (error) {
         // The revoke URL carries the token: log the status only.
-        const status = (error as { response?: { status?: number } }).response?.status;
-        console.warn(`[email] Google did not confirm the revocation for ${userId} (status ${status ?? 'none'}); tokens deleted anyway`);
+        console.warn(`[email] Google did not confirm the revocation for ${userId} (status ${statusOf(error) ?? 'none'}); tokens deleted anyway`);
       }
     }
     await this.forget(userId);
@@ -236,23 +237,12 @@ export class GoogleOAuth {
     this.clients.get(userId)?.removeAllListeners('tokens');
     this.clients.delete(userId);
     await this.options.store.write();
-    this.emit(userId);
+    this.listeners.emit(userId);
   }
 
   /** Called with the user id whenever a user signs in or out. */
   onChange(listener: (userId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(userId: string): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(userId);
-      } catch (error) {
-        console.error('[email] account listener failed:', error);
-      }
-    }
+    return this.listeners.subscribe(listener);
   }
 
   close(): void {

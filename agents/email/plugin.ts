@@ -17,11 +17,11 @@ import { MailLoader } from './loader';
 import type { MailProvider } from './provider';
 import { replyForm } from './reply';
 import type { MailService } from './service';
-import { EMPTY_COMPOSE, initialState, reuseRows, type EmailState, type ThreadState } from './state';
+import { EMPTY_COMPOSE, inboxState, initialState, type EmailState, type ThreadState } from './state';
 import type { MailThread } from './types';
 import { createEmailView } from './view';
 
-export const EMAIL_ROUTES = [
+const EMAIL_ROUTES = [
   { state: 'EMAIL_INBOX', path: '/email/inbox' },
   { state: 'EMAIL_THREAD', path: '/email/thread/:id' },
   { state: 'EMAIL_COMPOSE', path: '/email/compose' },
@@ -55,6 +55,12 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
 
   const mailbox = (userId: string): Promise<MailProvider> => service.providerFor(userId);
 
+  /** `state` with the inbox at the last of `pageTokens`, read now (unchanged rows kept identical). */
+  async function withInbox(state: EmailState, userId: string, query: string, pageTokens: (string | null)[]): Promise<EmailState> {
+    const page = await service.inboxPage(userId, query, pageTokens.at(-1) ?? null);
+    return { ...state, inbox: inboxState(query, pageTokens, page, state.inbox?.rows) };
+  }
+
   /** The thread holding `emailId`: the one on screen when it does, else fetched. */
   async function threadOf(state: EmailState, userId: string, emailId: string): Promise<MailThread> {
     const shown = state.thread?.thread;
@@ -75,13 +81,12 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
       const message = thread.messages.find((m) => m.id === id);
       if (!message) throw new PluginError('NOT_FOUND', `There is no message ${id} in that thread.`);
       drafts?.cancel(host.userId);
-      const compose = { ...replyForm(message, state.account.email), draftRun: state.compose.draftRun };
-      return { state: { ...state, compose }, sideEffects: [navigate('/email/compose')] };
+      return { state: { ...state, compose: replyForm(message, state.account.email) }, sideEffects: [navigate('/email/compose')] };
     },
 
     async compose({ state, host }) {
       drafts?.cancel(host.userId);
-      return { state: { ...state, compose: { ...EMPTY_COMPOSE, draftRun: state.compose.draftRun } }, sideEffects: [navigate('/email/compose')] };
+      return { state: { ...state, compose: EMPTY_COMPOSE }, sideEffects: [navigate('/email/compose')] };
     },
 
     async send({ state, action, host }) {
@@ -103,7 +108,7 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
         state: {
           ...state,
           thread,
-          compose: { ...EMPTY_COMPOSE, draftRun: state.compose.draftRun },
+          compose: EMPTY_COMPOSE,
           inbox: state.inbox && { ...state.inbox, stale: true },
         },
         sideEffects: [toast('success', `Sent to ${short(to.trim())}.`), navigate(inReplyTo ? `/email/thread/${inReplyTo}` : '/email/inbox')],
@@ -136,28 +141,17 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
 
     async search({ state, action, host }) {
       const query = action.payload.query.trim();
-      const page = await (await mailbox(host.userId)).list({ query, pageToken: null, pageSize: service.pageSize });
-      const inbox = { query, pageTokens: [null], rows: reuseRows(state.inbox?.rows, page.messages), nextPageToken: page.nextPageToken, stale: false, error: null };
-      return { state: { ...state, inbox }, sideEffects: [] };
+      return { state: await withInbox(state, host.userId, query, [null]), sideEffects: [] };
     },
 
     async next_page({ state, host }) {
       const inbox = state.inbox;
       if (!inbox?.nextPageToken) throw new PluginError('INVALID_INPUT', 'There is no next page.');
-      const token = inbox.nextPageToken;
-      const page = await (await mailbox(host.userId)).list({ query: inbox.query, pageToken: token, pageSize: service.pageSize });
-      return {
-        state: { ...state, inbox: { ...inbox, pageTokens: [...inbox.pageTokens, token], rows: reuseRows(inbox.rows, page.messages), nextPageToken: page.nextPageToken, stale: false, error: null } },
-      };
+      return { state: await withInbox(state, host.userId, inbox.query, [...inbox.pageTokens, inbox.nextPageToken]) };
     },
 
     async refresh({ state, host }) {
-      const query = state.inbox?.query ?? '';
-      const pageTokens = state.inbox?.pageTokens ?? [null];
-      const page = await (await mailbox(host.userId)).list({ query, pageToken: pageTokens.at(-1) ?? null, pageSize: service.pageSize });
-      return {
-        state: { ...state, inbox: { query, pageTokens, rows: reuseRows(state.inbox?.rows, page.messages), nextPageToken: page.nextPageToken, stale: false, error: null } },
-      };
+      return { state: await withInbox(state, host.userId, state.inbox?.query ?? '', state.inbox?.pageTokens ?? [null]) };
     },
 
     async draft_with_ai({ state, action, host, signal }) {
@@ -197,7 +191,7 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
       drafts?.cancel(host.userId);
       await service.signOut(host.userId);
       return {
-        state: { ...state, account: service.account(host.userId), inbox: null, thread: null, compose: { ...EMPTY_COMPOSE, draftRun: state.compose.draftRun } },
+        state: { ...state, account: service.account(host.userId), inbox: null, thread: null, compose: EMPTY_COMPOSE },
         sideEffects: [toast('success', 'Signed out of Google.')],
       };
     },

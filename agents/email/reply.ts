@@ -4,17 +4,16 @@
  * for the answer above the quoted original.
  */
 import { addressOf, quotedReply, replySubject } from './mime';
-import type { ComposeState } from './state';
+import { EMPTY_COMPOSE, type ComposeState } from './state';
 import type { MailMessage } from './types';
 
 export function replyForm(message: MailMessage, ownAddress: string | null): ComposeState {
   const fromMe = ownAddress !== null && addressOf(message.from).toLowerCase() === ownAddress.toLowerCase();
   return {
+    ...EMPTY_COMPOSE,
     to: fromMe ? message.to : message.replyTo,
     subject: replySubject(message.subject),
     body: quotedReply(message),
     inReplyTo: message.id,
-    drafting: false,
-    draftRun: 0,
   };
 }

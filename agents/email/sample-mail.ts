@@ -6,7 +6,7 @@
 import type { LocalMailboxFile, LocalMessage } from './local-provider';
 
 export const LOCAL_ADDRESS = 'you@example.com';
-export const LOCAL_NAME = 'You';
+const LOCAL_NAME = 'You';
 const ME = `${LOCAL_NAME} <${LOCAL_ADDRESS}>`;
 
 const MINUTE = 60_000;

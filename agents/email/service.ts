@@ -4,15 +4,15 @@
  * Everything is keyed by the authenticated user id: one user never reaches another's tokens or mail.
  */
 import path from 'node:path';
-import { gmail } from 'googleapis/build/src/apis/gmail';
 import { PluginError } from '../errors';
 import type { ProviderPool } from '../ai/providers';
 import { DraftWriter } from './drafts';
 import { isRevokedGrant } from './gmail-errors';
-import { GmailMailProvider } from './gmail-provider';
+import { gmailApi, GmailMailProvider } from './gmail-provider';
 import { LocalMailProvider, type LocalMailboxFile } from './local-provider';
-import { GoogleOAuth, platformFetch, type GoogleOAuthConfig, type GoogleTokensFile, type OAuth2Client } from './oauth';
+import { GoogleOAuth, type GoogleOAuthConfig, type GoogleTokensFile, type OAuth2Client } from './oauth';
 import type { MailProvider } from './provider';
+import type { MailPage } from './types';
 import { LOCAL_ADDRESS, sampleMailbox } from './sample-mail';
 import type { StoreOpener } from './store';
 import type { PersistentStore } from '../types';
@@ -42,7 +42,7 @@ export interface MailAccount {
   email: string | null;
 }
 
-export const TOKENS_FILE = 'google-tokens.json';
+const TOKENS_FILE = 'google-tokens.json';
 const DEFAULT_GMAIL_TIMEOUT_MS = 8000;
 
 export class MailService {
@@ -112,6 +112,11 @@ export class MailService {
     return this.gmailFor(userId);
   }
 
+  /** One page of the user's inbox (the page at `pageToken`, null for the first), `pageSize` rows. */
+  async inboxPage(userId: string, query: string, pageToken: string | null): Promise<MailPage> {
+    return (await this.providerFor(userId)).list({ query, pageToken, pageSize: this.pageSize });
+  }
+
   private localMailbox(userId: string): Promise<LocalMailProvider> {
     let mailbox = this.mailboxes.get(userId);
     if (!mailbox) {
@@ -137,7 +142,7 @@ export class MailService {
       auth: client,
       rootUrl: this.options.google?.gmailRootUrl,
       address: this.oauth!.status(userId).email ?? null,
-      timeoutMs: this.options.gmailTimeoutMs ?? DEFAULT_GMAIL_TIMEOUT_MS,
+      timeoutMs: this.gmailTimeoutMs,
       onError: (error) => {
         // A refresh that Google refused means the grant is gone: forget it so the UI asks to sign in.
         if (!isRevokedGrant(error)) return;
@@ -146,6 +151,10 @@ export class MailService {
     });
     this.gmailProviders.set(userId, provider);
     return provider;
+  }
+
+  private get gmailTimeoutMs(): number {
+    return this.options.gmailTimeoutMs ?? DEFAULT_GMAIL_TIMEOUT_MS;
   }
 
   private requireOAuth(): GoogleOAuth {
@@ -179,8 +188,7 @@ export class MailService {
   }
 
   private async gmailAddress(client: OAuth2Client): Promise<string | null> {
-    const api = gmail({ version: 'v1', auth: client, rootUrl: this.options.google?.gmailRootUrl, retry: false, fetchImplementation: platformFetch, timeout: this.options.gmailTimeoutMs ?? DEFAULT_GMAIL_TIMEOUT_MS });
-    const profile = await api.users.getProfile({ userId: 'me' });
+    const profile = await gmailApi(client, this.options.google?.gmailRootUrl, this.gmailTimeoutMs).users.getProfile({ userId: 'me' });
     return profile.data.emailAddress ?? null;
   }
 

@@ -2,14 +2,15 @@
  * The Email plugin's state for one user. Immutable (changed with immer), so a view piece whose input
  * did not change gets the identical object and its memo returns the identical components.
  */
+import { reuseUnchanged } from '../reuse';
 import type { MailAccount } from './service';
-import type { MailSummary, MailThread } from './types';
+import type { MailPage, MailSummary, MailThread } from './types';
 
 export interface InboxState {
   query: string;
   /** The page token of every page shown since the last search; the last is the page on screen. */
   pageTokens: (string | null)[];
-  rows: MailSummary[];
+  rows: readonly MailSummary[];
   nextPageToken: string | null;
   /** The rows may be out of date (mail was sent): reloaded when the inbox is shown. */
   stale: boolean;
@@ -48,28 +49,11 @@ export function initialState(account: MailAccount): EmailState {
   return { account, inbox: null, thread: null, compose: EMPTY_COMPOSE };
 }
 
-function sameSummary(a: MailSummary, b: MailSummary): boolean {
-  return (
-    a.id === b.id &&
-    a.threadId === b.threadId &&
-    a.from === b.from &&
-    a.subject === b.subject &&
-    a.snippet === b.snippet &&
-    a.date === b.date &&
-    a.unread === b.unread
-  );
-}
-
 /**
- * Fresh rows from the provider, reusing the previous object of every row that did not change: the
- * row's memo then returns its identical components, and a reload that brings one new message sends
- * one new row, not the list.
+ * The inbox showing `page`, the last of `pageTokens`' pages. Rows of `previous` (the ones on screen)
+ * that did not change are kept as the identical objects: their memos then return the identical
+ * components, and a reload that brings one new message sends one new row, not the list.
  */
-export function reuseRows(previous: readonly MailSummary[] | undefined, fresh: readonly MailSummary[]): MailSummary[] {
-  if (!previous?.length) return [...fresh];
-  const byId = new Map(previous.map((row) => [row.id, row]));
-  return fresh.map((row) => {
-    const old = byId.get(row.id);
-    return old && sameSummary(old, row) ? old : row;
-  });
+export function inboxState(query: string, pageTokens: (string | null)[], page: MailPage, previous: readonly MailSummary[] = []): InboxState {
+  return { query, pageTokens, rows: reuseUnchanged(previous, page.messages, (row) => row.id), nextPageToken: page.nextPageToken, stale: false, error: null };
 }

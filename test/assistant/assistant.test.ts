@@ -13,6 +13,7 @@ import { PluginError } from '../../agents/errors';
 import { openStore } from '../../server/store';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { tempDir } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 
 jest.setTimeout(20_000);
 
@@ -200,7 +201,7 @@ describe('Assistant', () => {
       { content: [{ type: 'text', text: 'Done.' }] },
     );
     const turn = assistant.chat('alice', 'default', 'remove it');
-    await waitFor(() => approvals.pendingFor('alice').length === 1);
+    await waitFor(() => approvals.pendingFor('alice').length === 1, 'the approval request', 5_000);
     expect(ran).toEqual([]); // nothing runs before the answer
     const [request] = approvals.pendingFor('alice');
     expect(request).toMatchObject({ tool_name: 'worktree_remove', arguments: { path: '/repo/.worktrees/x' } });
@@ -278,11 +279,3 @@ describe('Assistant', () => {
     expect(() => history.get('alice', '../etc')).toThrow(/namespace/);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
