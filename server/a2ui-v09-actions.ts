@@ -3,8 +3,7 @@
  * (`a2ui_action`): an action runs like a native one and is answered with the v0.9 messages of its
  * change; an error report is logged and answered `{status: "ok"}`.
  */
-import { encodeChange } from '../diff';
-import { inV09Terms, logClientError, parseClientMessage, type A2uiV09ActionAnswer, type A2uiV09Answer } from './a2ui-v09-protocol';
+import { encodeFrame, inV09Terms, logClientError, parseClientMessage, type A2uiV09ActionAnswer, type A2uiV09Answer } from './a2ui-v09-protocol';
 import type { ActionRequest } from './protocol';
 import type { Session } from './session';
 
@@ -29,10 +28,10 @@ async function dispatchV09(session: Session, request: ActionRequest): Promise<A2
   } catch (error) {
     throw inV09Terms(error);
   }
-  // Without a base_version the frame is exactly this action's change.
+  // Without a base_version the frame is exactly this action's change, the one its listeners got.
   return {
     status: result.status,
-    messages: encodeChange(result.surface, result.frame.ops),
+    messages: encodeFrame(result.frame, result.surface),
     side_effects: result.frame.side_effects,
     ...(result.error ? { error: result.error } : {}),
   };

@@ -1,12 +1,13 @@
 /**
  * The A2UI v0.9 form of the wire protocol, next to the native one (protocol.ts): what a standard A2UI
  * client sends (an `action`, the older `userAction`, or an `error` report) and what it gets back.
- * Server → client messages are the encoder's (diff/a2ui-v09.ts).
+ * Server → client messages are the encoder's (diff/a2ui-v09.ts); `encodeFrame` encodes each change
+ * once for every transport that sends it.
  */
 import { z } from 'zod';
-import { unescapeEventContext, type A2uiV09Message } from '../diff';
+import { encodeChange, unescapeEventContext, type A2uiV09Message, type EncodableSurface } from '../diff';
 import { ApiError, parseInput } from './errors';
-import { MAIN_SURFACE_ID, actionRequestSchema, type ActionRequest, type SideEffect } from './protocol';
+import { MAIN_SURFACE_ID, actionRequestSchema, type ActionRequest, type Frame, type SideEffect } from './protocol';
 
 export type { A2uiV09Message };
 
@@ -35,6 +36,23 @@ export interface A2uiV09ReportAnswer {
 }
 
 export type A2uiV09Answer = A2uiV09ActionAnswer | A2uiV09ReportAnswer;
+
+/** Each change's messages, by the session's frame (every listener of a change gets the same frame object). */
+const encodedChanges = new WeakMap<Frame, A2uiV09Message[]>();
+
+/**
+ * A change of the session as v0.9 messages (`surface`: the one the frame leads to). Encoded once
+ * however many v0.9 clients take it (streams, sockets, the action's answer); the result is shared,
+ * never to be changed.
+ */
+export function encodeFrame(frame: Frame, surface: EncodableSurface): A2uiV09Message[] {
+  let messages = encodedChanges.get(frame);
+  if (!messages) {
+    messages = encodeChange(surface, frame.ops);
+    encodedChanges.set(frame, messages);
+  }
+  return messages;
+}
 
 /** The versions a client may name: the spec's schema accepts both. */
 const versionSchema = z.enum(['v0.9', 'v0.9.1']);

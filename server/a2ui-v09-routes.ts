@@ -9,32 +9,26 @@
 import express, { type RequestHandler } from 'express';
 import { answerClientMessage } from './a2ui-v09-actions';
 import { framingOf, openStream } from './a2ui-v09-stream';
-import { handle, identityOf, requireJson, type MountedRouter } from './app';
+import { identityOf, requireJson, type MountedRouter } from './app';
 import type { Sessions } from './sessions';
 
 /** Where the router is mounted under `/api`. */
-export const A2UI_V09_API_PATH = '/a2ui/v0.9';
+const A2UI_V09_API_PATH = '/a2ui/v0.9';
 
-export function createA2uiV09Router(sessions: Sessions, streamGate?: RequestHandler): MountedRouter {
+/** `streamGate` runs before a stream opens (the per-user cap on open streams). */
+export function createA2uiV09Router(sessions: Sessions, streamGate: RequestHandler): MountedRouter {
   const router = express.Router();
 
-  router.get(
-    '/stream',
-    ...(streamGate ? [streamGate] : []),
-    handle(async (req, res) => {
-      const session = await sessions.get(identityOf(res).userId);
-      openStream(req, res, session, framingOf(req));
-    }),
-  );
+  router.get('/stream', streamGate, async (req, res) => {
+    const session = await sessions.get(identityOf(res).userId);
+    openStream(req, res, session, framingOf(req));
+  });
 
-  router.post(
-    '/action',
-    handle(async (req, res) => {
-      requireJson(req);
-      const userId = identityOf(res).userId;
-      res.json(await answerClientMessage(req.body, userId, () => sessions.get(userId)));
-    }),
-  );
+  router.post('/action', async (req, res) => {
+    requireJson(req);
+    const userId = identityOf(res).userId;
+    res.json(await answerClientMessage(req.body, userId, () => sessions.get(userId)));
+  });
 
   return { path: A2UI_V09_API_PATH, router };
 }

@@ -13,8 +13,11 @@
  *   once its buffer drains it gets `deleteSurface` and a new sync instead of the backlog.
  */
 import type { Request, Response } from 'express';
-import { encodeChange, encodeReset, encodeSync, type A2uiV09Message } from '../diff';
+import { encodeChange, encodeReset, encodeSync, type A2uiV09Message, type EncodableSurface } from '../diff';
+import { encodeFrame } from './a2ui-v09-protocol';
+import type { Frame } from './protocol';
 import type { FrameListener, Session } from './session';
+import { heartbeat, startStream } from './streaming';
 
 export type StreamFraming = 'sse' | 'jsonl';
 
@@ -35,22 +38,9 @@ export function framingOf(req: Request): StreamFraming {
 }
 
 export function openStream(req: Request, res: Response, session: Session, framing: StreamFraming): void {
-  res.status(200).set({
-    'Content-Type': CONTENT_TYPES[framing],
-    'Cache-Control': 'no-cache, no-transform',
-    'X-Accel-Buffering': 'no',
-  });
-  res.flushHeaders();
-
-  const write = (messages: readonly A2uiV09Message[], version: number): void => {
-    if (messages.length === 0) return;
-    let chunk = '';
-    messages.forEach((message, i) => {
-      const json = JSON.stringify(message);
-      if (framing === 'jsonl') chunk += `${json}\n`;
-      else chunk += `${i === messages.length - 1 ? `id: ${version}\n` : ''}data: ${json}\n\n`;
-    });
-    res.write(chunk);
+  startStream(res, CONTENT_TYPES[framing]);
+  const write = (text: string): void => {
+    if (text) res.write(text);
   };
 
   let stalled = false;
@@ -60,23 +50,38 @@ export function openStream(req: Request, res: Response, session: Session, framin
       stalled = true;
       res.once('drain', () => {
         stalled = false;
-        write(encodeReset(session.currentSurface), session.currentVersion);
+        write(textOf(encodeReset(session.currentSurface), session.currentVersion, framing));
       });
       return;
     }
-    write(encodeChange(surface, frame.ops), frame.to);
+    write(changeText(frame, surface, framing));
   };
 
   // One synchronous block: nothing can change between what the sync shows and the subscription.
-  write(firstMessages(session, framing === 'sse' ? req.get('last-event-id') : undefined), session.currentVersion);
+  write(textOf(firstMessages(session, framing === 'sse' ? req.get('last-event-id') : undefined), session.currentVersion, framing));
   const unsubscribe = session.subscribe(listener);
+  res.on('close', unsubscribe);
+  if (framing === 'sse') heartbeat(res, HEARTBEAT_MS, () => res.write(': keep-alive\n\n'));
+}
 
-  const heartbeat = framing === 'sse' ? setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS) : undefined;
-  heartbeat?.unref();
-  res.on('close', () => {
-    clearInterval(heartbeat);
-    unsubscribe();
+/** The messages as the framing writes them: SSE gives the last one the `id: <version>` of the change. */
+function textOf(messages: readonly A2uiV09Message[], version: number, framing: StreamFraming): string {
+  let text = '';
+  messages.forEach((message, i) => {
+    const json = JSON.stringify(message);
+    if (framing === 'jsonl') text += `${json}\n`;
+    else text += `${i === messages.length - 1 ? `id: ${version}\n` : ''}data: ${json}\n\n`;
   });
+  return text;
+}
+
+/** A change's text per framing, by its frame: built once however many streams of the session write it. */
+const changeTexts = new WeakMap<Frame, Partial<Record<StreamFraming, string>>>();
+
+function changeText(frame: Frame, surface: EncodableSurface, framing: StreamFraming): string {
+  let texts = changeTexts.get(frame);
+  if (!texts) changeTexts.set(frame, (texts = {}));
+  return (texts[framing] ??= textOf(encodeFrame(frame, surface), frame.to, framing));
 }
 
 /** A new client gets the sync; a reconnecting one what it missed since `lastEventId`. */

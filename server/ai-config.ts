@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { ProviderConfig } from '../agents/ai/providers';
 import { httpUrlVar, integerVar, isHttpUrl } from './env-values';
 
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-haiku-4-5-20251001';
+const DEFAULT_ANTHROPIC_MODEL = 'claude-haiku-4-5-20251001';
 
 export interface AiConfig {
   providers: ProviderConfig[];

@@ -6,11 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { PluginError } from '../agents/errors';
 import type { Plugin } from '../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
 import type { Config } from './config';
-import { ApiError, parseInput, toApiError } from './errors';
+import { ApiError, parseInput, reportApiError } from './errors';
 import { isForeignOrigin } from './origin';
 import { actionRequestSchema, surfaceQuerySchema, toActionResponse } from './protocol';
 import type { RateLimiter } from './rate-limit';
@@ -52,15 +51,6 @@ export function parseJsonBody<T>(schema: z.ZodType<T, unknown>, req: Request): T
   return parseInput(schema, req.body);
 }
 
-/** Wraps an async handler so a rejection reaches the error handler. */
-export function handle(fn: (req: Request, res: Response) => Promise<void> | void) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    Promise.resolve()
-      .then(() => fn(req, res))
-      .catch(next);
-  };
-}
-
 /**
  * The token check of every authenticated route: a token (Bearer header or cookie), from this origin
  * when a browser sends it, within the token's rate limit. Sets the identity for `identityOf`.
@@ -69,7 +59,7 @@ export function requireIdentity(auth: TokenAuth, rateLimiter: RateLimiter) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (isForeignOrigin(req.headers.origin, req.headers.host)) throw new ApiError('FORBIDDEN', 'Requests from other origins are refused.');
     const identity = auth.require(req.headers);
-    if (!rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
+    rateLimiter.enforce(identity.tokenKey);
     res.locals.identity = identity;
     next();
   };
@@ -128,24 +118,19 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
 
-  // The REST form of socket.io's `join`: a snapshot, or the ops since `version`.
-  app.get(
-    '/api/a2ui/surface',
-    handle(async (req, res) => {
-      const query = parseInput(surfaceQuerySchema, req.query);
-      const session = await sessions.get(identityOf(res).userId);
-      res.json(session.catchUp(query.version));
-    }),
-  );
+  // The REST form of socket.io's `join`: a snapshot, or the ops since `version`. (Express 5 hands a
+  // handler's rejected promise to the error handler: async handlers need no wrapper.)
+  app.get('/api/a2ui/surface', async (req, res) => {
+    const query = parseInput(surfaceQuerySchema, req.query);
+    const session = await sessions.get(identityOf(res).userId);
+    res.json(session.catchUp(query.version));
+  });
 
-  app.post(
-    '/api/a2ui/action',
-    handle(async (req, res) => {
-      const request = parseJsonBody(actionRequestSchema, req);
-      const session = await sessions.get(identityOf(res).userId);
-      res.json(toActionResponse(await session.dispatch(request)));
-    }),
-  );
+  app.post('/api/a2ui/action', async (req, res) => {
+    const request = parseJsonBody(actionRequestSchema, req);
+    const session = await sessions.get(identityOf(res).userId);
+    res.json(toActionResponse(await session.dispatch(request)));
+  });
 
   for (const mounted of deps.apiRouters ?? []) app.use(`/api${mounted.path}`, mounted.router);
   for (const mounted of deps.pageRouters ?? []) app.use(mounted.path, mounted.router);
@@ -178,7 +163,5 @@ function apiErrorOf(error: unknown): ApiError {
   if (type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit.');
   if (type === 'entity.parse.failed') return new ApiError('INVALID_INPUT', 'The request body is not valid JSON.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ApiError('INVALID_INPUT', 'Unsupported body encoding.');
-  // A PluginError is a refusal on purpose (no session, a conflict), not a bug to log.
-  if (!(error instanceof ApiError) && !(error instanceof PluginError)) console.error('[http] unexpected error:', error);
-  return toApiError(error);
+  return reportApiError(error, 'http');
 }

@@ -41,12 +41,12 @@ export interface Config {
   ai: AiConfig;
 }
 
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const dataDir = path.resolve(cwd, env.A2UI_DATA_DIR || 'data');
   return {
     port: integerVar(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
-    dataDir: path.resolve(cwd, env.A2UI_DATA_DIR || 'data'),
+    dataDir,
     token: env.A2UI_TOKEN || undefined,
     repo: path.resolve(cwd, env.A2UI_REPO || '.'),
     pluginTimeoutMs: integerVar(env, 'A2UI_PLUGIN_TIMEOUT_MS', 10_000, 1),
@@ -55,7 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     frameLogSize: integerVar(env, 'A2UI_FRAME_LOG_SIZE', 200, 1),
     maxPendingFrames: integerVar(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
     clientDir: path.resolve(cwd, env.A2UI_CLIENT_DIR || 'client-demo/dist'),
-    agentsFile: path.resolve(cwd, env.A2UI_AGENTS_FILE || path.join(env.A2UI_DATA_DIR || 'data', 'agents.json')),
+    agentsFile: env.A2UI_AGENTS_FILE ? path.resolve(cwd, env.A2UI_AGENTS_FILE) : path.join(dataDir, 'agents.json'),
     agentStopGraceMs: integerVar(env, 'A2UI_AGENT_STOP_GRACE_MS', 3000, 1),
     sseHeartbeatMs: integerVar(env, 'A2UI_SSE_HEARTBEAT_MS', 30_000, 10),
     maxStreamsPerUser: integerVar(env, 'A2UI_MAX_STREAMS_PER_USER', 32, 1),

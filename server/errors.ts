@@ -33,6 +33,21 @@ export function toApiError(error: unknown): ApiError {
 }
 
 /**
+ * `toApiError` for a transport's answer: a failure that is not on purpose (neither ApiError nor
+ * PluginError) is a bug, logged as `[<where>] unexpected error` with its details, which the answer never carries.
+ */
+export function reportApiError(error: unknown, where: string): ApiError {
+  if (!(error instanceof ApiError) && !(error instanceof PluginError)) console.error(`[${where}] unexpected error:`, error);
+  return toApiError(error);
+}
+
+/** The `{code, message}` a socket answers for a failure (see reportApiError). */
+export function errorBody(error: unknown, where: string): { code: ErrorCode; message: string } {
+  const { code, message } = reportApiError(error, where);
+  return { code, message };
+}
+
+/**
  * What a client sent (a body, a query, a socket payload), checked against its schema: the parsed value,
  * or INVALID_INPUT naming the field (`payload.to: …`). `where` names a value that is not an object, such
  * as a path parameter or a header (`id: must be an agent id …`).

@@ -15,11 +15,11 @@
  * instead of the backlog.
  */
 import type { Server, Socket } from 'socket.io';
-import { encodeChange, encodeReset, encodeSync, type A2uiV09Message } from '../diff';
+import { encodeReset, encodeSync, type A2uiV09Message } from '../diff';
 import { answerClientMessage } from './a2ui-v09-actions';
-import { A2UI_V09_FORMAT, A2uiV09SocketEvents } from './a2ui-v09-protocol';
+import { A2UI_V09_FORMAT, A2uiV09SocketEvents, encodeFrame } from './a2ui-v09-protocol';
 import { TokenAuth, type Identity } from './auth';
-import { ApiError, parseInput, toApiError } from './errors';
+import { errorBody, parseInput } from './errors';
 import {
   SocketEvents,
   actionRequestSchema,
@@ -111,53 +111,51 @@ function connect(socket: Socket, deps: LiveDeps): void {
   });
 
   socket.on(SocketEvents.action, (raw: unknown, ack?: Ack) => {
-    void (async () => {
-      let answer: ActionAck;
-      try {
-        if (!deps.rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many actions; slow down and retry shortly.');
+    void reply(
+      ack,
+      async (): Promise<ActionAck> => {
+        deps.rateLimiter.enforce(identity.tokenKey, 'actions');
         const request = parseInput(actionRequestSchema, raw);
         const live = await attach();
         // This socket gets the change in the ack; the session sends it to the other tabs. (A v0.9
         // socket has no versions to tell a copy from a change: it gets the change as usual.)
         const result = await live.dispatch(request, format === 'native' ? sender : undefined);
-        answer = { status: result.status, ...(result.error ? { error: result.error } : {}), frame: result.frame };
-      } catch (error) {
-        answer = { status: 'error', error: errorBody(error) }; // refused before it ran: nothing changed
-      }
-      if (typeof ack === 'function') ack(answer);
-    })();
+        return { status: result.status, ...(result.error ? { error: result.error } : {}), frame: result.frame };
+      },
+      refusedAction,
+    );
   });
 
   socket.on(A2uiV09SocketEvents.action, (raw: unknown, ack?: Ack) => {
-    void (async () => {
-      let answer: unknown;
-      try {
-        if (!deps.rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many actions; slow down and retry shortly.');
-        answer = await answerClientMessage(raw, identity.userId, open);
-      } catch (error) {
-        answer = { status: 'error', error: errorBody(error) };
-      }
-      if (typeof ack === 'function') ack(answer);
-    })();
+    void reply(
+      ack,
+      () => {
+        deps.rateLimiter.enforce(identity.tokenKey, 'actions');
+        return answerClientMessage(raw, identity.userId, open);
+      },
+      refusedAction,
+    );
   });
 
   socket.on('disconnect', () => unsubscribe?.());
   for (const attachHandler of deps.socketHandlers ?? []) attachHandler(socket, identity);
 }
 
-function errorBody(error: unknown): { code: string; message: string } {
-  if (!(error instanceof ApiError)) console.error('[live] unexpected error:', error);
-  const apiError = toApiError(error);
-  return { code: apiError.code, message: apiError.message };
-}
+type ErrorFields = ReturnType<typeof errorBody>;
 
-/** Runs a handler and acks its result; a failure acks `{error: {code, message}}` instead of leaving the client waiting. */
-async function reply(ack: Ack | undefined, run: () => Promise<unknown>): Promise<void> {
+/** An action refused before it ran (nothing changed): its ack. */
+const refusedAction = (error: ErrorFields) => ({ status: 'error', error });
+
+/**
+ * Runs a handler and acks its result; a failure acks `refused(error)` (by default `{error: {code,
+ * message}}`) instead of leaving the client waiting.
+ */
+async function reply(ack: Ack | undefined, run: () => Promise<unknown>, refused = (error: ErrorFields): unknown => ({ error })): Promise<void> {
   let answer: unknown;
   try {
     answer = await run();
   } catch (error) {
-    answer = { error: errorBody(error) };
+    answer = refused(errorBody(error, 'live'));
   }
   if (typeof ack === 'function') ack(answer);
 }
@@ -177,7 +175,7 @@ function createA2uiV09Sender(socket: Socket, session: Session, maxPending: numbe
   return withBackpressure(
     socket,
     maxPending,
-    (frame, surface) => emitA2ui(socket, encodeChange(surface, frame.ops)),
+    (frame, surface) => emitA2ui(socket, encodeFrame(frame, surface)),
     () => emitA2ui(socket, encodeReset(session.currentSurface)),
   );
 }

@@ -21,7 +21,7 @@ import { httpUrlVar, integerVar } from './env-values';
  */
 export type MailConfig = Pick<MailServiceOptions, 'provider' | 'pageSize' | 'google' | 'publicBaseUrl'> & { draftTimeoutMs: number };
 
-export const DEFAULT_GOOGLE_SCOPES = 'https://mail.google.com/';
+const DEFAULT_GOOGLE_SCOPES = 'https://mail.google.com/';
 
 export function loadMailConfig(env: NodeJS.ProcessEnv): MailConfig {
   const provider = env.MAIL_PROVIDER || 'local';

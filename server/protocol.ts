@@ -67,7 +67,6 @@ export const joinRequestSchema = z
     format: z.enum(['native', 'a2ui-v0.9']).optional(),
   })
   .strip();
-export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 /** `GET /api/a2ui/surface?version=N`: the query string's version is text. */
 export const surfaceQuerySchema = z
@@ -75,7 +74,6 @@ export const surfaceQuerySchema = z
   .strip();
 
 export const resyncRequestSchema = z.object({ version: z.number().int().nonnegative() }).strip();
-export type ResyncRequest = z.infer<typeof resyncRequestSchema>;
 
 /**
  * One change of a surface. A client applies it only when `from` equals its version, then holds `to`.

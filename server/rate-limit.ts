@@ -1,3 +1,5 @@
+import { ApiError } from './errors';
+
 /**
  * Per-token rate limit: a token bucket per token key, refilled continuously. A burst of a tenth of a
  * minute's allowance (at least 20) lets a user click quickly; a runaway script gets 429s.
@@ -22,5 +24,10 @@ export class RateLimiter {
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
+  }
+
+  /** Takes one token, or throws RATE_LIMITED ("Too many <what>; …"). */
+  enforce(key: string, what = 'requests'): void {
+    if (!this.take(key)) throw new ApiError('RATE_LIMITED', `Too many ${what}; slow down and retry shortly.`);
   }
 }

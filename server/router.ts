@@ -61,34 +61,30 @@ export class RouteTable {
     }
     return undefined;
   }
-
-  pluginOf(state: string): string {
-    const route = this.routes.find((r) => r.state === state);
-    if (!route) throw new Error(`unknown route state ${state}`);
-    return route.pluginId;
-  }
 }
 
 /** The path is matched once, before the event: the guards compare states. */
-type RouterEvent = { type: 'NAVIGATE'; match: RouteMatch };
+type RouterEvent = { type: 'NAVIGATE'; match: RouteMatch; pluginId: string };
 interface RouterContext {
   match: RouteMatch;
+  /** The plugin that owns the state in force. */
+  pluginId: string;
 }
 
-export function createRouterMachine(table: RouteTable) {
-  const home = table.match('/')!;
+function createRouterMachine(table: RouteTable) {
+  const { pluginId, ...home } = table.match('/')!;
   return setup({
     types: { context: {} as RouterContext, events: {} as RouterEvent },
   }).createMachine({
     id: 'router',
     initial: home.state,
-    context: { match: { state: home.state, path: home.path, params: home.params } },
+    context: { match: home, pluginId },
     states: Object.fromEntries(table.routes.map((r) => [r.state, {}])),
     on: {
       NAVIGATE: table.routes.map((route) => ({
         guard: ({ event }: { event: RouterEvent }) => event.match.state === route.state,
         target: `.${route.state}`,
-        actions: assign({ match: ({ event }: { event: RouterEvent }) => event.match }),
+        actions: assign(({ event }: { event: RouterEvent }) => ({ match: event.match, pluginId: event.pluginId })),
       })),
     },
   });
@@ -106,8 +102,8 @@ export class Router {
   navigate(to: string): boolean {
     const found = this.table.match(to);
     if (!found) return false;
-    const { pluginId: _plugin, ...match } = found;
-    this.actor.send({ type: 'NAVIGATE', match });
+    const { pluginId, ...match } = found;
+    this.actor.send({ type: 'NAVIGATE', match, pluginId });
     return true;
   }
 
@@ -117,7 +113,7 @@ export class Router {
 
   /** The id of the plugin that owns the state in force. */
   get pluginId(): string {
-    return this.table.pluginOf(String(this.actor.getSnapshot().value));
+    return this.actor.getSnapshot().context.pluginId;
   }
 
   stop(): void {

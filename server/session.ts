@@ -9,7 +9,7 @@
 import { diff, jsonEqual, snapshot } from '../diff';
 import { createShellView, type NavEntry, type Toast } from '../agents/shell/view';
 import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../agents/types';
-import { buildSurface, memo, type Surface } from '../renderer';
+import { buildSurface, memo, type Surface, type UiNode } from '../renderer';
 import { PluginError } from '../agents/errors';
 import { ApiError } from './errors';
 import { FrameLog } from './frame-log';
@@ -58,7 +58,7 @@ interface Outcome {
   error?: { code: string; message: string };
 }
 
-export function defaultContext(userId: string): Context {
+function defaultContext(userId: string): Context {
   return { route: '/', selection: null, user_id: userId, timezone: 'UTC', screen_size: 'desktop', user_prefs: {}, capabilities: {} };
 }
 
@@ -71,10 +71,14 @@ export class Session {
   private readonly plugins = new Map<string, Plugin>();
   /** Plugins drawn beside every route's content (see Plugin.panel). */
   private readonly panels: readonly Plugin[];
+  /** Each plugin's state. Copied on write after a render (see setState), so the render keeps its own. */
   private states = new Map<string, unknown>();
   /** The states and route of the last successful render: what a failed render rolls back to. */
-  private lastGood: { states: Map<string, unknown>; route: string } | undefined;
+  private goodStates: Map<string, unknown> | undefined;
+  private goodRoute = '/';
   private readonly views = new Map<string, PluginView<unknown>>();
+  /** Each plugin's host, made once: every action of the plugin gets the same one. */
+  private readonly hosts = new Map<string, PluginHost<unknown>>();
   private readonly nav: NavEntry[];
   private readonly shell = createShellView();
   private readonly listeners = new Set<FrameListener>();
@@ -93,15 +97,17 @@ export class Session {
     persisted: PersistedSession | undefined,
     private readonly deps: SessionDeps,
   ) {
-    this.context = { ...defaultContext(userId), ...persisted?.context, user_id: userId };
     this.router = new Router(deps.routes);
-    this.router.navigate(this.context.route);
-    this.context = { ...this.context, route: this.router.current.path };
+    this.router.navigate(persisted?.context.route ?? '/');
+    this.context = { ...defaultContext(userId), ...persisted?.context, user_id: userId, route: this.router.current.path };
     // A restart cannot bring back the surface a client held at the persisted version, so the first
     // surface after a start is a new version: versions never repeat and old clients get a snapshot.
     this.version = (persisted?.version ?? 0) + 1;
     this.log = new FrameLog(deps.frameLogSize);
-    for (const plugin of deps.plugins) this.plugins.set(plugin.id, plugin);
+    for (const plugin of deps.plugins) {
+      this.plugins.set(plugin.id, plugin);
+      this.hosts.set(plugin.id, this.createHost(plugin));
+    }
     this.panels = deps.plugins.filter((plugin) => plugin.panel);
     this.nav = deps.plugins.filter((p) => p.nav).map((p) => ({ id: p.id, label: p.nav!.label, path: p.nav!.path }));
   }
@@ -112,7 +118,7 @@ export class Session {
     // call host.update before every plugin is initialised; that update waits for the first surface.
     try {
       await session.enqueue(async () => {
-        for (const plugin of deps.plugins) session.states.set(plugin.id, await plugin.init(session.hostFor(plugin)));
+        for (const plugin of deps.plugins) session.setState(plugin.id, await plugin.init(session.hosts.get(plugin.id)!));
         session.surface = session.render();
         session.persist();
       });
@@ -209,15 +215,14 @@ export class Session {
     return run;
   }
 
-  private hostFor(plugin: Plugin): PluginHost<unknown> {
+  private createHost(plugin: Plugin): PluginHost<unknown> {
     return {
       userId: this.userId,
       update: (recipe, sideEffects = []) =>
         this.enqueue(async () => {
           if (this.closed) return;
-          const previous = this.states.get(plugin.id);
           try {
-            this.states.set(plugin.id, recipe(previous));
+            this.setState(plugin.id, recipe(this.states.get(plugin.id)));
           } catch (error) {
             console.error(`[session ${this.userId}] ${plugin.id} background update failed:`, error);
             return;
@@ -247,17 +252,14 @@ export class Session {
 
   private async run(request: ActionRequest): Promise<Outcome> {
     const name = request.action;
-    const payload = request.payload ?? {};
     // Own properties only: "constructor" is a well-formed action name and must not find Object's.
     const global = Object.hasOwn(GLOBAL_ACTIONS, name) ? GLOBAL_ACTIONS[name] : undefined;
-    const onScreen = this.plugins.get(this.router.pluginId)!;
-    // The route's plugin first, then the panels (the assistant), whose actions work on every route.
-    const plugin = [onScreen, ...this.panels].find((p) => Object.hasOwn(p.actions, name)) ?? onScreen;
-    const schema = global?.schema ?? (Object.hasOwn(plugin.actions, name) ? plugin.actions[name] : undefined);
+    const plugin = global ? undefined : this.pluginWith(name);
+    const schema = global?.schema ?? plugin?.actions[name];
     if (!schema) {
-      return this.fail('UNKNOWN_ACTION', `"${name}" is not an action of ${plugin.title} on this page.`);
+      return this.fail('UNKNOWN_ACTION', `"${name}" is not an action of ${this.plugins.get(this.router.pluginId)!.title} on this page.`);
     }
-    const parsed = schema.safeParse(payload);
+    const parsed = schema.safeParse(request.payload ?? {});
     if (!parsed.success) throw new ApiError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
     this.mergeClientContext(request.context);
 
@@ -267,7 +269,14 @@ export class Session {
       this.applySideEffects(result.sideEffects);
       return { status: 'success', sideEffects: result.sideEffects };
     }
-    return this.runPlugin(plugin, name, parsed.data as Record<string, unknown>, request.component_id);
+    return this.runPlugin(plugin!, name, parsed.data as Record<string, unknown>, request.component_id);
+  }
+
+  /** The plugin an action goes to: the route's, else a panel (the assistant) whose actions work on every route. */
+  private pluginWith(name: string): Plugin | undefined {
+    const onScreen = this.plugins.get(this.router.pluginId)!;
+    if (Object.hasOwn(onScreen.actions, name)) return onScreen;
+    return this.panels.find((panel) => Object.hasOwn(panel.actions, name));
   }
 
   /** What the global actions may touch. */
@@ -305,13 +314,13 @@ export class Session {
             action: { name, payload, ...(componentId ? { componentId } : {}) },
             context: this.context,
             route: this.router.current,
-            host: this.hostFor(plugin),
+            host: this.hosts.get(plugin.id)!,
             signal: controller.signal,
           }),
         ),
         timeout,
       ]);
-      if (result.state !== undefined) this.states.set(plugin.id, result.state);
+      if (result.state !== undefined) this.setState(plugin.id, result.state);
       const sideEffects = (result.sideEffects ?? []).filter((effect) => !options.stayOnRoute || effect.type !== 'navigate');
       this.applySideEffects(sideEffects);
       return { status: 'success', sideEffects };
@@ -366,9 +375,9 @@ export class Session {
       // A view that cannot render its state must not take the surface down: roll back to the states
       // and route of the last good render, and say so.
       console.error(`[session ${this.userId}] render failed:`, error);
-      if (this.lastGood) {
-        this.states = new Map(this.lastGood.states);
-        this.router.navigate(this.lastGood.route);
+      if (this.goodStates) {
+        this.states = this.goodStates;
+        this.router.navigate(this.goodRoute);
       }
       this.addToast('error', 'The screen could not be updated; the last change was undone.');
       next = this.render();
@@ -406,24 +415,40 @@ export class Session {
     return view;
   }
 
+  /** A plugin's state; the first change after a render copies the map, which the render keeps as the last good one. */
+  private setState(pluginId: string, state: unknown): void {
+    if (this.states === this.goodStates) this.states = new Map(this.states);
+    this.states.set(pluginId, state);
+  }
+
   /**
-   * The data model: the app's own slice, the slice of the plugin on screen, and the panels' slices.
-   * Arguments after the first four come in pairs (panel id, its data), so the memo compares them all.
+   * The data model: the app's own slice, the slice of the plugin on screen, and the panels' slices
+   * (`panelData[i]` is the data of `this.panels[i]`), so the memo compares them all.
    */
-  private readonly dataModel = memo((route: string, userId: string, pluginId: string, data: Record<string, unknown> | undefined, ...panels: unknown[]) => {
-    const model: Record<string, unknown> = { app: { route, user_id: userId }, ...(data ? { [pluginId]: data } : {}) };
-    for (let i = 0; i < panels.length; i += 2) if (panels[i + 1]) model[panels[i] as string] = panels[i + 1];
+  private readonly dataModel = memo((route: string, pluginId: string, data: Record<string, unknown> | undefined, ...panelData: Array<Record<string, unknown> | undefined>) => {
+    const model: Record<string, unknown> = { app: { route, user_id: this.userId }, ...(data ? { [pluginId]: data } : {}) };
+    panelData.forEach((slice, i) => {
+      if (slice) model[this.panels[i]!.id] = slice;
+    });
     return model;
   });
 
   private render(): Surface {
     const route = this.router.current;
     const plugin = this.plugins.get(this.router.pluginId)!;
-    const content = this.viewOf(plugin)(this.states.get(plugin.id), { context: this.context, route });
-    const panels = this.panels.map((panel) => ({ id: panel.id, render: this.viewOf(panel)(this.states.get(panel.id), { context: this.context, route }) }));
-    const root = this.shell({ route, nav: this.nav, toasts: this.toasts, content: content.root, panels: panels.map((p) => p.render.root) });
-    const dataModel = this.dataModel(route.path, this.userId, plugin.id, content.data, ...panels.flatMap((p) => [p.id, p.render.data]));
-    this.lastGood = { states: new Map(this.states), route: route.path };
+    const input = { context: this.context, route };
+    const content = this.viewOf(plugin)(this.states.get(plugin.id), input);
+    const panelRoots: UiNode[] = [];
+    const panelData: Array<Record<string, unknown> | undefined> = [];
+    for (const panel of this.panels) {
+      const drawn = this.viewOf(panel)(this.states.get(panel.id), input);
+      panelRoots.push(drawn.root);
+      panelData.push(drawn.data);
+    }
+    const root = this.shell({ route, nav: this.nav, toasts: this.toasts, content: content.root, panels: panelRoots });
+    const dataModel = this.dataModel(route.path, plugin.id, content.data, ...panelData);
+    this.goodStates = this.states;
+    this.goodRoute = route.path;
     // Memoised views return the identical root when nothing they show changed: the last surface stands.
     const last = this.surface as Surface | undefined;
     if (last && last.tree === root && last.dataModel === dataModel) return last;

@@ -27,8 +27,4 @@ export class StreamLimiter {
     });
     next();
   };
-
-  openFor(userId: string): number {
-    return this.open.get(userId) ?? 0;
-  }
 }

@@ -12,10 +12,11 @@
  * A client that stops reading is dropped once its unsent data passes a limit; it reconnects with its
  * Last-Event-ID and loses nothing.
  */
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { AgentEvent } from '../../agents/control/events';
 import { sessionJson } from '../../agents/control/session-record';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
+import { heartbeat, startStream } from '../streaming';
 
 /** Unsent bytes beyond which a slow client is disconnected (it can resume with Last-Event-ID). */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
@@ -34,16 +35,9 @@ export interface StreamOptions {
   heartbeatMs: number;
 }
 
-export function streamAgentEvents(req: Request, res: Response, options: StreamOptions): void {
+export function streamAgentEvents(res: Response, options: StreamOptions): void {
   const { supervisor, userId, agentId } = options;
-  res.status(200).set({
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  res.flushHeaders();
-  req.socket.setNoDelay(true);
+  startStream(res, 'text/event-stream; charset=utf-8');
 
   let open = true;
   const write = (chunk: string): boolean => {
@@ -60,12 +54,11 @@ export function streamAgentEvents(req: Request, res: Response, options: StreamOp
   const latest = supervisor.latest(userId, agentId);
   write(frame('connected', { agent_id: agentId, session: latest ? sessionJson(latest) : null, last_seq: supervisor.lastSeq(userId, agentId) }));
   const unfollow = supervisor.follow(userId, agentId, options.lastEventId, (event: AgentEvent) => write(frame(`agent_${event.type}`, event, event.seq)));
-  const heartbeat = setInterval(() => write(frame('heartbeat', { at: new Date().toISOString() })), options.heartbeatMs);
+  heartbeat(res, options.heartbeatMs, () => write(frame('heartbeat', { at: new Date().toISOString() })));
 
   function close(): void {
     if (!open) return;
     open = false;
-    clearInterval(heartbeat);
     unfollow();
   }
   res.on('close', close);

@@ -18,13 +18,12 @@
  */
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
-import { PluginError } from '../../agents/errors';
 import { agentIdSchema } from '../../agents/control/ids';
 import { inputSchema } from '../../agents/control/requests';
 import { sessionJson } from '../../agents/control/session-record';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
 import type { Identity } from '../auth';
-import { ApiError, parseInput, toApiError } from '../errors';
+import { errorBody, parseInput } from '../errors';
 import { unsentPackets, type SocketHandler } from '../live';
 import type { RateLimiter } from '../rate-limit';
 
@@ -44,10 +43,8 @@ const inputRequestSchema = z.object({ agentId: agentIdSchema, input: inputSchema
 
 type Ack = (answer: unknown) => void;
 
-/** The default of `A2UI_MAX_PENDING_FRAMES`, the same limit the surface's frames use. */
-const DEFAULT_MAX_PENDING_PACKETS = 64;
-
-export function agentSocketHandler(supervisor: AgentSupervisor, rateLimiter: RateLimiter, maxPendingPackets = DEFAULT_MAX_PENDING_PACKETS): SocketHandler {
+/** `maxPendingPackets`: `A2UI_MAX_PENDING_FRAMES`, the same limit the surface's frames use. */
+export function agentSocketHandler(supervisor: AgentSupervisor, rateLimiter: RateLimiter, maxPendingPackets: number): SocketHandler {
   return (socket: Socket, identity: Identity) => {
     /** Per agent id: the socket's subscription; `stop` ends it, however often backpressure restarted it. */
     const subscriptions = new Map<string, { stop(): void }>();
@@ -81,12 +78,10 @@ export function agentSocketHandler(supervisor: AgentSupervisor, rateLimiter: Rat
       socket.on(name, (raw: unknown, ack?: Ack) => {
         let answer: unknown;
         try {
-          if (!rateLimiter.take(identity.tokenKey)) throw new ApiError('RATE_LIMITED', 'Too many requests; slow down and retry shortly.');
+          rateLimiter.enforce(identity.tokenKey);
           answer = run(raw);
         } catch (error) {
-          if (!(error instanceof ApiError) && !(error instanceof PluginError)) console.error('[agents socket] unexpected error:', error);
-          const apiError = toApiError(error);
-          answer = { error: { code: apiError.code, message: apiError.message } };
+          answer = { error: errorBody(error, 'agents socket') };
           if (typeof ack !== 'function') socket.emit(`${name}_error`, answer);
         }
         if (typeof ack === 'function') ack(answer);

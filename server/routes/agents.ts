@@ -21,15 +21,15 @@ import { inputBodySchema, resumeBodySchema, startBodySchema, stopBodySchema } fr
 import { sessionJson, type SessionRecord } from '../../agents/control/session-record';
 import { SESSION_STATUSES } from '../../agents/control/status';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
-import { handle, identityOf } from '../app';
-import { ApiError, parseInput } from '../errors';
+import { identityOf, requireJson } from '../app';
+import { parseInput } from '../errors';
 import { streamAgentEvents } from './agent-stream';
 
 export interface AgentRoutesOptions {
   supervisor: AgentSupervisor;
   heartbeatMs: number;
   /** Runs before a stream opens (the per-user cap on open streams). */
-  streamGate?: express.RequestHandler;
+  streamGate: express.RequestHandler;
 }
 
 const agentsQuery = z.object({ role: z.enum(ROLES).optional() }).strict();
@@ -48,11 +48,11 @@ const seqText = z.string().regex(/^\d{1,15}$/, 'must be an event id (a seq numbe
 const streamQuery = z.object({ last_event_id: seqText.optional() }).strict();
 const emptyQuery = z.object({}).strict();
 
-/** The JSON body, or {} when there is none; a body that is not JSON is refused. */
+/** The JSON body, or {} when there is none; a body that is not JSON (express.json left it unparsed) is refused. */
 function bodyOf(req: Request): unknown {
   if (req.body !== undefined) return req.body;
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody) throw new ApiError('INVALID_INPUT', 'The body must be JSON (Content-Type: application/json).');
+  if (hasBody) requireJson(req);
   return {};
 }
 
@@ -74,112 +74,81 @@ export function agentRoutes({ supervisor, heartbeatMs, streamGate }: AgentRoutes
   /** The `:id` of the path as a configured agent's id (400 when malformed, 404 when unknown). */
   const agentOf = (req: Request): AgentDefinition => supervisor.definition(parseInput(agentIdSchema, req.params.id, 'id'));
 
-  router.get(
-    '/agents',
-    handle((req, res) => {
-      const query = parseInput(agentsQuery, req.query);
-      const userId = identityOf(res).userId;
-      const agents = supervisor.definitions.filter((d) => query.role === undefined || d.role === query.role).map((d) => agentJson(d, supervisor.latest(userId, d.id)));
-      res.json({ success: true, agents });
-    }),
-  );
+  router.get('/agents', (req, res) => {
+    const query = parseInput(agentsQuery, req.query);
+    const userId = identityOf(res).userId;
+    const agents = supervisor.definitions.filter((d) => query.role === undefined || d.role === query.role).map((d) => agentJson(d, supervisor.latest(userId, d.id)));
+    res.json({ success: true, agents });
+  });
 
-  router.get(
-    '/agents/:id',
-    handle((req, res) => {
-      parseInput(emptyQuery, req.query);
-      const definition = agentOf(req);
-      res.json({ success: true, agent: agentJson(definition, supervisor.latest(identityOf(res).userId, definition.id)) });
-    }),
-  );
+  router.get('/agents/:id', (req, res) => {
+    parseInput(emptyQuery, req.query);
+    const definition = agentOf(req);
+    res.json({ success: true, agent: agentJson(definition, supervisor.latest(identityOf(res).userId, definition.id)) });
+  });
 
-  router.get(
-    '/agents/:id/status',
-    handle((req, res) => {
-      parseInput(emptyQuery, req.query);
-      const definition = agentOf(req);
-      const session = supervisor.latest(identityOf(res).userId, definition.id);
-      res.json({ success: true, agent_id: definition.id, status: session?.status ?? 'idle', session: session ? sessionJson(session) : null });
-    }),
-  );
+  router.get('/agents/:id/status', (req, res) => {
+    parseInput(emptyQuery, req.query);
+    const definition = agentOf(req);
+    const session = supervisor.latest(identityOf(res).userId, definition.id);
+    res.json({ success: true, agent_id: definition.id, status: session?.status ?? 'idle', session: session ? sessionJson(session) : null });
+  });
 
-  router.post(
-    '/agents/:id/start',
-    handle(async (req, res) => {
-      const definition = agentOf(req);
-      const body = parseInput(startBodySchema, bodyOf(req));
-      const session = await supervisor.start(identityOf(res).userId, definition.id, {
-        ...(body.prompt ? { prompt: body.prompt } : {}),
-        worktree: body.worktree ?? null,
-      });
-      res.status(201).json({ success: true, session: sessionJson(session) });
-    }),
-  );
+  router.post('/agents/:id/start', async (req, res) => {
+    const definition = agentOf(req);
+    const body = parseInput(startBodySchema, bodyOf(req));
+    const session = await supervisor.start(identityOf(res).userId, definition.id, {
+      ...(body.prompt ? { prompt: body.prompt } : {}),
+      worktree: body.worktree ?? null,
+    });
+    res.status(201).json({ success: true, session: sessionJson(session) });
+  });
 
-  router.post(
-    '/agents/:id/stop',
-    handle((req, res) => {
-      const definition = agentOf(req);
-      parseInput(stopBodySchema, bodyOf(req));
-      res.json({ success: true, session: sessionJson(supervisor.stop(identityOf(res).userId, definition.id)) });
-    }),
-  );
+  router.post('/agents/:id/stop', (req, res) => {
+    const definition = agentOf(req);
+    parseInput(stopBodySchema, bodyOf(req));
+    res.json({ success: true, session: sessionJson(supervisor.stop(identityOf(res).userId, definition.id)) });
+  });
 
-  router.post(
-    '/agents/:id/resume',
-    handle((req, res) => {
-      const definition = agentOf(req);
-      const body = parseInput(resumeBodySchema, bodyOf(req));
-      const session = supervisor.resume(identityOf(res).userId, definition.id, body.prompt ? { prompt: body.prompt } : {});
-      res.json({ success: true, session: sessionJson(session) });
-    }),
-  );
+  router.post('/agents/:id/resume', (req, res) => {
+    const definition = agentOf(req);
+    const body = parseInput(resumeBodySchema, bodyOf(req));
+    const session = supervisor.resume(identityOf(res).userId, definition.id, body.prompt ? { prompt: body.prompt } : {});
+    res.json({ success: true, session: sessionJson(session) });
+  });
 
-  router.post(
-    '/agents/:id/input',
-    handle((req, res) => {
-      const definition = agentOf(req);
-      const body = parseInput(inputBodySchema, bodyOf(req));
-      const { seq, session } = supervisor.input(identityOf(res).userId, definition.id, body.input);
-      res.status(202).json({ success: true, accepted: true, seq, session_id: session.id });
-    }),
-  );
+  router.post('/agents/:id/input', (req, res) => {
+    const definition = agentOf(req);
+    const body = parseInput(inputBodySchema, bodyOf(req));
+    const { seq, session } = supervisor.input(identityOf(res).userId, definition.id, body.input);
+    res.status(202).json({ success: true, accepted: true, seq, session_id: session.id });
+  });
 
-  router.get(
-    '/agents/:id/stream',
-    ...(streamGate ? [streamGate] : []),
-    handle((req, res) => {
-      const definition = agentOf(req);
-      const query = parseInput(streamQuery, req.query);
-      const header = req.headers['last-event-id'];
-      const fromHeader = header === undefined ? undefined : parseInput(seqText, header, 'Last-Event-ID');
-      streamAgentEvents(req, res, {
-        supervisor,
-        userId: identityOf(res).userId,
-        agentId: definition.id,
-        lastEventId: fromHeader ?? query.last_event_id,
-        heartbeatMs,
-      });
-    }),
-  );
+  router.get('/agents/:id/stream', streamGate, (req, res) => {
+    const definition = agentOf(req);
+    const query = parseInput(streamQuery, req.query);
+    const header = req.headers['last-event-id'];
+    const fromHeader = header === undefined ? undefined : parseInput(seqText, header, 'Last-Event-ID');
+    streamAgentEvents(res, {
+      supervisor,
+      userId: identityOf(res).userId,
+      agentId: definition.id,
+      lastEventId: fromHeader ?? query.last_event_id,
+      heartbeatMs,
+    });
+  });
 
-  router.get(
-    '/sessions',
-    handle((req, res) => {
-      const query = parseInput(sessionsQuery, req.query);
-      if (query.agentId !== undefined) supervisor.definition(query.agentId);
-      res.json({ success: true, sessions: supervisor.sessions(identityOf(res).userId, query).map(sessionJson) });
-    }),
-  );
+  router.get('/sessions', (req, res) => {
+    const query = parseInput(sessionsQuery, req.query);
+    if (query.agentId !== undefined) supervisor.definition(query.agentId);
+    res.json({ success: true, sessions: supervisor.sessions(identityOf(res).userId, query).map(sessionJson) });
+  });
 
-  router.get(
-    '/sessions/:id',
-    handle((req, res) => {
-      parseInput(emptyQuery, req.query);
-      const id = parseInput(sessionIdSchema, req.params.id, 'id');
-      res.json({ success: true, session: sessionJson(supervisor.session(identityOf(res).userId, id)) });
-    }),
-  );
+  router.get('/sessions/:id', (req, res) => {
+    parseInput(emptyQuery, req.query);
+    const id = parseInput(sessionIdSchema, req.params.id, 'id');
+    res.json({ success: true, session: sessionJson(supervisor.session(identityOf(res).userId, id)) });
+  });
 
   return router;
 }

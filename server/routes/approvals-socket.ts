@@ -8,9 +8,9 @@
 import type { Socket } from 'socket.io';
 import type { ApprovalBroker } from '../../agents/assistant/approvals';
 import type { Identity } from '../auth';
+import { errorBody } from '../errors';
 import type { SocketHandler } from '../live';
-import { describeZodError } from '../protocol';
-import { approvalBody } from './chat';
+import { answerApproval } from './chat';
 
 export const ApprovalSocketEvents = {
   request: 'tool_approval_request',
@@ -29,13 +29,13 @@ export function approvalSocketHandler(approvals: ApprovalBroker): SocketHandler 
     socket.on('disconnect', unsubscribe);
 
     socket.on(ApprovalSocketEvents.response, (raw: unknown, ack?: (answer: unknown) => void) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
-      const parsed = approvalBody.safeParse(raw);
-      if (!parsed.success) return reply({ error: { code: 'INVALID_INPUT', message: describeZodError(parsed.error) } });
-      if (!approvals.respond(identity.userId, parsed.data.call_id, parsed.data.approved)) {
-        return reply({ error: { code: 'NOT_FOUND', message: `No pending approval ${parsed.data.call_id}.` } });
+      let answer: unknown;
+      try {
+        answer = answerApproval(approvals, identity.userId, raw);
+      } catch (error) {
+        answer = { error: errorBody(error, 'approvals socket') };
       }
-      reply({ call_id: parsed.data.call_id, approved: parsed.data.approved });
+      if (typeof ack === 'function') ack(answer);
     });
   };
 }

@@ -13,7 +13,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { Assistant } from '../../agents/assistant/chat';
 import type { MailService } from '../../agents/email/service';
-import { handle, identityOf, parseJsonBody, requireIdentity } from '../app';
+import { identityOf, parseJsonBody, requireIdentity } from '../app';
 import type { TokenAuth } from '../auth';
 import type { RateLimiter } from '../rate-limit';
 
@@ -37,7 +37,7 @@ const listenerEvent = z.object({
 const SIGN_OUT = /\b(sign|log)(\s*-?\s*|\s+me\s+)out\b/i;
 
 /** One conversation per provider and channel, as a valid namespace. */
-export function eventNamespace(provider: string, channel: string): string {
+function eventNamespace(provider: string, channel: string): string {
   const clean = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_');
   return `ev:${clean(provider)}:${clean(channel)}`.slice(0, 64);
 }
@@ -46,27 +46,24 @@ export function eventRoutes(deps: EventRouteDeps): express.Router {
   const router = express.Router();
   router.use(requireIdentity(deps.auth, deps.rateLimiter), express.json({ limit: deps.bodyLimitBytes, strict: true }));
 
-  router.post(
-    '/message',
-    handle(async (req, res) => {
-      const event = parseJsonBody(listenerEvent, req);
-      const userId = identityOf(res).userId;
-      const account = deps.mail.account(userId);
-      const answer = (reply: string, urls: { login_url?: string | null; logout_url?: string | null } = {}): void => {
-        res.json({ reply, login_url: urls.login_url ?? null, logout_url: urls.logout_url ?? null, provider: event.provider });
-      };
+  router.post('/message', async (req, res) => {
+    const event = parseJsonBody(listenerEvent, req);
+    const userId = identityOf(res).userId;
+    const account = deps.mail.account(userId);
+    const answer = (reply: string, urls: { login_url?: string | null; logout_url?: string | null } = {}): void => {
+      res.json({ reply, login_url: urls.login_url ?? null, logout_url: urls.logout_url ?? null, provider: event.provider });
+    };
 
-      if (SIGN_OUT.test(event.content)) {
-        if (account.provider !== 'gmail' || !account.signedIn) return answer('You are not signed in to Google.');
-        return answer('Open the link to sign out of Google.', { logout_url: `${deps.mail.baseUrl}/auth/google/logout` });
-      }
-      const loginUrl = account.provider === 'gmail' && !account.signedIn ? deps.mail.loginUrl(userId) : null;
-      if (!deps.assistant.configured) {
-        return answer('The assistant is off: the server needs ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).', { login_url: loginUrl });
-      }
-      const result = await deps.assistant.chat(userId, eventNamespace(event.provider, event.channel_id), event.content);
-      answer(result.message, { login_url: loginUrl });
-    }),
-  );
+    if (SIGN_OUT.test(event.content)) {
+      if (account.provider !== 'gmail' || !account.signedIn) return answer('You are not signed in to Google.');
+      return answer('Open the link to sign out of Google.', { logout_url: `${deps.mail.baseUrl}/auth/google/logout` });
+    }
+    const loginUrl = account.provider === 'gmail' && !account.signedIn ? deps.mail.loginUrl(userId) : null;
+    if (!deps.assistant.configured) {
+      return answer('The assistant is off: the server needs ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).', { login_url: loginUrl });
+    }
+    const result = await deps.assistant.chat(userId, eventNamespace(event.provider, event.channel_id), event.content);
+    answer(result.message, { login_url: loginUrl });
+  });
   return router;
 }

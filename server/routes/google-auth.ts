@@ -12,7 +12,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { MailService } from '../../agents/email/service';
-import { handle, identityOf, requireIdentity } from '../app';
+import { identityOf, requireIdentity } from '../app';
 import type { TokenAuth } from '../auth';
 import { ApiError, parseInput } from '../errors';
 import type { RateLimiter } from '../rate-limit';
@@ -39,52 +39,37 @@ export function googleAuthRoutes(mail: MailService, deps: { auth: TokenAuth; rat
   const router = express.Router();
   const authenticated = requireIdentity(deps.auth, deps.rateLimiter);
 
-  router.get(
-    '/login',
-    authenticated,
-    handle(async (req, res) => {
-      const { user_id } = parseInput(loginQuery, req.query);
-      const { userId } = identityOf(res);
-      // The seed's `?user_id=` is kept for compatibility, but identity comes from the token only.
-      if (user_id !== undefined && user_id !== userId) throw new ApiError('FORBIDDEN', 'user_id must be your own user id: you can only sign yourself in.');
-      const url = await mail.beginSignIn(userId);
-      res.set('Cache-Control', 'no-store');
-      res.redirect(302, url);
-    }),
-  );
+  router.get('/login', authenticated, async (req, res) => {
+    const { user_id } = parseInput(loginQuery, req.query);
+    const { userId } = identityOf(res);
+    // The seed's `?user_id=` is kept for compatibility, but identity comes from the token only.
+    if (user_id !== undefined && user_id !== userId) throw new ApiError('FORBIDDEN', 'user_id must be your own user id: you can only sign yourself in.');
+    const url = await mail.beginSignIn(userId);
+    res.set('Cache-Control', 'no-store');
+    res.redirect(302, url);
+  });
 
-  router.get(
-    '/callback',
-    handle(async (req, res) => {
-      const { state, code, error } = parseInput(callbackQuery, req.query);
-      if (error !== undefined) {
-        mail.abandonSignIn(state); // throws FORBIDDEN for a state that was not ours
-        const reason = /^[a-z_]{1,40}$/.test(error) ? ` (${error})` : '';
-        throw new ApiError('FORBIDDEN', `Google sign-in was not completed${reason}. Start it again from the Email screen.`);
-      }
-      if (code === undefined) throw new ApiError('INVALID_INPUT', 'code: Google did not send an authorization code.');
-      await mail.completeSignIn(state, code);
-      res.set('Cache-Control', 'no-store');
-      res.type('html').send(COMPLETION_PAGE);
-    }),
-  );
+  router.get('/callback', async (req, res) => {
+    const { state, code, error } = parseInput(callbackQuery, req.query);
+    if (error !== undefined) {
+      mail.abandonSignIn(state); // throws FORBIDDEN for a state that was not ours
+      const reason = /^[a-z_]{1,40}$/.test(error) ? ` (${error})` : '';
+      throw new ApiError('FORBIDDEN', `Google sign-in was not completed${reason}. Start it again from the Email screen.`);
+    }
+    if (code === undefined) throw new ApiError('INVALID_INPUT', 'code: Google did not send an authorization code.');
+    await mail.completeSignIn(state, code);
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(COMPLETION_PAGE);
+  });
 
-  router.get(
-    '/logout',
-    authenticated,
-    handle(async (_req, res) => {
-      await mail.signOut(identityOf(res).userId);
-      res.json({ signed_in: false });
-    }),
-  );
+  router.get('/logout', authenticated, async (_req, res) => {
+    await mail.signOut(identityOf(res).userId);
+    res.json({ signed_in: false });
+  });
 
-  router.get(
-    '/status',
-    authenticated,
-    handle((_req, res) => {
-      res.json(mail.googleStatus(identityOf(res).userId));
-    }),
-  );
+  router.get('/status', authenticated, (_req, res) => {
+    res.json(mail.googleStatus(identityOf(res).userId));
+  });
 
   return router;
 }

@@ -10,7 +10,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { WorktreeService } from '../../agents/worktree/service';
-import { handle, parseJsonBody } from '../app';
+import { parseJsonBody } from '../app';
 import { ApiError, parseInput } from '../errors';
 
 const createBody = z.object({
@@ -37,36 +37,24 @@ export function worktreeRoutes(service: WorktreeService): express.Router {
     next();
   });
 
-  router.get(
-    '/',
-    handle(async (_req, res) => {
-      res.json({ success: true, worktrees: await service.list() });
-    }),
-  );
+  router.get('/', async (_req, res) => {
+    res.json({ success: true, worktrees: await service.list() });
+  });
 
-  router.get(
-    '/:path',
-    handle(async (req, res) => {
-      res.json({ success: true, worktree: await service.get(String(req.params.path)) });
-    }),
-  );
+  router.get('/:path', async (req, res) => {
+    res.json({ success: true, worktree: await service.get(String(req.params.path)) });
+  });
 
-  router.post(
-    '/',
-    handle(async (req, res) => {
-      const created = await service.create(parseJsonBody(createBody, req));
-      res.status(201).json({ success: true, ...created });
-    }),
-  );
+  router.post('/', async (req, res) => {
+    const created = await service.create(parseJsonBody(createBody, req));
+    res.status(201).json({ success: true, ...created });
+  });
 
-  router.delete(
-    '/:path',
-    handle(async (req, res) => {
-      const options = parseInput(removeQuery, req.query);
-      const removed = await service.remove(String(req.params.path), { force: options.force, deleteBranch: options.deleteBranch });
-      res.json({ success: true, ...removed });
-    }),
-  );
+  router.delete('/:path', async (req, res) => {
+    const options = parseInput(removeQuery, req.query);
+    const removed = await service.remove(String(req.params.path), { force: options.force, deleteBranch: options.deleteBranch });
+    res.json({ success: true, ...removed });
+  });
 
   return router;
 }

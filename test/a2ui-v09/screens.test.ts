@@ -10,12 +10,11 @@ import type { Socket } from 'socket.io-client';
 import request from 'supertest';
 import { createPlugins } from '../../agents/registry';
 import { escapeEventContext, type A2uiV09Message } from '../../diff';
-import type { Frame } from '../../server/protocol';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { OfficialClient, reachableFromRoot, StreamReader, v09Action, type ClientAction } from '../helpers/a2ui-v09';
-import { connect, emitAck, type Doc } from '../helpers/client';
+import { connect, connected, emitAck, surfaceOf } from '../helpers/client';
 import { makeRepo } from '../helpers/git-repo';
-import { labPlugin } from '../helpers/lab-plugin';
+import { labCount, labPlugin } from '../helpers/lab-plugin';
 import { bearer, startTestServer, type TestServer } from '../helpers/server';
 import { closeTestServices, openTestServices } from '../helpers/services';
 
@@ -39,7 +38,7 @@ beforeAll(async () => {
   sync.close();
   socket = connect(server.url, server.token);
   socket.on('a2ui', (batch: { messages: A2uiV09Message[] }) => socketClient.process(batch.messages));
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  await connected(socket);
   await emitAck(socket, 'join', { format: 'a2ui-v0.9' });
 });
 afterAll(async () => {
@@ -69,12 +68,7 @@ async function send(message: ClientAction): Promise<Answer> {
   expect({ status: res.status, body: res.status === 200 ? 'answer' : res.body }).toEqual({ status: 200, body: 'answer' });
   const answer = res.body as Answer;
   answers.process(answer.messages);
-  const wanted = JSON.stringify(answer.messages);
-  await sse.waitFor(() => {
-    const got = sse.messages(start);
-    for (let i = 0; i + answer.messages.length <= got.length; i++) if (JSON.stringify(got.slice(i, i + answer.messages.length)) === wanted) return true;
-    return false;
-  });
+  await sse.received(answer.messages, start);
   return answer;
 }
 
@@ -90,12 +84,6 @@ function buttons(name: string): string[] {
   return screen()
     .onScreen()
     .filter((id) => screen().type(id) === 'Button' && (screen().props(id)?.action as { event?: { name?: string } } | undefined)?.event?.name === name);
-}
-
-/** The server's own document, and its version. */
-async function nativeSurface(): Promise<{ doc: Doc; version: number }> {
-  const res = await request(server.url).get('/api/a2ui/surface').set(bearer(server.token));
-  return { doc: ((res.body as Frame).ops[0] as { value: Doc }).value, version: (res.body as Frame).to };
 }
 
 test('the official processor refuses what it should: the check can fail', () => {
@@ -148,7 +136,7 @@ test('toasts come and go, a plugin navigates, background updates stream in', asy
   await click(dismiss);
   expect(screen().toasts()).not.toContain('Lab Agent failed: the lab exploded');
 
-  const count = () => Number(/Count: (-?\d+)/.exec(screen().text('lab-count') ?? '')?.[1]);
+  const count = () => labCount(screen().text('lab-count'));
   const before = count();
   await click('lab-bump');
   expect(count()).toBe(before + 1);
@@ -202,7 +190,7 @@ test('the assistant: the reply streams in, and an approval dialog is answered th
 });
 
 test('at the end both streams hold exactly the server\'s surface', async () => {
-  const { doc, version } = await nativeSurface();
+  const { doc, version } = await surfaceOf(server.url, server.token);
   await sse.waitFor(() => sse.lastEventId() === String(version));
   for (const client of [screen(), socketClient]) {
     await sse.waitFor(() => JSON.stringify(client.dataModel()) === JSON.stringify(doc.dataModel));

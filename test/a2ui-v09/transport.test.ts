@@ -4,25 +4,21 @@
  * tests receives goes through the official MessageProcessor (test/helpers/a2ui-v09.ts), and each
  * test ends by checking that it accepted them all.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { A2uiV09Message } from '../../diff';
 import type { Frame } from '../../server/protocol';
 import { OfficialClient, StreamReader, expectAllValid, v09Action } from '../helpers/a2ui-v09';
-import { LiveClient, connect, emitAck, type Doc } from '../helpers/client';
-import { bearer, startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { LiveClient, connect, connected, emitAck, pauseReading, surfaceOf, waitForSurface, type Doc } from '../helpers/client';
+import { labCount } from '../helpers/lab-plugin';
+import { ALICE, bearer, dataDirWithUsers, startTestServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
 let server: TestServer;
-const aliceToken = 'alice-token-for-the-v09-tests';
 const open: { close(): void }[] = [];
 
 beforeAll(async () => {
-  const dataDir = tempDir();
-  fs.writeFileSync(path.join(dataDir, 'users.json'), JSON.stringify({ users: [{ token: aliceToken, user_id: 'alice' }] }));
-  server = await startTestServer({ dataDir });
+  server = await startTestServer({ dataDir: dataDirWithUsers([ALICE]) });
 });
 afterEach(() => {
   for (const o of open.splice(0)) o.close();
@@ -52,30 +48,15 @@ async function act(name: string, context: Record<string, unknown> = {}, token = 
 }
 
 /** The server's own (native) document of the main user, and its version. */
-async function nativeSurface(): Promise<{ doc: Doc; version: number }> {
-  const res = await request(server.url).get('/api/a2ui/surface').set(bearer(server.token));
-  return { doc: ((res.body as Frame).ops[0] as { value: Doc }).value, version: (res.body as Frame).to };
-}
+const nativeSurface = () => surfaceOf(server.url, server.token);
 
 /** The server's document once `predicate` holds (after background work). */
-async function nativeSurfaceWhen(predicate: (doc: Doc) => boolean): Promise<{ doc: Doc; version: number }> {
-  return waitFor(async () => {
-    const surface = await nativeSurface();
-    return predicate(surface.doc) ? surface : undefined;
-  }, 'the server surface to reach the expected state');
-}
+const nativeSurfaceWhen = (predicate: (doc: Doc) => boolean) => waitForSurface(server.url, server.token, predicate, 15_000);
+
+/** The count the lab's `lab-count` text shows in a document. */
+const countIn = (doc: Doc) => labCount((doc.components['lab-count'] as { text: string }).text);
 
 const kinds = (messages: readonly A2uiV09Message[]) => messages.map((m) => Object.keys(m).find((k) => k !== 'version'));
-
-/** Waits until the reader has received `messages` (an action's answer) after event `from`. */
-async function received(reader: StreamReader, messages: readonly A2uiV09Message[], from = 0): Promise<void> {
-  const wanted = JSON.stringify(messages);
-  await reader.waitFor(() => {
-    const got = reader.messages(from);
-    for (let i = 0; i + messages.length <= got.length; i++) if (JSON.stringify(got.slice(i, i + messages.length)) === wanted) return true;
-    return false;
-  });
-}
 
 describe('GET /api/a2ui/v0.9/stream', () => {
   test('SSE: the sync first, one message per event, the version as the id of the last event of each change', async () => {
@@ -94,7 +75,7 @@ describe('GET /api/a2ui/v0.9/stream', () => {
     expect(reader.client!.text('dashboard-title')).toBe('Dashboard');
 
     const answer = await act('navigate', { to: '/lab' });
-    await received(reader, answer, 3);
+    await reader.received(answer, 3);
     expect(reader.events.slice(3).map((e) => e.id)).toEqual([...answer.slice(1).map(() => undefined), String(version + 1)]);
     expect(reader.client!.route()).toBe('/lab');
   });
@@ -110,14 +91,14 @@ describe('GET /api/a2ui/v0.9/stream', () => {
       ['version', 'updateDataModel'],
     ]);
     const answer = await act('navigate', { to: '/lab' });
-    await received(reader, answer);
+    await reader.received(answer);
   });
 
   test('every change of the session follows: native actions, v0.9 actions, background updates', async () => {
     await act('navigate', { to: '/lab' });
     const reader = await stream();
     await reader.until(3);
-    const count = () => Number(/Count: (-?\d+)/.exec(reader.client!.text('lab-count') ?? '')?.[1]);
+    const count = () => labCount(reader.client!.text('lab-count'));
     const start = count();
     const native = await request(server.url).post('/api/a2ui/action').set(bearer(server.token)).send({ action: 'bump', payload: {} });
     expect(native.body.status).toBe('success');
@@ -161,12 +142,11 @@ describe('GET /api/a2ui/v0.9/stream', () => {
     await act('navigate', { to: '/lab' });
     const reader = await stream();
     await reader.until(3);
-    const count = (text: string | undefined) => Number(/Count: (-?\d+)/.exec(text ?? '')?.[1]);
-    const start = count(((await nativeSurface()).doc.components['lab-count'] as { text: string }).text);
+    const start = countIn((await nativeSurface()).doc);
     reader.pause();
     const times = 300;
     await act('background', { times, size: 40_000 });
-    const final = await nativeSurfaceWhen((doc) => count((doc.components['lab-count'] as { text: string }).text) === start + times);
+    const final = await nativeSurfaceWhen((doc) => countIn(doc) === start + times);
     reader.resume();
     await reader.waitFor(() => reader.lastEventId() === String(final.version), 30_000);
     const kindsAfterSync = kinds(reader.messages(3));
@@ -177,12 +157,12 @@ describe('GET /api/a2ui/v0.9/stream', () => {
   }, 60_000);
 
   test('users are isolated: a stream carries its own user\'s changes only', async () => {
-    const alice = await stream({}, new OfficialClient('alice'), aliceToken);
+    const alice = await stream({}, new OfficialClient('alice'), ALICE.token);
     await alice.until(3);
     await act('navigate', { to: '/lab' });
     await act('bump');
-    const own = await act('navigate', { to: '/agents' }, aliceToken);
-    await received(alice, own, 3);
+    const own = await act('navigate', { to: '/agents' }, ALICE.token);
+    await alice.received(own, 3);
     // The stream keeps order: had the other user's changes reached it, they would come first.
     expect(alice.messages(3)).toEqual(own);
   });
@@ -211,7 +191,7 @@ describe('POST /api/a2ui/v0.9/action', () => {
     const messages = res.body.messages as A2uiV09Message[];
     expect(kinds(messages)).toEqual(['updateComponents', 'updateDataModel']);
     expect(messages[1]).toEqual({ version: 'v0.9', updateDataModel: { surfaceId: 'main', path: '/app/route', value: '/agents' } });
-    await received(reader, messages, 3);
+    await reader.received(messages, 3);
     // Final values, not deltas: applying the answer again on top of the stream's copy changes nothing.
     const before = JSON.stringify(reader.client!.dataModel());
     reader.client!.process(messages);
@@ -303,10 +283,7 @@ describe('socket.io with format a2ui-v0.9', () => {
       client.process(batch.messages);
     });
     socket.on('frame', (frame: Frame) => frames.push(frame));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
+    await connected(socket);
     expect(await emitAck(socket, 'join', { format: 'a2ui-v0.9' })).toEqual({ status: 'ok' });
     return { socket, client, batches, frames, log };
   }
@@ -360,13 +337,12 @@ describe('socket.io with format a2ui-v0.9', () => {
     await act('navigate', { to: '/lab' });
     const { socket, client, batches } = await v09Socket('slow');
     await until(() => batches.length >= 1);
-    const tcp = (socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
-    tcp.pause();
+    const paused = pauseReading(socket);
     const times = 300;
-    const start = Number(/Count: (-?\d+)/.exec(client.text('lab-count') ?? '')?.[1]);
+    const start = labCount(client.text('lab-count'));
     await act('background', { times, size: 40_000 });
-    const final = await nativeSurfaceWhen((doc) => (doc.components['lab-count'] as { text: string }).text === `Count: ${start + times}`);
-    tcp.resume();
+    const final = await nativeSurfaceWhen((doc) => countIn(doc) === start + times);
+    paused.resume();
     await until(() => client.text('lab-count') === `Count: ${start + times}`);
     expect(batches.filter((b) => b[0] && 'deleteSurface' in b[0])).toHaveLength(1);
     expect(batches.length).toBeLessThan(times);

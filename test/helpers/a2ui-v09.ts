@@ -212,6 +212,16 @@ export class StreamReader {
     await waitFor(predicate, 'the stream to reach the expected state', timeoutMs);
   }
 
+  /** Waits until the stream has carried `messages` (an action's answer), in a row, after event `from`. */
+  async received(messages: readonly A2uiV09Message[], from = 0): Promise<void> {
+    const wanted = JSON.stringify(messages);
+    await this.waitFor(() => {
+      const got = this.messages(from);
+      for (let i = 0; i + messages.length <= got.length; i++) if (JSON.stringify(got.slice(i, i + messages.length)) === wanted) return true;
+      return false;
+    });
+  }
+
   /** The `id` of the last event that had one. */
   lastEventId(): string | undefined {
     for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i]!.id !== undefined) return this.events[i]!.id;

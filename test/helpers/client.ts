@@ -1,15 +1,61 @@
 /**
  * A socket.io client that keeps a surface document the way the thin client does: it applies a frame
- * when `from` matches its version (or `from` is null: a snapshot), and asks to resync on a gap.
+ * when `from` matches its version (or `from` is null: a snapshot), and asks to resync on a gap. Also
+ * the socket plumbing tests share, and the server's own document read over REST.
  */
 import { applyPatch, deepClone, type Operation } from 'fast-json-patch';
 import { io, type Socket } from 'socket.io-client';
 import type { ActionAck, Frame } from '../../server/protocol';
+import { waitFor } from './wait';
 
 export type Doc = { components: Record<string, unknown>; dataModel: Record<string, unknown> };
 
+/** The header that authenticates an HTTP request as the token's user. */
+export function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
+
 export function connect(url: string, token: string | undefined, extra: Record<string, unknown> = {}): Socket {
   return io(url, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true, ...extra });
+}
+
+/** Resolves once the socket is connected; rejects with the handshake's error (`UNAUTHORIZED`, …). */
+export function connected(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+}
+
+/**
+ * Stops reading the socket's TCP connection, so the server's writes back up in engine.io's buffer
+ * (its backpressure); `resume` reads again.
+ */
+export function pauseReading(socket: Socket): { resume(): void } {
+  const tcp = (socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+  tcp.pause();
+  return { resume: () => tcp.resume() };
+}
+
+/** The user's whole surface now (`GET /api/a2ui/surface`, a snapshot), and its version. */
+export async function surfaceOf(url: string, token: string): Promise<{ doc: Doc; version: number }> {
+  const res = await fetch(`${url}/api/a2ui/surface`, { headers: bearer(token) });
+  const frame = (await res.json()) as Frame;
+  return { doc: (frame.ops[0] as { value: Doc }).value, version: frame.to };
+}
+
+/** Polls the surface until `predicate` holds (background frames: a loaded inbox, a streamed draft). */
+export async function waitForSurface(url: string, token: string, predicate: (doc: Doc) => boolean, timeoutMs = 10_000): Promise<{ doc: Doc; version: number }> {
+  let last: Doc | undefined;
+  return waitFor(
+    async () => {
+      const surface = await surfaceOf(url, token);
+      last = surface.doc;
+      return predicate(surface.doc) ? surface : undefined;
+    },
+    () => `the surface to reach the expected state; components: ${Object.keys(last?.components ?? {}).slice(0, 40).join(', ')}`,
+    timeoutMs,
+  );
 }
 
 export function emitAck<T>(socket: Socket, event: string, payload: unknown, timeoutMs = 15000): Promise<T> {
@@ -39,10 +85,7 @@ export class LiveClient {
 
   static async open(url: string, token: string): Promise<LiveClient> {
     const client = new LiveClient(connect(url, token));
-    await new Promise<void>((resolve, reject) => {
-      client.socket.once('connect', resolve);
-      client.socket.once('connect_error', reject);
-    });
+    await connected(client.socket);
     client.apply(await emitAck<Frame>(client.socket, 'join', { surface_id: 'main' }));
     return client;
   }
@@ -81,20 +124,12 @@ export class LiveClient {
 
   /** Resolves when the client holds at least `version`. */
   async until(version: number, timeoutMs = 10000): Promise<void> {
-    const start = Date.now();
-    while (this.version < version) {
-      if (Date.now() - start > timeoutMs) throw new Error(`client stuck at ${this.version}, waiting for ${version}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(() => this.version >= version, () => `version ${version} (the client is stuck at ${this.version})`, timeoutMs);
   }
 
   /** Resolves when the document satisfies `predicate` (after any frame). */
   async waitFor(predicate: (doc: Doc) => boolean, timeoutMs = 10000): Promise<void> {
-    const start = Date.now();
-    while (!this.doc || !predicate(this.doc)) {
-      if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms at version ${this.version}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(() => this.doc !== undefined && predicate(this.doc), () => `the document to reach the expected state (at version ${this.version})`, timeoutMs);
   }
 
   /** The literal `text` of a Text component (undefined when absent or bound). */

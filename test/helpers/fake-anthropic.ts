@@ -10,7 +10,7 @@
  * (SDK 1.x); anything else is a 401 `authentication_error`. Every request is recorded.
  */
 import http from 'node:http';
-import { listenLocally, type LocalServer } from './local-server';
+import { listenLocally, readBody, type LocalServer } from './local-server';
 
 export type ScriptedBlock =
   | { type: 'text'; text: string; /** How the text is split into deltas (default: words). */ chunks?: string[] }
@@ -87,11 +87,7 @@ export class FakeAnthropic {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await new Promise<string>((resolve) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
+    const raw = await readBody(req);
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/v1/messages') {
       return apiError(res, 404, 'not_found_error', 'Not found');
     }

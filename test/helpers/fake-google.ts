@@ -12,7 +12,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { listenLocally, type LocalServer } from './local-server';
+import { listenLocally, readBody, type LocalServer } from './local-server';
 
 export interface FakeMessage {
   id: string;
@@ -374,13 +374,4 @@ function render(m: FakeMessage, format: string, metadataHeaders: string[]): Reco
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -12,6 +12,11 @@ export interface LabState {
   brokenView: boolean;
 }
 
+/** The count a `lab-count` text shows (`Count: 3` → 3; NaN for anything else). */
+export function labCount(text: string | undefined): number {
+  return Number(/^Count: (-?\d+)$/.exec(text ?? '')?.[1]);
+}
+
 export function labPlugin(): Plugin<LabState> {
   return {
     id: 'lab',

@@ -12,6 +12,16 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+/** A request's whole body, as text. */
+export function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
 export async function listenLocally(handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void): Promise<LocalServer> {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {

@@ -1,5 +1,6 @@
 /**
- * A real server (the same wiring as `npm start`) on a free port and a fresh data dir.
+ * A real server (the same wiring as `npm start`) on a free port and a fresh data dir, and the users
+ * a test can add besides the main one.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,9 @@ import type { Plugin } from '../../agents/types';
 import { startServer, type RunningServer } from '../../server/main';
 import { makeRepo } from './git-repo';
 import { labPlugin } from './lab-plugin';
+
+/** Defined with the HTTP client helpers; most tests take it from here, with the server. */
+export { bearer } from './client';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -35,6 +39,12 @@ export async function startTestServer(options: { env?: Record<string, string>; d
   return { ...running, dataDir };
 }
 
-export function bearer(token: string): Record<string, string> {
-  return { Authorization: `Bearer ${token}` };
+/** Two more users, for isolation tests (their tokens go in users.json: `dataDirWithUsers`). */
+export const ALICE = { token: 'alice-token-0123456789abcdef', userId: 'alice' };
+export const BOB = { token: 'bob-token-0123456789abcdef', userId: 'bob' };
+
+/** A fresh data dir whose users.json adds `users` (alice and bob by default) to the main user. */
+export function dataDirWithUsers(users: ReadonlyArray<{ token: string; userId: string }> = [ALICE, BOB], dir = tempDir()): string {
+  fs.writeFileSync(path.join(dir, 'users.json'), JSON.stringify({ users: users.map((u) => ({ token: u.token, user_id: u.userId })) }));
+  return dir;
 }

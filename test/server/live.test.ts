@@ -1,5 +1,5 @@
 import type { Frame } from '../../server/protocol';
-import { connect, emitAck, LiveClient } from '../helpers/client';
+import { connect, connected, emitAck, LiveClient, pauseReading } from '../helpers/client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -44,10 +44,7 @@ describe('handshake', () => {
 
   test('the cookie authenticates a socket too', async () => {
     const socket = connect(server.url, undefined, { extraHeaders: { Cookie: `a2ui_token=${server.token}` } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
+    await connected(socket);
     const frame = await emitAck<Frame>(socket, 'join', {});
     expect(frame.from).toBeNull();
     socket.close();
@@ -208,13 +205,12 @@ describe('backpressure', () => {
     await a.action('navigate', { to: '/lab' });
     const slow = await open();
     // Stop reading from the TCP socket: the server's writes back up in engine.io's buffer.
-    const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
-    tcp.pause();
+    const paused = pauseReading(slow.socket);
     const times = 300;
     const start = a.version;
     await a.action('background', { times, size: 40_000 });
     await a.until(start + times, 30000);
-    tcp.resume();
+    paused.resume();
     await slow.until(a.version, 30000);
     const received = slow.frames.filter((f) => f.from !== null);
     const snapshots = slow.frames.filter((f) => f.from === null);

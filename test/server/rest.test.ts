@@ -4,19 +4,12 @@ import type { Operation } from 'fast-json-patch';
 import request from 'supertest';
 import type { ActionResponse } from '../../server/protocol';
 import { applyOps, type Doc } from '../helpers/client';
-import { bearer, startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { ALICE, BOB, bearer, dataDirWithUsers, startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
-const aliceToken = 'alice-token-0123456789abcdef';
-const bobToken = 'bob-token-0123456789abcdef';
 
 beforeAll(async () => {
-  const dataDir = tempDir();
-  fs.writeFileSync(
-    path.join(dataDir, 'users.json'),
-    JSON.stringify({ users: [{ token: aliceToken, user_id: 'alice' }, { token: bobToken, user_id: 'bob' }] }),
-  );
-  server = await startTestServer({ dataDir, env: { A2UI_PLUGIN_TIMEOUT_MS: '300' } });
+  server = await startTestServer({ dataDir: dataDirWithUsers(), env: { A2UI_PLUGIN_TIMEOUT_MS: '300' } });
 });
 afterAll(() => server.close());
 
@@ -102,10 +95,10 @@ describe('auth', () => {
   });
 
   test('users are isolated: a user_id in the body never decides identity', async () => {
-    await act(aliceToken, { action: 'navigate', payload: { to: '/agents' } });
-    await act(bobToken, { action: 'navigate', payload: { to: '/worktrees' }, user_id: 'alice', context: { user_id: 'alice' } });
-    const alice = await snapshotOf(aliceToken);
-    const bob = await snapshotOf(bobToken);
+    await act(ALICE.token, { action: 'navigate', payload: { to: '/agents' } });
+    await act(BOB.token, { action: 'navigate', payload: { to: '/worktrees' }, user_id: 'alice', context: { user_id: 'alice' } });
+    const alice = await snapshotOf(ALICE.token);
+    const bob = await snapshotOf(BOB.token);
     expect(alice.doc.dataModel.app).toEqual({ route: '/agents', user_id: 'alice' });
     expect(bob.doc.dataModel.app).toEqual({ route: '/worktrees', user_id: 'bob' });
   });

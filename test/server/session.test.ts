@@ -7,10 +7,14 @@ import { applyOps, type Doc } from '../helpers/client';
 import { labPlugin } from '../helpers/lab-plugin';
 import { closeTestServices, openTestServices } from '../helpers/services';
 
+// One set of services and plugins for every session here, as a server shares them between its users.
+let plugins: Plugin[];
+beforeAll(async () => {
+  plugins = [...createPlugins(await openTestServices()), labPlugin() as Plugin];
+});
 afterAll(closeTestServices);
 
 async function openSession(persisted?: PersistedSession, toastLifetimeMs = 60) {
-  const plugins = [...createPlugins(await openTestServices()), labPlugin() as Plugin];
   const saved: PersistedSession[] = [];
   const session = await Session.open('u1', persisted, {
     plugins,

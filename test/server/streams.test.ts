@@ -2,8 +2,8 @@
  * The per-user cap on open streams (the A2UI v0.9 stream and the agents' SSE share it): past the cap
  * a new stream is a 429 until one closes; other users are not affected.
  */
-import { ALICE, dataDirWithUsers, until } from '../helpers/email';
-import { bearer, startTestServer, type TestServer } from '../helpers/server';
+import { ALICE, bearer, dataDirWithUsers, startTestServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 
 let server: TestServer;
 const open: AbortController[] = [];
@@ -37,9 +37,9 @@ test('two open streams per user here; the third (of either kind) is a 429 until 
 
   first.close();
   let again = { status: 0 } as Awaited<ReturnType<typeof stream>>;
-  await until(async () => {
+  await waitFor(async () => {
     again = await stream('/api/a2ui/v0.9/stream');
     return again.status === 200;
-  });
+  }, 'a stream to open again', 10_000);
   expect(again.status).toBe(200);
 });
