@@ -35,7 +35,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { applyPatch, compare, deepClone, type Operation } from 'fast-json-patch';
-import { diff } from '../diff';
+import { diff, toDocument, type SurfaceDocument } from '../diff';
 import {
   buildSurface,
   column,
@@ -51,6 +51,7 @@ import {
   type Surface,
   type UiNode,
 } from '../renderer';
+import { rng } from '../test/diff/generators';
 
 // ---------------------------------------------------------------------------------------------
 // State: what the views render. Immutable: a change makes new objects along its path only.
@@ -204,18 +205,6 @@ interface Case {
   next: Surface;
 }
 
-/** Seeded PRNG (mulberry32), so random_edits_1pct edits the same components on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function withSubjectChanged(state: AppState, index: number): AppState {
   const emails = state.emails.slice();
   emails[index] = { ...emails[index]!, subject: `Re: ${emails[index]!.subject}` };
@@ -235,7 +224,7 @@ function withMove(state: AppState, from: number, to: number): AppState {
 
 /** Edits `count` distinct components, chosen at random among those a row or a card owns. */
 function withRandomEdits(state: AppState, componentIds: readonly string[], count: number, seed: number): AppState {
-  const random = mulberry32(seed);
+  const random = rng(seed); // seeded: the same components are edited on every run
   const owned = componentIds.filter((id) => id.startsWith('row-') || id.startsWith('card-'));
   const chosen = new Set<string>();
   while (chosen.size < count) chosen.add(owned[Math.floor(random() * owned.length)]!);
@@ -300,14 +289,9 @@ function buildCases(): { cases: Case[]; componentCount: number } {
 // Implementations
 // ---------------------------------------------------------------------------------------------
 
-interface Doc {
-  components: Record<string, unknown>;
-  dataModel: Record<string, unknown>;
-}
-
 interface Impl {
   name: string;
-  run: (c: Case, prevDoc: Doc, nextDoc: Doc) => Operation[];
+  run: (c: Case, prevDoc: SurfaceDocument, nextDoc: SurfaceDocument) => Operation[];
 }
 
 async function implementations(): Promise<Impl[]> {
@@ -374,10 +358,6 @@ function round(us: number): number {
   return Math.round(us * 10) / 10;
 }
 
-function toDoc(surface: Surface): Doc {
-  return { components: surface.components, dataModel: surface.dataModel as Record<string, unknown> };
-}
-
 /** What the client holds: plain JSON (no undefined, no shared objects). */
 function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -387,7 +367,7 @@ function jsonCopy<T>(value: T): T {
  * The ops, applied by fast-json-patch (as the client does, plus its validation of each op) to a copy
  * of prev's document, give next's exactly.
  */
-function applies(prevDoc: Doc, nextDoc: Doc, ops: Operation[]): boolean {
+function applies(prevDoc: SurfaceDocument, nextDoc: SurfaceDocument, ops: Operation[]): boolean {
   try {
     const result = applyPatch(deepClone(prevDoc), deepClone(ops), true, true).newDocument;
     return isDeepStrictEqual(jsonCopy(result), jsonCopy(nextDoc));
@@ -409,8 +389,8 @@ interface Result {
 }
 
 function measure(c: Case, impl: Impl): Result {
-  const prevDoc = toDoc(c.prev);
-  const nextDoc = toDoc(c.next);
+  const prevDoc = toDocument(c.prev);
+  const nextDoc = toDocument(c.next);
   const ops = impl.run(c, prevDoc, nextDoc);
   const listOps = ops.filter((op) => op.path.startsWith('/components/inbox-list/'));
   const { median, p90 } = time(() => impl.run(c, prevDoc, nextDoc));

@@ -50,6 +50,7 @@ import { COMPONENTS_PATH } from './components';
 import { DATA_MODEL_PATH } from './diff';
 import { escapeToken, unescapeToken } from './pointer';
 import type { DiffSurface } from './types';
+import { own } from './value';
 
 /** The protocol version every message carries. */
 export const A2UI_V09 = 'v0.9';
@@ -205,8 +206,7 @@ function outermost(pointers: readonly string[]): string[] {
 function lookup(model: unknown, pointer: string): { present: boolean; value?: unknown } {
   if (pointer === '') return { present: true, value: model };
   const tokens = pointer.slice(1).split('/').map(unescapeToken);
-  const parent = resolve(model, tokens, tokens.length - 1);
-  const value = child(parent, tokens[tokens.length - 1]!);
+  const value = resolve(model, tokens, tokens.length);
   return value === undefined ? { present: false } : { present: true, value };
 }
 
@@ -220,7 +220,7 @@ function resolve(model: unknown, tokens: readonly string[], depth: number): unkn
 function child(container: unknown, token: string): unknown {
   if (typeof container !== 'object' || container === null) return undefined;
   if (Array.isArray(container)) return /^(0|[1-9]\d*)$/.test(token) ? container[Number(token)] : undefined;
-  return hasOwn.call(container, token) ? (container as Record<string, unknown>)[token] : undefined;
+  return own(container, token);
 }
 
 function toPointer(tokens: readonly string[], depth: number): string {

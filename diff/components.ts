@@ -20,7 +20,7 @@
 import type { Operation } from 'fast-json-patch';
 import { childPath } from './pointer';
 import type { DiffSurface, TreeNode } from './types';
-import { diffObject, own, unchanged } from './value';
+import { diffObject, hasOwnProto, own, unchanged } from './value';
 
 /** Root pointer of the component map in the surface document. */
 export const COMPONENTS_PATH = '/components';
@@ -33,8 +33,8 @@ interface Groups {
 
 export function diffComponents(prev: DiffSurface, next: DiffSurface, ops: Operation[]): void {
   if (prev.components === next.components) return;
-  // A map with an own `__proto__` key (only JSON.parse makes one) cannot be patched by key: the
-  // patcher refuses such paths. Send the map whole rather than a patch that does not apply.
+  // A map with an own `__proto__` key cannot be patched by key: send it whole rather than a patch
+  // that does not apply.
   if (hasOwnProto(prev.components) || hasOwnProto(next.components)) {
     ops.push({ op: 'replace', path: COMPONENTS_PATH, value: next.components });
     return;
@@ -45,10 +45,6 @@ export function diffComponents(prev: DiffSurface, next: DiffSurface, ops: Operat
   pushAll(ops, groups.adds);
   pushAll(ops, groups.updates);
   pushAll(ops, groups.removes);
-}
-
-function hasOwnProto(object: object): boolean {
-  return Object.prototype.hasOwnProperty.call(object, '__proto__');
 }
 
 function pushAll(target: Operation[], source: Operation[]): void {

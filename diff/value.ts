@@ -24,6 +24,14 @@ export function own(object: object, key: string): unknown {
   return hasOwn.call(object, key) ? (object as JsonObject)[key] : undefined;
 }
 
+/**
+ * An own `__proto__` key (only JSON.parse makes one). fast-json-patch refuses any path through
+ * `__proto__` (prototype pollution guard), so an object holding one is never patched key by key.
+ */
+export function hasOwnProto(object: object): boolean {
+  return hasOwn.call(object, '__proto__');
+}
+
 function isObjectLike(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
@@ -52,9 +60,8 @@ export function diffObject(
   ops: Operation[],
   keyedChildren = false,
 ): void {
-  // fast-json-patch refuses any path through `__proto__` (prototype pollution guard), so an object
-  // holding such a key is replaced whole: the patch must always apply.
-  if (hasOwn.call(prev, '__proto__') || hasOwn.call(next, '__proto__')) {
+  // An object holding a `__proto__` key is replaced whole: the patch must always apply.
+  if (hasOwnProto(prev) || hasOwnProto(next)) {
     ops.push({ op: 'replace', path, value: next });
     return;
   }

@@ -8,7 +8,7 @@
  */
 import { BASIC_CATALOG_ID, type Component } from './catalog';
 import { DanglingChildError, DuplicateComponentIdError, InvalidComponentIdError, MissingRootError } from './errors';
-import type { UiNode } from './node';
+import type { IdRef, UiNode } from './node';
 
 export interface Surface {
   readonly surfaceId: string;
@@ -72,11 +72,7 @@ export function buildSurface(input: BuildSurfaceInput): Surface {
   }
   // Only string references can dangle (nodes are in the map by construction); the builders recorded
   // them, so this checks those few instead of every reference of every component.
-  for (const node of referring) {
-    for (const ref of node.refs!) {
-      if (!Object.hasOwn(components, ref.id)) throw new DanglingChildError(node.id, ref.property, ref.id);
-    }
-  }
+  for (const node of referring) checkRefs(components, node.id, node.refs!);
 
   const surface: Surface = {
     surfaceId: input.surfaceId,
@@ -99,44 +95,38 @@ export function validateSurface(components: Readonly<Record<string, Component>>)
     const id = components[key]!.id;
     if (id !== key) throw new InvalidComponentIdError(key, `the entry holds a component with id ${JSON.stringify(id)}`);
   }
-  checkReferences(components);
+  for (const id of Object.keys(components)) checkRefs(components, id, referencesOf(components[id]!));
 }
 
-function checkReferences(components: Readonly<Record<string, Component>>): void {
-  for (const id of Object.keys(components)) {
-    const component = components[id]!;
-    switch (component.component) {
-      case 'Row':
-      case 'Column':
-      case 'List': {
-        const children = component.children;
-        if (Array.isArray(children)) {
-          for (let i = 0; i < children.length; i++) {
-            const child = children[i]!;
-            if (!Object.hasOwn(components, child)) throw new DanglingChildError(id, `children[${i}]`, child);
-          }
-        } else if (!Object.hasOwn(components, children.componentId)) {
-          throw new DanglingChildError(id, 'children.componentId', children.componentId);
-        }
-        break;
-      }
-      case 'Card':
-      case 'Button':
-        if (!Object.hasOwn(components, component.child)) throw new DanglingChildError(id, 'child', component.child);
-        break;
-      case 'Tabs':
-        for (let i = 0; i < component.tabs.length; i++) {
-          const child = component.tabs[i]!.child;
-          if (!Object.hasOwn(components, child)) throw new DanglingChildError(id, `tabs[${i}].child`, child);
-        }
-        break;
-      case 'Modal':
-        if (!Object.hasOwn(components, component.trigger)) throw new DanglingChildError(id, 'trigger', component.trigger);
-        if (!Object.hasOwn(components, component.content)) throw new DanglingChildError(id, 'content', component.content);
-        break;
-      default:
-        // Leaves reference nothing.
-        break;
+/** Every reference must name a component of the map: the first that does not throws. */
+function checkRefs(components: Readonly<Record<string, Component>>, componentId: string, refs: readonly IdRef[]): void {
+  for (const ref of refs) {
+    if (!Object.hasOwn(components, ref.id)) throw new DanglingChildError(componentId, ref.property, ref.id);
+  }
+}
+
+/** The ids a component references, where they sit: what the builders record as a node's `refs`. */
+function referencesOf(component: Component): IdRef[] {
+  switch (component.component) {
+    case 'Row':
+    case 'Column':
+    case 'List': {
+      const children = component.children;
+      return Array.isArray(children)
+        ? children.map((id, i) => ({ property: `children[${i}]`, id }))
+        : [{ property: 'children.componentId', id: children.componentId }];
     }
+    case 'Card':
+    case 'Button':
+      return [{ property: 'child', id: component.child }];
+    case 'Tabs':
+      return component.tabs.map((tab, i) => ({ property: `tabs[${i}].child`, id: tab.child }));
+    case 'Modal':
+      return [
+        { property: 'trigger', id: component.trigger },
+        { property: 'content', id: component.content },
+      ];
+    default:
+      return []; // leaves reference nothing
   }
 }

@@ -7,26 +7,16 @@
  * the renderer refused, each also reported to the server).
  */
 import type { A2uiClientAction } from '@a2ui/web_core/v0_9';
-import { safeUrl } from '../src/safe-url';
+import { SURFACE_ID, whenPageReady } from '../src/page';
+import { openInNewTab, safeUrl } from '../src/safe-url';
 import { postClientMessage, type ClientMessage } from './actions';
 import { HashRoute } from './route';
 import { openStream } from './stream';
 import { SurfaceHost } from './surface-host';
 
-const SURFACE_ID = 'main';
-
-function boot(): void {
-  const container = document.getElementById('surface');
-  const noticeArea = document.getElementById('client-notice');
-  if (!container) throw new Error('a2ui: the page has no #surface element');
+whenPageReady(({ container, notice }) => {
   const body = document.body;
   let refused = 0;
-
-  const notice = (message: string | null) => {
-    if (!noticeArea) return;
-    noticeArea.textContent = message ?? '';
-    noticeArea.hidden = message === null;
-  };
 
   /** Sends an action; the route waits for its answer, then takes its side effects. */
   const send = async (action: A2uiClientAction): Promise<void> => {
@@ -39,7 +29,7 @@ function boot(): void {
     for (const effect of result.sideEffects) {
       if (effect.type !== 'open_url') continue;
       const url = safeUrl(effect.url);
-      if (url) window.open(url, '_blank', 'noopener');
+      if (url) openInNewTab(url);
     }
   };
 
@@ -68,7 +58,4 @@ function boot(): void {
       else notice('Not connected. If you are not signed in, open the start-up link (with ?token=…) printed by the server, then reload.');
     },
   });
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
-else boot();
+});

@@ -5,9 +5,7 @@
  */
 import { A2uiSurface, basicCatalog, type LitComponentApi } from '@a2ui/lit/v0_9';
 import { MessageProcessor, type A2uiClientAction, type A2uiMessage, type SurfaceModel } from '@a2ui/web_core/v0_9';
-
-/** Where the server's router writes the route in force. */
-const ROUTE_POINTER = '/app/route';
+import { ROUTE_POINTER } from '../src/page';
 
 export interface SurfaceHostOptions {
   container: HTMLElement;

@@ -19,9 +19,9 @@ import type { SurfaceView } from './surface-view';
 import { isObject } from './values';
 import { frameDisposition } from './versions';
 import { describeError, knownErrorMessage, postJson } from './http';
+import { SURFACE_ID } from './page';
 
 /** Mirrors server/protocol.ts (the client imports its types only). */
-const SURFACE_ID = 'main';
 const EVENTS = { join: 'join', action: 'action', resync: 'resync', frame: 'frame' } as const;
 const ACTION_URL = '/api/a2ui/action';
 /** The REST form of `join`: a snapshot, or the ops since `?version=`. */
@@ -158,13 +158,7 @@ export class Connection {
     const socket = this.socket;
     if (!socket) return;
     const fresh = this.version === null || this.options.view.stale;
-    this.catchingUp = true;
-    void this.emit(socket, EVENTS.join, fresh ? { surface_id: SURFACE_ID } : { surface_id: SURFACE_ID, version: this.version }).then(
-      (frame) => {
-        this.catchingUp = false;
-        if (frame !== undefined) this.receive(frame, false);
-      },
-    );
+    this.catchUp(socket, EVENTS.join, fresh ? { surface_id: SURFACE_ID } : { surface_id: SURFACE_ID, version: this.version });
   }
 
   /** Asks for the ops after the current version (or a snapshot, by re-joining, when that is unusable). */
@@ -176,8 +170,13 @@ export class Connection {
       this.join();
       return;
     }
+    this.catchUp(socket, EVENTS.resync, { version: this.version });
+  }
+
+  /** A join or resync: its answer is the catch-up frame; no other resync starts while it is pending. */
+  private catchUp(socket: Socket, event: string, data: unknown): void {
     this.catchingUp = true;
-    void this.emit(socket, EVENTS.resync, { version: this.version }).then((frame) => {
+    void this.emit(socket, event, data).then((frame) => {
       this.catchingUp = false;
       if (frame !== undefined) this.receive(frame, false);
     });
@@ -194,13 +193,9 @@ export class Connection {
     }
     if (frame.surfaceId !== SURFACE_ID) return; // this client shows the one main surface
     const disposition = frameDisposition(this.version, frame);
-    if (disposition === 'duplicate') {
+    if (disposition === 'duplicate' || disposition === 'gap') {
       this.options.onFrame(frame, { applied: false, answer });
-      return;
-    }
-    if (disposition === 'gap') {
-      this.options.onFrame(frame, { applied: false, answer });
-      this.resync();
+      if (disposition === 'gap') this.resync();
       return;
     }
     const recovering = this.options.view.stale;

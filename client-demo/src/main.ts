@@ -5,21 +5,13 @@
 import { clientContext } from './client-context';
 import { Connection } from './connection';
 import { Navigation } from './navigation';
+import { whenPageReady } from './page';
 import { SurfaceView } from './surface-view';
 
-function boot(): void {
-  const container = document.getElementById('surface');
-  const noticeArea = document.getElementById('client-notice');
-  if (!container) throw new Error('a2ui: the page has no #surface element');
+whenPageReady(({ container, notice }) => {
   const initialPath = location.pathname;
   const body = document.body;
   body.dataset.connection = 'connecting';
-
-  const notice = (message: string | null) => {
-    if (!noticeArea) return;
-    noticeArea.textContent = message ?? '';
-    noticeArea.hidden = message === null;
-  };
 
   const view = new SurfaceView(container, {
     onAction: (name, payload, componentId) => void connection.sendAction(name, payload, componentId),
@@ -45,7 +37,4 @@ function boot(): void {
 
   navigation.start();
   connection.start();
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
-else boot();
+});

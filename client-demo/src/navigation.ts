@@ -7,10 +7,8 @@
 import type { Frame } from '../../server/protocol';
 import { readPointer } from './bindings';
 import type { FrameReceipt } from './connection';
-import { isSameOriginPath, safeUrl } from './safe-url';
-
-/** Where the server's router writes the route in force. */
-const ROUTE_POINTER = '/app/route';
+import { ROUTE_POINTER } from './page';
+import { isSameOriginPath, openInNewTab, safeUrl } from './safe-url';
 
 export interface NavigationOptions {
   sendAction(name: string, payload: Record<string, unknown>): Promise<void>;
@@ -49,7 +47,7 @@ export class Navigation {
       } else if (effect.type === 'open_url' && receipt.answer) {
         // Only the tab whose action asked for it opens the URL (every tab receives the frame).
         const url = safeUrl(effect.url);
-        if (url) (this.options.openUrl ?? ((u: string) => window.open(u, '_blank', 'noopener')))(url);
+        if (url) (this.options.openUrl ?? openInNewTab)(url);
       }
     }
     if (receipt.applied && !navigated) this.syncUrl();

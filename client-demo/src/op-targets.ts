@@ -29,13 +29,6 @@ export function opTargets(op: Pick<Operation, 'op' | 'path'> & { from?: string }
   return out;
 }
 
-/** The component ids an op touches (the unit tests' view of `opTargets`). */
-export function affectedComponentIds(op: Pick<Operation, 'op' | 'path'> & { from?: string }): string[] {
-  const ids = new Set<string>();
-  for (const target of opTargets(op)) if (target.kind === 'component') ids.add(target.id);
-  return [...ids];
-}
-
 function targetOf(path: string, opName: string): OpTarget | null {
   let tokens: string[];
   try {

@@ -23,6 +23,11 @@ function defaultBase(): string {
   return typeof location === 'undefined' ? 'http://localhost/' : location.href;
 }
 
+/** Opens a URL that passed `safeUrl` in a new tab, without an opener (the new page cannot reach this one). */
+export function openInNewTab(url: string): void {
+  window.open(url, '_blank', 'noopener');
+}
+
 /** A same-origin path for history.pushState: starts with one `/` (`//host` would leave the origin). */
 export function isSameOriginPath(to: unknown): to is string {
   return typeof to === 'string' && to.startsWith('/') && !to.startsWith('//') && !to.includes('\\');

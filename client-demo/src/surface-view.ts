@@ -18,15 +18,14 @@
  * exists once per item (each with its own scope), so an id maps to a set of nodes.
  */
 import { applyOperation, validator, type Operation, type Validator } from 'fast-json-patch';
-import type { Component } from '../../renderer/catalog';
 import { BindingIndex, readPointer, writePointer } from './bindings';
 import { factoryFor } from './components';
 import { setAttr, setStyle } from './components/dom';
-import type { ComponentHost, ComponentView, Slot } from './components/types';
+import type { Component, ComponentHost, ComponentView, Slot } from './components/types';
 import { opTargets, type OpTarget } from './op-targets';
 import { placeChildren } from './place-children';
 import { createRenderContext, type ChildRef, type RenderContext } from './render-context';
-import { safeUrl } from './safe-url';
+import { openInNewTab, safeUrl } from './safe-url';
 import { isObject } from './values';
 
 export interface SurfaceDocument {
@@ -43,10 +42,10 @@ export interface SurfaceViewOptions {
   openUrl?(url: string): void;
 }
 
-/** Props that name child components: a change re-places children instead of re-rendering props. */
-const STRUCTURAL_PROPS = new Set(['children', 'child', 'trigger', 'content', 'tabs']);
-/** Of those, the ones that carry nothing else (`tabs` also carries the titles). */
+/** Props that only name child components: a change re-places children, the element's own props stay. */
 const STRUCTURE_ONLY_PROPS = new Set(['children', 'child', 'trigger', 'content']);
+/** Every prop that names child components (`tabs` also carries the titles, which are own props). */
+const STRUCTURAL_PROPS = new Set([...STRUCTURE_ONLY_PROPS, 'tabs']);
 /** Deeper than any real UI; stops runaway recursion through templates or malformed references. */
 const MAX_DEPTH = 256;
 
@@ -80,20 +79,24 @@ class Changes {
   allComponents = false;
   readonly whole = new Set<string>();
   readonly props = new Map<string, Set<string>>();
-  readonly data: string[] = [];
+  /** A set: a burst of ops into one array (appended lines) names it once, so its readers are looked up once. */
+  readonly data = new Set<string>();
 
   record(targets: OpTarget[]): void {
     for (const target of targets) {
       if (target.kind === 'components' || target.kind === 'document') this.allComponents = true;
-      else if (target.kind === 'data') this.data.push(target.pointer);
+      else if (target.kind === 'data') this.data.add(target.pointer);
       else if (target.prop === null) this.whole.add(target.id);
-      else {
-        let props = this.props.get(target.id);
-        if (!props) this.props.set(target.id, (props = new Set()));
-        props.add(target.prop);
-      }
+      else setIn(this.props, target.id).add(target.prop);
     }
   }
+}
+
+/** The set under `key`, created empty when there is none. */
+function setIn<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
 }
 
 /**
@@ -204,7 +207,7 @@ export class SurfaceView {
 
   /** The elements rendering component `id` (one, or one per template item). */
   elementsOf(id: string): HTMLElement[] {
-    return [...(this.nodesById.get(id) ?? [])].map((node) => node.view.el);
+    return this.nodesOf(id).map((node) => node.view.el);
   }
 
   destroy(): void {
@@ -253,7 +256,7 @@ export class SurfaceView {
       return;
     }
     for (const id of changes.whole) {
-      const nodes = [...(this.nodesById.get(id) ?? [])];
+      const nodes = this.nodesOf(id);
       if (!this.component(id)) {
         for (const node of nodes) this.orphan(node);
         continue;
@@ -269,7 +272,7 @@ export class SurfaceView {
         if (STRUCTURAL_PROPS.has(prop)) structure = true;
         if (!STRUCTURE_ONLY_PROPS.has(prop)) own = true;
       }
-      for (const node of [...(this.nodesById.get(id) ?? [])]) {
+      for (const node of this.nodesOf(id)) {
         if (own) this.renderProps(node);
         if (structure) this.reconcile(node);
       }
@@ -301,6 +304,12 @@ export class SurfaceView {
   // ---------------------------------------------------------------------------------------------
   // Nodes
   // ---------------------------------------------------------------------------------------------
+
+  /** The nodes of component `id`, as a copy: rendering them may add or drop nodes. */
+  private nodesOf(id: string): RenderNode[] {
+    const nodes = this.nodesById.get(id);
+    return nodes ? [...nodes] : [];
+  }
 
   private component(id: string): Component | undefined {
     const components = this.doc.components;
@@ -353,9 +362,7 @@ export class SurfaceView {
       orphaned: false,
     };
     node.view = this.createView(component, node);
-    let nodes = this.nodesById.get(ref.id);
-    if (!nodes) this.nodesById.set(ref.id, (nodes = new Set()));
-    nodes.add(node);
+    setIn(this.nodesById, ref.id).add(node);
     if (!instanced) this.staticNodes.set(ref.id, node);
     this.render(node);
     return node;
@@ -506,12 +513,17 @@ export class SurfaceView {
     const node = this.staticNodes.get(ref.id);
     if (!node || !node.alive || node === this.root || node.scope !== ref.scope) return null;
     for (let p: RenderNode | null = parent; p; p = p.parent) if (p === node) return null; // would be a cycle
-    if (node.parent && node.parent.children.get(node.key) === node) node.parent.children.delete(node.key);
+    this.detach(node);
     return node;
   }
 
-  private orphan(node: RenderNode): void {
+  /** Takes the node out of its parent's children (the DOM element stays where it is). */
+  private detach(node: RenderNode): void {
     if (node.parent && node.parent.children.get(node.key) === node) node.parent.children.delete(node.key);
+  }
+
+  private orphan(node: RenderNode): void {
+    this.detach(node);
     node.parent = null;
     node.view.el.remove();
     if (node === this.root) this.root = null;
@@ -550,9 +562,7 @@ export class SurfaceView {
   }
 
   private wait(id: string, parent: RenderNode): void {
-    let parents = this.waiting.get(id);
-    if (!parents) this.waiting.set(id, (parents = new Set()));
-    parents.add(parent);
+    setIn(this.waiting, id).add(parent);
   }
 
   /** Component `id` now exists: the parents that listed it before can show it. */
@@ -595,10 +605,6 @@ export class SurfaceView {
       else (this.options.openUrl ?? openInNewTab)(url);
     }
   }
-}
-
-function openInNewTab(url: string): void {
-  window.open(url, '_blank', 'noopener');
 }
 
 /** A snapshot of a data model value for an action payload: later local edits must not change it. */

@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser } from './browser';
+import { launchBrowser, signedInPage } from './browser';
 
 jest.setTimeout(60_000);
 
@@ -29,11 +29,9 @@ afterAll(async () => {
 
 /** A browser context signed in through the start-up URL, and its first page on `path`. */
 async function signedIn(s: TestServer = server, path = '/'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+  const page = await signedInPage(browser, s);
+  const context = page.context();
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${s.url}/?token=${s.token}`);
-  await page.waitForSelector('body[data-connection="socket"] [data-id="root"]');
   if (path !== '/') {
     await page.goto(`${s.url}${path}`);
     await waitForRoute(page, path);

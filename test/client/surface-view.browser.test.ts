@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { close, launchBrowser, listen, staticHandler } from './browser';
+import type { RecordedMutation } from './harness/entry';
 
 jest.setTimeout(60_000);
 
@@ -68,6 +69,26 @@ function snapshot(doc: Doc): Promise<void> {
 
 function ops(list: Op[]): Promise<boolean> {
   return page.evaluate((o) => window.harness.ops(o as never), list);
+}
+
+/** Tags every rendered element: a re-created one loses its tag (see unmarked). */
+function mark(): Promise<void> {
+  return page.evaluate(() => window.harness.mark());
+}
+
+/** Ids (with index) of the elements re-created since the last mark. */
+function unmarked(): Promise<string[]> {
+  return page.evaluate(() => window.harness.unmarked());
+}
+
+/** Starts recording DOM mutations (see observed). */
+function observe(): Promise<void> {
+  return page.evaluate(() => window.harness.observe());
+}
+
+/** The mutations since the last observe, by component id. */
+function observed(): Promise<RecordedMutation[]> {
+  return page.evaluate(() => window.harness.mutations());
 }
 
 /** `{id: {component, ...props}}` → the components map, with each id filled in. */
@@ -288,9 +309,9 @@ describe('rendering every basic-catalog component', () => {
 describe('ops touch only their nodes', () => {
   test("a Text's text change mutates only that element or its text node", async () => {
     await snapshot(fourTexts());
-    await page.evaluate(() => window.harness.observe());
+    await observe();
     expect(await ops([{ op: 'replace', path: '/components/b/text', value: 'B2' }])).toBe(true);
-    const mutations = await page.evaluate(() => window.harness.mutations());
+    const mutations = await observed();
     expect(mutations.length).toBeGreaterThan(0);
     expect(mutations.every((m) => m.target === 'b' && m.added.every((a) => a === '#text'))).toBe(true);
     expect(await page.evaluate(() => window.harness.el('b').textContent)).toBe('B2');
@@ -299,14 +320,12 @@ describe('ops touch only their nodes', () => {
 
   test('a children move moves the existing DOM node (identity kept), and only it', async () => {
     await snapshot(fourTexts());
-    await page.evaluate(() => {
-      window.harness.mark();
-      window.harness.observe();
-    });
+    await mark();
+    await observe();
     expect(await ops([{ op: 'move', from: '/components/root/children/0', path: '/components/root/children/3' }])).toBe(true);
     expect(await childIds('root')).toEqual(['b', 'c', 'd', 'a']);
-    expect(await page.evaluate(() => window.harness.unmarked())).toEqual([]);
-    const mutations = await page.evaluate(() => window.harness.mutations());
+    expect(await unmarked()).toEqual([]);
+    const mutations = await observed();
     const moved = new Set(mutations.flatMap((m) => [...m.added, ...m.removed]));
     expect([...moved]).toEqual(['a']);
     expect(mutations.every((m) => m.type === 'childList' && m.target === 'root')).toBe(true);
@@ -314,7 +333,7 @@ describe('ops touch only their nodes', () => {
 
   test('a reorder of many children keeps every node', async () => {
     await snapshot(fourTexts());
-    await page.evaluate(() => window.harness.mark());
+    await mark();
     expect(
       await ops([
         { op: 'move', from: '/components/root/children/3', path: '/components/root/children/0' },
@@ -322,15 +341,13 @@ describe('ops touch only their nodes', () => {
       ]),
     ).toBe(true);
     expect(await childIds('root')).toEqual(['d', 'c', 'a', 'b']);
-    expect(await page.evaluate(() => window.harness.unmarked())).toEqual([]);
+    expect(await unmarked()).toEqual([]);
   });
 
   test('an insert adds exactly one element at its index', async () => {
     await snapshot(fourTexts());
-    await page.evaluate(() => {
-      window.harness.mark();
-      window.harness.observe();
-    });
+    await mark();
+    await observe();
     expect(
       await ops([
         { op: 'add', path: '/components/e', value: { id: 'e', component: 'Text', text: 'E' } },
@@ -338,17 +355,15 @@ describe('ops touch only their nodes', () => {
       ]),
     ).toBe(true);
     expect(await childIds('root')).toEqual(['a', 'b', 'e', 'c', 'd']);
-    expect(await page.evaluate(() => window.harness.unmarked())).toEqual(['e#']);
-    const mutations = await page.evaluate(() => window.harness.mutations());
+    expect(await unmarked()).toEqual(['e#']);
+    const mutations = await observed();
     expect(mutations).toEqual([expect.objectContaining({ type: 'childList', target: 'root', added: ['e'], removed: [] })]);
   });
 
   test('a removal removes that element and nothing else', async () => {
     await snapshot(fourTexts());
-    await page.evaluate(() => {
-      window.harness.mark();
-      window.harness.observe();
-    });
+    await mark();
+    await observe();
     expect(
       await ops([
         { op: 'remove', path: '/components/root/children/1' },
@@ -357,8 +372,8 @@ describe('ops touch only their nodes', () => {
     ).toBe(true);
     expect(await childIds('root')).toEqual(['a', 'c', 'd']);
     expect(await page.evaluate(() => window.harness.els('b').length)).toBe(0);
-    expect(await page.evaluate(() => window.harness.unmarked())).toEqual([]);
-    const mutations = await page.evaluate(() => window.harness.mutations());
+    expect(await unmarked()).toEqual([]);
+    const mutations = await observed();
     expect(mutations).toEqual([expect.objectContaining({ type: 'childList', target: 'root', added: [], removed: ['b'] })]);
   });
 
@@ -373,12 +388,12 @@ describe('ops touch only their nodes', () => {
       }),
       dataModel: {},
     });
-    await page.evaluate(() => window.harness.mark());
+    await mark();
     expect(await ops([{ op: 'replace', path: '/components/box', value: { id: 'box', component: 'Card', child: 'x' } }])).toBe(true);
     expect(await page.evaluate(() => window.harness.el('box').tagName)).toBe('SECTION');
     expect(await childIds('box')).toEqual(['x']);
     expect(await childIds('root')).toEqual(['box', 'after']);
-    expect(await page.evaluate(() => window.harness.unmarked())).toEqual(['box#']);
+    expect(await unmarked()).toEqual(['box#']);
     expect(await page.evaluate(() => window.harness.els('y').length)).toBe(0);
   });
 
@@ -420,9 +435,9 @@ describe('data binding', () => {
 
   test('a data change updates only the elements bound to that pointer or above it', async () => {
     await snapshot(bound);
-    await page.evaluate(() => window.harness.observe());
+    await observe();
     expect(await ops([{ op: 'replace', path: '/dataModel/user/name', value: 'Grace' }])).toBe(true);
-    const touched = new Set((await page.evaluate(() => window.harness.mutations())).map((m) => m.target));
+    const touched = new Set((await observed()).map((m) => m.target));
     expect([...touched].sort()).toEqual(['name', 'name-again', 'user']);
     expect(await page.evaluate(() => ['name', 'name-again', 'user', 'other'].map((id) => window.harness.el(id).textContent))).toEqual([
       'Grace',
@@ -434,11 +449,11 @@ describe('data binding', () => {
 
   test('a change to an unbound pointer touches nothing; a change above a binding reaches it', async () => {
     await snapshot(bound);
-    await page.evaluate(() => window.harness.observe());
+    await observe();
     expect(await ops([{ op: 'add', path: '/dataModel/unrelated', value: 1 }])).toBe(true);
-    expect(await page.evaluate(() => window.harness.mutations())).toEqual([]);
+    expect(await observed()).toEqual([]);
     expect(await ops([{ op: 'replace', path: '/dataModel/user', value: { name: 'Linus' } }])).toBe(true);
-    const touched = new Set((await page.evaluate(() => window.harness.mutations())).map((m) => m.target));
+    const touched = new Set((await observed()).map((m) => m.target));
     expect([...touched].sort()).toEqual(['name', 'name-again', 'user']);
     expect(await page.evaluate(() => window.harness.el('name').textContent)).toBe('Linus');
   });
@@ -447,9 +462,9 @@ describe('data binding', () => {
     await snapshot(bound);
     expect(await ops([{ op: 'replace', path: '/components/name/text/path', value: '/other' }])).toBe(true);
     expect(await page.evaluate(() => window.harness.el('name').textContent)).toBe('x');
-    await page.evaluate(() => window.harness.observe());
+    await observe();
     await ops([{ op: 'replace', path: '/dataModel/user/name', value: 'Nobody' }]);
-    const touched = new Set((await page.evaluate(() => window.harness.mutations())).map((m) => m.target));
+    const touched = new Set((await observed()).map((m) => m.target));
     expect(touched.has('name')).toBe(false);
   });
 });
@@ -486,7 +501,7 @@ describe('templates', () => {
 
   test('the instances follow the array: add, edit one item, remove', async () => {
     await snapshot(listDoc());
-    await page.evaluate(() => window.harness.mark());
+    await mark();
     expect(await ops([{ op: 'add', path: '/dataModel/people/-', value: { id: 'p3', name: 'Carol' } }])).toBe(true);
     expect(await rows()).toEqual([
       { index: '0', texts: ['Alice', 'Acme'] },
@@ -494,13 +509,13 @@ describe('templates', () => {
       { index: '2', texts: ['Carol', 'Acme'] },
     ]);
     // The existing instances were kept, only the new one's elements are new.
-    expect((await page.evaluate(() => window.harness.unmarked())).every((key) => key.startsWith('person') || key.startsWith('greet'))).toBe(true);
-    expect(await page.evaluate(() => window.harness.unmarked())).toContain('person#2');
-    expect(await page.evaluate(() => window.harness.unmarked())).not.toContain('person#0');
+    expect((await unmarked()).every((key) => key.startsWith('person') || key.startsWith('greet'))).toBe(true);
+    expect(await unmarked()).toContain('person#2');
+    expect(await unmarked()).not.toContain('person#0');
 
-    await page.evaluate(() => window.harness.observe());
+    await observe();
     expect(await ops([{ op: 'replace', path: '/dataModel/people/1/name', value: 'Bobby' }])).toBe(true);
-    const mutations = await page.evaluate(() => window.harness.mutations());
+    const mutations = await observed();
     expect(mutations.length).toBe(1);
     expect(mutations[0]).toEqual(expect.objectContaining({ target: 'person-name', type: 'characterData' }));
     expect((await rows())[1]).toEqual({ index: '1', texts: ['Bobby', 'Acme'] });

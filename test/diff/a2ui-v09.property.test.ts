@@ -10,18 +10,9 @@
  */
 import { DataModel } from '@a2ui/web_core/v0_9';
 import fc from 'fast-check';
-import { diff, encodeChange, encodeReset, encodeSync, jsonEqual, type A2uiV09Message, type DiffSurface, type EncodableSurface, type Operation } from '../../diff';
-import { withoutTree } from './fixtures';
+import { diff, encodeChange, encodeReset, encodeSync, jsonEqual, type A2uiV09Message, type DiffSurface, type Operation } from '../../diff';
+import { CATALOG_ID, encodable, SURFACE_ID, withoutTree } from './fixtures';
 import { applyEdit, editArb, randomStart, toSurface } from './generators';
-
-const SURFACE_ID = 'main';
-const CATALOG_ID = 'https://a2ui.org/specification/v0_9/catalogs/basic/catalog.json';
-
-function encodable(surface: DiffSurface): EncodableSurface {
-  const out = { surfaceId: SURFACE_ID, catalogId: CATALOG_ID, components: surface.components, dataModel: surface.dataModel };
-  if (surface.tree) Object.defineProperty(out, 'tree', { value: surface.tree, enumerable: false });
-  return out;
-}
 
 /** What a v0.9 client holds for one surface. */
 class Client {

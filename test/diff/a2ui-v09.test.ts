@@ -1,16 +1,8 @@
 /**
  * The v0.9 encoder on small hand-made cases: what each kind of change becomes on the wire.
  */
-import { diff, encodeChange, encodeReset, encodeSync, escapeEventContext, unescapeEventContext, type A2uiV09Message, type DiffSurface, type EncodableSurface } from '../../diff';
-import { node, surface, text } from './fixtures';
-
-const CATALOG_ID = 'https://a2ui.org/specification/v0_9/catalogs/basic/catalog.json';
-
-function v09(s: DiffSurface): EncodableSurface {
-  const out = { surfaceId: 'main', catalogId: CATALOG_ID, components: s.components, dataModel: s.dataModel };
-  if (s.tree) Object.defineProperty(out, 'tree', { value: s.tree, enumerable: false });
-  return out;
-}
+import { diff, encodeChange, encodeReset, encodeSync, escapeEventContext, unescapeEventContext, type A2uiV09Message, type DiffSurface } from '../../diff';
+import { CATALOG_ID, encodable as v09, node, surface, text } from './fixtures';
 
 const change = (prev: DiffSurface, next: DiffSurface) => encodeChange(v09(next), diff(prev, next));
 

@@ -3,15 +3,12 @@
  */
 import fc from 'fast-check';
 import { diff, longestIncreasingSubsequence, type DiffSurface } from '../../diff';
-import { apply, doc, node, surface, text, withoutTree } from './fixtures';
+import { apply, checkedDiff, doc, node, surface, text } from './fixtures';
 import { applyEdit, editArb, randomJson, randomStart, randomTree, rng, toSurface } from './generators';
 
 // ---------- properties ----------
 function checkStep(prev: DiffSurface, next: DiffSurface): void {
-  const ops = diff(prev, next);
-  expect(apply(prev, ops)).toEqual(doc(next));
-  const mapOps = diff(withoutTree(prev), withoutTree(next));
-  expect(apply(prev, mapOps)).toEqual(doc(next));
+  checkedDiff(prev, next);
   expect(diff(next, next)).toEqual([]);
 }
 

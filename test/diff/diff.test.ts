@@ -1,15 +1,6 @@
-import { deepClone, type Operation } from 'fast-json-patch';
-import { diff, snapshot, type DiffSurface } from '../../diff';
-import { apply, doc, node, surface, text, withoutTree, type Node } from './fixtures';
-
-/** Diffs both ways (tree walk and map walk), checks both apply to exactly `next`, returns the tree ops. */
-function check(prev: DiffSurface, next: DiffSurface): Operation[] {
-  const ops = diff(prev, next);
-  expect(apply(prev, ops)).toEqual(doc(next));
-  const mapOps = diff(withoutTree(prev), withoutTree(next));
-  expect(apply(prev, mapOps)).toEqual(doc(next));
-  return ops;
-}
+import { deepClone } from 'fast-json-patch';
+import { diff, snapshot } from '../../diff';
+import { apply, checkedDiff as check, doc, node, surface, text, withoutTree, type Node } from './fixtures';
 
 /** An object that throws when anything looks inside it: proves a subtree was skipped by identity. */
 function untouchable<T extends object>(target: T): T {

@@ -1,10 +1,10 @@
 /**
  * Test fixtures for the diff engine: tiny surfaces built from nested specs, with the same `tree` the
- * renderer attaches (non-enumerable), and a strict patch applier. Independent of renderer/ so that the
- * diff tests exercise diff/ alone.
+ * renderer attaches (non-enumerable), a strict patch applier, a diff checked by both walks, and the
+ * surface the v0.9 encoder takes. Independent of renderer/ so that the diff tests exercise diff/ alone.
  */
 import { applyPatch, deepClone, type Operation } from 'fast-json-patch';
-import type { DiffSurface, TreeNode } from '../../diff';
+import { diff, type DiffSurface, type EncodableSurface, type TreeNode } from '../../diff';
 
 export interface Node extends TreeNode {
   readonly component: Record<string, unknown> & { id: string; component: string };
@@ -46,6 +46,25 @@ export function doc(s: DiffSurface): { components: unknown; dataModel: unknown }
 /** Applies ops to a deep copy of prev's document with fast-json-patch's validation on. */
 export function apply(prev: DiffSurface, ops: Operation[]): unknown {
   return applyPatch(deepClone(doc(prev)), deepClone(ops), true, true).newDocument;
+}
+
+/** Diffs both ways (tree walk and map walk), checks both apply to exactly `next`, returns the tree walk's ops. */
+export function checkedDiff(prev: DiffSurface, next: DiffSurface): Operation[] {
+  const ops = diff(prev, next);
+  expect(apply(prev, ops)).toEqual(doc(next));
+  const mapOps = diff(withoutTree(prev), withoutTree(next));
+  expect(apply(prev, mapOps)).toEqual(doc(next));
+  return ops;
+}
+
+export const SURFACE_ID = 'main';
+export const CATALOG_ID = 'https://a2ui.org/specification/v0_9/catalogs/basic/catalog.json';
+
+/** The surface as the v0.9 encoder takes it: SURFACE_ID of the basic catalog, its tree kept. */
+export function encodable(s: DiffSurface): EncodableSurface {
+  const out = { surfaceId: SURFACE_ID, catalogId: CATALOG_ID, components: s.components, dataModel: s.dataModel };
+  if (s.tree) Object.defineProperty(out, 'tree', { value: s.tree, enumerable: false });
+  return out;
 }
 
 export function text(id: string, value: string, props: Record<string, unknown> = {}): Node {

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { node, surface, text, type Node } from './fixtures';
 import type { DiffSurface } from '../../diff';
 
-// ---------- a small deterministic random source, driven by fast-check's seeds ----------
+// ---------- a small deterministic random source (mulberry32), driven by fast-check's seeds (and the diff bench's) ----------
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -6,6 +6,7 @@
 import type { ChoicePickerComponent } from '../../../renderer/catalog';
 import { isObject } from '../values';
 import { h, pick, setAttr, setClass, setHidden, setModifier, setText } from './dom';
+import { writeBack } from './inputs';
 import type { ComponentFactory, ComponentHost } from './types';
 
 interface OptionRow {
@@ -80,9 +81,5 @@ export const choicePickerView: ComponentFactory<ChoicePickerComponent> = (_compo
 
 /** The new selection after `changed` toggled: every checked option, in option order. */
 function writeSelection(host: ComponentHost, rows: OptionRow[], changed: HTMLInputElement): void {
-  const component = host.component() as ChoicePickerComponent | undefined;
-  const pointer = component ? host.context().pointer(component.value) : null;
-  if (pointer === null) return;
-  const values = changed.type === 'radio' ? [changed.value] : rows.filter((r) => r.input.checked).map((r) => r.input.value);
-  host.write(pointer, values);
+  writeBack(host, changed.type === 'radio' ? [changed.value] : rows.filter((r) => r.input.checked).map((r) => r.input.value));
 }

@@ -14,7 +14,7 @@ import { createField, setLabel } from './field';
 import type { ComponentFactory, ComponentHost } from './types';
 
 /** Writes `value` at the component's bound `value` path, if it has one. */
-function writeBack(host: ComponentHost, value: unknown): void {
+export function writeBack(host: ComponentHost, value: unknown): void {
   const component = host.component() as { value?: unknown } | undefined;
   const pointer = component ? host.context().pointer(component.value) : null;
   if (pointer !== null) host.write(pointer, value);

@@ -13,7 +13,7 @@ import type {
 } from '../../../renderer/catalog';
 import { isObject } from '../values';
 import { h, pick, setAttr, setModifier, setStyle, setText } from './dom';
-import type { ComponentFactory, RenderContext } from './types';
+import type { ChildRef, ComponentFactory, RenderContext } from './types';
 
 const JUSTIFY = {
   start: 'flex-start',
@@ -64,7 +64,7 @@ export const listView: ComponentFactory<ListComponent> = () => {
 };
 
 /** One child id (Card.child, Button.child, ...) as a slot's children, in the parent's scope. */
-export function single(id: unknown, ctx: RenderContext): Array<{ id: string; scope: string }> {
+export function single(id: unknown, ctx: RenderContext): ChildRef[] {
   return typeof id === 'string' ? [{ id, scope: ctx.scope }] : [];
 }
 
