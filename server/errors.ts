@@ -7,16 +7,12 @@ import type { z } from 'zod';
 import { PluginError } from '../agents/errors';
 import { ERROR_STATUS, describeZodError, type ErrorBody, type ErrorCode } from './protocol';
 
-export class ApiError extends Error {
+/** A PluginError with its HTTP status and body: one error class for a refusal, at every depth. */
+export class ApiError extends PluginError {
   readonly status: number;
 
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    /** Extra fields merged into the error object (e.g. the existing session for SESSION_EXISTS). */
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
     this.name = 'ApiError';
     this.status = ERROR_STATUS[code];
   }
@@ -37,7 +33,7 @@ export function toApiError(error: unknown): ApiError {
  * PluginError) is a bug, logged as `[<where>] unexpected error` with its details, which the answer never carries.
  */
 export function reportApiError(error: unknown, where: string): ApiError {
-  if (!(error instanceof ApiError) && !(error instanceof PluginError)) console.error(`[${where}] unexpected error:`, error);
+  if (!(error instanceof PluginError)) console.error(`[${where}] unexpected error:`, error);
   return toApiError(error);
 }
 

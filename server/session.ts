@@ -11,6 +11,7 @@ import { createShellView, type NavEntry, type Toast } from '../agents/shell/view
 import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../agents/types';
 import { buildSurface, memo, type Surface, type UiNode } from '../renderer';
 import { PluginError } from '../agents/errors';
+import { SerialQueue } from '../agents/serial';
 import { ApiError } from './errors';
 import { FrameLog } from './frame-log';
 import { GLOBAL_ACTIONS } from './global-actions';
@@ -89,7 +90,8 @@ export class Session {
   /** The last record handed to `persist` (context is replaced, never mutated, so identity tells). */
   private saved: PersistedSession | undefined;
   private toastCounter = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Every change of this session, one at a time: versions form a single line. */
+  private readonly queue = new SerialQueue();
   private closed = false;
 
   private constructor(
@@ -210,9 +212,7 @@ export class Session {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private createHost(plugin: Plugin): PluginHost<unknown> {

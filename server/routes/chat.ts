@@ -11,7 +11,7 @@
  */
 import express from 'express';
 import { z } from 'zod';
-import type { ApprovalBroker } from '../../agents/assistant/approvals';
+import { callIdSchema, type ApprovalBroker } from '../../agents/assistant/approvals';
 import type { Assistant } from '../../agents/assistant/chat';
 import { DEFAULT_NAMESPACE, type ConversationStore } from '../../agents/assistant/history';
 import type { ProviderPool } from '../../agents/ai/providers';
@@ -31,7 +31,7 @@ const chatBody = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
-const approvalBody = z.object({ call_id: z.string().min(1).max(200), approved: z.boolean() });
+const approvalBody = z.object({ call_id: callIdSchema, approved: z.boolean() });
 
 /**
  * A user's answer to a pending tool approval (`POST /api/approvals` and the socket's

@@ -11,7 +11,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { WorktreeService } from '../../agents/worktree/service';
 import { parseJsonBody } from '../app';
-import { ApiError, parseInput } from '../errors';
+import { parseInput } from '../errors';
 
 const createBody = z.object({
   agentName: z.string().max(300),
@@ -33,7 +33,7 @@ export function worktreeRoutes(service: WorktreeService): express.Router {
   const router = express.Router();
 
   router.use((_req, _res, next) => {
-    if (!service.enabled) throw new ApiError('WORKTREES_DISABLED', `Worktrees are disabled: ${service.disabledReason ?? 'no repository'}. Set A2UI_REPO to a git repository.`);
+    service.assertEnabled();
     next();
   });
 
