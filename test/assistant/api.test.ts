@@ -3,14 +3,15 @@
  * the listener-event endpoint, failover between two local Messages API servers, the panel on every
  * screen, and a server without any key.
  */
+import { waitFor } from '../helpers/wait';
 import request from 'supertest';
 import { WorktreeService } from '../../agents/worktree/service';
 import { LiveClient } from '../helpers/client';
-import { ALICE, BOB, act, dataDirWithUsers, textOf, until, waitForDoc } from '../helpers/email';
+import { act, textOf, waitForDoc } from '../helpers/email';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { FakeGoogle } from '../helpers/fake-google';
 import { gitWorktreePaths, makeRepo } from '../helpers/git-repo';
-import { bearer, startTestServer, type TestServer } from '../helpers/server';
+import { bearer, startTestServer, type TestServer, ALICE, BOB, dataDirWithUsers } from '../helpers/server';
 
 jest.setTimeout(30_000);
 
@@ -43,13 +44,11 @@ const chat = (s: TestServer, token: string, body: object) => request(s.url).post
 type Approval = { call_id: string; tool_name: string; arguments: Record<string, unknown> };
 
 /** Polls GET /api/approvals (as a REST client would) until one request waits; answers the list. */
-async function waitingApprovals(s: TestServer): Promise<Approval[]> {
-  let approvals: Approval[] = [];
-  await until(async () => {
-    approvals = (await request(s.url).get('/api/approvals').set(bearer(s.token))).body.approvals;
-    return approvals.length === 1;
-  });
-  return approvals;
+function waitingApprovals(s: TestServer): Promise<Approval[]> {
+  return waitFor(async () => {
+    const approvals = (await request(s.url).get('/api/approvals').set(bearer(s.token))).body.approvals as Approval[];
+    return approvals.length === 1 ? approvals : undefined;
+  }, 'one waiting approval');
 }
 
 describe('without any key', () => {

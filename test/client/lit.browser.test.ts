@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LocalMailboxFile } from '../../agents/email/local-provider';
 import { WorktreeService } from '../../agents/worktree/service';
 import { gitBranches, gitWorktreePaths, makeRepo } from '../helpers/git-repo';
+import { labCount } from '../helpers/lab-plugin';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { closeTestServices, openTestServices } from '../helpers/services';
 import { createPlugins } from '../../agents/registry';
@@ -147,7 +148,7 @@ test('typing into a field feeds an action; toasts show, errors stay until dismis
 
 test('a change made in another tab (here the native client) appears', async () => {
   const page = await litPage('/lab');
-  const count = async () => Number(/Count: (-?\d+)/.exec((await textOf(page, 'lab-count')) ?? '')?.[1]);
+  const count = async () => labCount((await textOf(page, 'lab-count')) ?? undefined);
   const before = await count();
   const native = await newPage(page.context());
   await native.goto(`${server.url}/lab`);

@@ -8,8 +8,8 @@ import http from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
 import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
-import { ALICE as ALICE_USER, BOB as BOB_USER } from '../helpers/email';
-import { bearer, startTestServer, tempDir, type TestServer } from '../helpers/server';
+
+import { ALICE as ALICE_USER, BOB as BOB_USER, bearer, dataDirWithUsers, startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
 export const FIXTURES = path.join(__dirname, '../fixtures/agents');
@@ -46,10 +46,7 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
   const dataDir = options.dataDir ?? tempDir('a2ui-agents-');
   const agentsFile = path.join(dataDir, 'agents.json');
   if (!fs.existsSync(agentsFile)) fs.writeFileSync(agentsFile, JSON.stringify({ agents: testAgents() }));
-  const usersFile = path.join(dataDir, 'users.json');
-  if (!fs.existsSync(usersFile)) {
-    fs.writeFileSync(usersFile, JSON.stringify({ users: [ALICE_USER, BOB_USER].map((u) => ({ token: u.token, user_id: u.userId })) }));
-  }
+  if (!fs.existsSync(path.join(dataDir, 'users.json'))) dataDirWithUsers([ALICE_USER, BOB_USER], dataDir);
   return startTestServer({
     dataDir,
     env: { A2UI_REPO: options.repo ?? tempDir('a2ui-repo-'), A2UI_AGENT_STOP_GRACE_MS: '300', A2UI_RATE_LIMIT_PER_MINUTE: '100000', ...options.env },

@@ -4,10 +4,9 @@
  * the last 500 lines while the log keeps everything, and refusals become error toasts.
  */
 import type { Operation } from 'fast-json-patch';
-import request from 'supertest';
 import type { Frame } from '../../server/protocol';
-import { LiveClient, emitAck, type Doc } from '../helpers/client';
-import { bearer, type TestServer } from '../helpers/server';
+import { LiveClient, emitAck, surfaceOf, type Doc } from '../helpers/client';
+import type { TestServer } from '../helpers/server';
 import { api, readLog, startAgentServer, waitFor, waitForStatus } from './helpers';
 
 let server: TestServer;
@@ -53,8 +52,7 @@ function addedLines(ops: Operation[]): Map<string, Line> {
 
 /** The server's own current document (a snapshot), to check that the client's copy is the same. */
 async function serverDoc(): Promise<Doc> {
-  const res = await request(server.url).get('/api/a2ui/surface').set(bearer(server.token));
-  return res.body.ops[0].value as Doc;
+  return (await surfaceOf(server.url, server.token)).doc;
 }
 
 test('the agents list shows every agent with a live status badge; open_agent opens its page', async () => {

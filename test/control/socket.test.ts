@@ -5,7 +5,7 @@
 import type { Socket } from 'socket.io-client';
 import { EventLog } from '../../agents/control/event-log';
 import type { AgentEvent } from '../../agents/control/events';
-import { connect, emitAck } from '../helpers/client';
+import { connect, connected, emitAck, pauseReading } from '../helpers/client';
 import type { TestServer } from '../helpers/server';
 import { BOB, api, startAgentServer, waitFor, waitForStatus } from './helpers';
 
@@ -27,10 +27,7 @@ async function open(token = server.token): Promise<{ socket: Socket; events: Age
   const received: Array<[string, unknown]> = [];
   socket.on('agent_event', (e: AgentEvent) => events.push(e));
   socket.onAny((name: string, payload: unknown) => received.push([name, payload]));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
+  await connected(socket);
   return { socket, events, received };
 }
 
@@ -104,8 +101,7 @@ test('a socket that stops reading is paused, then gets what it missed from the l
   // Live-only subscription: a read of the log can only be the replay that follows a pause.
   const reads = jest.spyOn(EventLog.prototype, 'read');
   try {
-    const tcp = (socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
-    tcp.pause();
+    const tcp = pauseReading(socket);
     // 1,000 lines of 9,000 characters: far more than the socket buffers hold.
     await api(server).post('/api/agents/wide/start').expect(201);
     const session = await waitForStatus(server, 'wide', 'terminated');

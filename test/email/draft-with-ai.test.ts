@@ -3,10 +3,11 @@
  * fake Messages API. The draft streams into the compose body as small data-model ops; the user edits
  * and sends; failures (mid-stream error, API error, timeout) are error toasts that keep what was typed.
  */
+import { waitFor } from '../helpers/wait';
 import type { Frame } from '../../server/protocol';
 import type { LocalMailboxFile } from '../../agents/email/local-provider';
 import { LiveClient } from '../helpers/client';
-import { component, emailData, textOf, until } from '../helpers/email';
+import { component, emailData, textOf } from '../helpers/email';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { startTestServer, type TestServer } from '../helpers/server';
 import fs from 'node:fs';
@@ -56,7 +57,7 @@ test('the draft streams into the body as it arrives, one small op per chunk; the
   expect(ack.status).toBe('success');
   expect(drafting()).toBe(true);
   expect(component(client.doc!, 'email-send')).toMatchObject({ checks: [{ condition: false, message: 'Wait for Claude to finish the draft.' }] });
-  await until(() => !drafting(), 10_000, 'the draft to finish');
+  await waitFor(() => !drafting(), 'the draft to finish', 10_000);
 
   const quote = typed.body.replace(/^\s+/, '');
   expect(form().body).toBe(`Tuesday works for me. See you at noon!\n\n${quote}`);
@@ -84,7 +85,7 @@ test('an error in the middle of the stream is an error toast, and what the user 
   claude.enqueue({ content: [{ type: 'text', text: 'one two three four' }], failAfterDeltas: { count: 2, type: 'overloaded_error', message: 'Overloaded' }, eventDelayMs: 10 });
   const start = client.frames.length;
   await client.action('draft_with_ai', { email_id: 'm7', body: typed });
-  await until(() => !drafting(), 10_000, 'the draft to fail');
+  await waitFor(() => !drafting(), 'the draft to fail', 10_000);
   expect(bodyOnlyFrames(start).length).toBeGreaterThanOrEqual(1);
   expect(form().body).toBe(typed);
   expect(toastTexts()).toContain('Claude could not write the draft: Claude stopped with an error: Overloaded. Your text was kept.');
@@ -95,14 +96,14 @@ test('an API error before the stream and a stream that stalls past the time limi
   const typed = form().body;
   claude.enqueue({ status: 529, error: { type: 'overloaded_error', message: 'Overloaded' } });
   await client.action('draft_with_ai', { email_id: 'm7', body: typed });
-  await until(() => !drafting(), 10_000, 'the draft to fail');
+  await waitFor(() => !drafting(), 'the draft to fail', 10_000);
   expect(toastTexts()).toContain('Claude could not write the draft: Claude is overloaded right now (529). Try again in a minute. Your text was kept.');
   expect(form().body).toBe(typed);
 
   claude.enqueue({ content: [{ type: 'text', text: 'this never finishes' }], hangAfterDeltas: 1 });
   await client.action('draft_with_ai', { email_id: 'm7', body: typed });
-  await until(() => form().body.startsWith('this'), 5000, 'the first chunk');
-  await until(() => !drafting(), 10_000, 'the time limit');
+  await waitFor(() => form().body.startsWith('this'), 'the first chunk', 5000);
+  await waitFor(() => !drafting(), 'the time limit', 10_000);
   expect(toastTexts()).toContain('Claude could not write the draft: Claude did not finish within 1 s. Your text was kept.');
   expect(form().body).toBe(typed);
 });

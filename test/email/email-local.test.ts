@@ -4,14 +4,15 @@
  * thread, reply → compose → send, archive and mark read with their minimal diffs, deep links, users
  * kept apart, hostile input refused, and every component valid A2UI v0.9.
  */
+import { waitFor } from '../helpers/wait';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Operation } from 'fast-json-patch';
 import type { LocalMailboxFile } from '../../agents/email/local-provider';
 import { NO_API_KEY_HINT } from '../../agents/email/compose-view';
-import { LiveClient, emitAck, type Doc } from '../helpers/client';
-import { ALICE, BOB, act, childrenOf, component, dataDirWithUsers, emailData, surfaceOf, textOf, until, waitForDoc } from '../helpers/email';
-import { bearer, startTestServer, type TestServer } from '../helpers/server';
+import { LiveClient, emitAck, type Doc, surfaceOf } from '../helpers/client';
+import { act, childrenOf, component, emailData, textOf, waitForDoc } from '../helpers/email';
+import { bearer, startTestServer, type TestServer, ALICE, BOB, dataDirWithUsers } from '../helpers/server';
 import { schemaErrors } from '../renderer/a2uiSchema';
 
 let server: TestServer;
@@ -40,7 +41,7 @@ describe('the inbox', () => {
     try {
       const ack = await client.action('navigate', { to: '/email/inbox' });
       expect(ack.status).toBe('success');
-      await until(() => childrenOf(client.doc!, 'email-inbox-list').length > 0, 10_000, 'the inbox rows');
+      await waitFor(() => childrenOf(client.doc!, 'email-inbox-list').length > 0, 'the inbox rows', 10_000);
       const doc = client.doc!;
       expect(childrenOf(doc, 'email-inbox-list')).toEqual(['email-row-m3', 'email-row-m4', 'email-row-m5', 'email-row-m6']);
       expect(textOf(doc, 'email-row-m3-from')).toBe('Priya Raman');
@@ -194,7 +195,7 @@ describe('minimal diffs', () => {
       await client.action('compose');
       const sent = await client.action('send', { to: 'you@example.com', subject: 'Note to self', body: 'Call the bank.' });
       expect(sent.frame.side_effects).toContainEqual({ type: 'navigate', to: '/email/inbox' });
-      await until(() => childrenOf(client.doc!, 'email-inbox-list')[0] === 'email-row-m9', 10_000, 'the new row');
+      await waitFor(() => childrenOf(client.doc!, 'email-inbox-list')[0] === 'email-row-m9', 'the new row', 10_000);
       const frame = client.frames.find((f) => f.ops.some((op) => op.path === '/components/email-row-m9'))!;
       const listOps = frame.ops.filter((op) => op.path.startsWith('/components/email-inbox-list'));
       expect(listOps).toEqual(expect.arrayContaining([{ op: 'add', path: '/components/email-inbox-list/children/0', value: 'email-row-m9' }]));

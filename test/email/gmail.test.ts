@@ -4,14 +4,15 @@
  * REST APIs. Covers the OAuth routes and CSRF refusals, token storage and refresh, a revoked grant,
  * Gmail calls and their errors as toasts, threaded replies on the wire, and users kept apart.
  */
+import { waitFor } from '../helpers/wait';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GoogleTokensFile } from '../../agents/email/oauth';
 import { decodeEncodedWords } from '../../agents/email/mime';
-import { LiveClient } from '../helpers/client';
-import { ALICE, BOB, act, childrenOf, component, dataDirWithUsers, emailData, surfaceOf, textOf, until, waitForDoc } from '../helpers/email';
+import { LiveClient, surfaceOf } from '../helpers/client';
+import { act, childrenOf, component, emailData, textOf, waitForDoc } from '../helpers/email';
 import { FAKE_CLIENT_ID, FakeGoogle } from '../helpers/fake-google';
-import { bearer, startTestServer, type TestServer } from '../helpers/server';
+import { bearer, startTestServer, type TestServer, ALICE, BOB, dataDirWithUsers } from '../helpers/server';
 
 let google: FakeGoogle;
 let server: TestServer;
@@ -143,7 +144,7 @@ describe('signing in', () => {
       expect(await status(server.token)).toEqual({ signed_in: true, email: 'ada@example.com' });
       expect(google.tokenRequests.at(-1)).toMatchObject({ grant_type: 'authorization_code', code_verifier: expect.any(String), redirect_uri: `${server.url}/auth/google/callback` });
 
-      await until(() => childrenOf(client.doc!, 'email-inbox-list').length > 0, 10_000, 'the Gmail inbox');
+      await waitFor(() => childrenOf(client.doc!, 'email-inbox-list').length > 0, 'the Gmail inbox', 10_000);
       const doc = client.doc!;
       expect(childrenOf(doc, 'email-inbox-list')).toEqual([`email-row-${ada.cafe}`, `email-row-${ada.latest}`, `email-row-${ada.first}`]);
       expect(textOf(doc, `email-row-${ada.cafe}-from`)).toBe('Zoë Martin');
@@ -249,13 +250,13 @@ describe('tokens', () => {
       google.accessTokenLifetimeSec = 3600;
     }
     const signedIn = tokens().users.bob!;
-    await until(() => Date.now() > signedIn.expiry_date!, 3000, 'the access token to expire');
+    await waitFor(() => Date.now() > signedIn.expiry_date!, 'the access token to expire', 3000);
     const rows = await inboxRows(BOB.token);
     expect(rows).toHaveLength(1);
     expect(google.tokenRequests.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: signedIn.refresh_token });
     // Refreshed before the call: Gmail never saw the expired token.
     expect(google.requests.filter((r) => r.authorization === `Bearer ${signedIn.access_token}`)).toEqual([]);
-    await until(() => tokens().users.bob!.access_token !== signedIn.access_token, 5000, 'the refreshed token on disk');
+    await waitFor(() => tokens().users.bob!.access_token !== signedIn.access_token, 'the refreshed token on disk', 5000);
     const refreshed = tokens().users.bob!;
     expect(refreshed).toMatchObject({ refresh_token: signedIn.refresh_token, email: 'bob@example.com', scope: 'https://mail.google.com/' });
     expect(refreshed.expiry_date!).toBeGreaterThan(Date.now() + 50 * 60_000);
@@ -313,7 +314,7 @@ describe('Gmail errors', () => {
       google.revokeGrant('bob@example.com');
       const ack = await client.action('refresh');
       expect(ack).toMatchObject({ status: 'error', error: { code: 'UNAUTHORIZED', message: 'Google access was revoked or has expired. Sign in with Google again.' } });
-      await until(() => component(client.doc!, 'email-sign-in') !== undefined, 5000, 'the sign-in card');
+      await waitFor(() => component(client.doc!, 'email-sign-in') !== undefined, 'the sign-in card', 5000);
       expect(await status(BOB.token)).toEqual({ signed_in: false });
       expect(tokens().users.bob).toBeUndefined();
       expect(tokens().users.alice).toBeDefined();

@@ -1,15 +1,10 @@
 /**
  * Small helpers for the Email plugin's integration tests: actions over REST and reading the surface.
- * The users, `surfaceOf` and the waiting are the shared helpers' (server.ts, client.ts, wait.ts), also
- * exported here for the tests that import them from this file.
+ * The users, `surfaceOf` and the waiting are the shared helpers' (server.ts, client.ts, wait.ts).
  */
 import type { Operation } from 'fast-json-patch';
 import type { ActionResponse } from '../../server/protocol';
-import { bearer, surfaceOf, waitForSurface, type Doc } from './client';
-import { ALICE, BOB, dataDirWithUsers } from './server';
-import { waitFor } from './wait';
-
-export { ALICE, BOB, dataDirWithUsers, surfaceOf };
+import { bearer, waitForSurface, type Doc } from './client';
 
 export interface ActResult {
   status: number;
@@ -47,9 +42,4 @@ export function childrenOf(doc: Doc, id: string): string[] {
 /** The email slice of the data model. */
 export function emailData(doc: Doc): { search: { query: string }; compose: { to: string; subject: string; body: string } } {
   return doc.dataModel.email as ReturnType<typeof emailData>;
-}
-
-/** `waitFor` for a yes/no condition (new tests call `waitFor` itself). */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  await waitFor(condition, what, timeoutMs);
 }
