@@ -1,0 +1,90 @@
+/**
+ * The module contract: one folder under `agents/` is one module, and a module is everything a feature
+ * brings to the product — its configuration, its long-lived services (opened once per server, closed
+ * at shutdown), its plugins (screens and actions), its HTTP endpoints and socket events, and its
+ * assistant tools. `server/app/modules.ts` lists the modules; adding a feature is a folder and one
+ * line there. See docs/architecture.md ("The plugin contract").
+ *
+ * Modules know nothing of the server: they get what they need through the `ModuleContext` (the
+ * environment, the data store, the services of modules listed before them) and act on other modules'
+ * screens only through its ports (`actAs`), never by importing their internals.
+ */
+import type { z } from 'zod';
+import type { Caller, Endpoint, SocketEvent } from './endpoint';
+import type { PersistentStore, Plugin, PluginStatus } from './types';
+
+/** A tool the assistant (Claude) may call: a module's own capability, run for the user who asked. */
+export interface AssistantTool<I = any> {
+  name: string;
+  description: string;
+  input: z.ZodType<I>;
+  /** Sends mail, stops an agent, removes a worktree: the user approves each call first. */
+  needsApproval: boolean;
+  /** Runs for `userId`; the answer goes back to Claude as JSON (keep it small). Throw to report a failure. */
+  run(userId: string, input: I, signal: AbortSignal): Promise<unknown>;
+}
+
+/** What an action run on a user's behalf did (see ModulePorts.actAs). */
+export interface ActOutcome {
+  status: 'success' | 'error';
+  error?: { code: string; message: string };
+}
+
+/** What the server lends every module; late-bound where the server is not built yet when modules open. */
+export interface ModulePorts {
+  /**
+   * Runs a plugin's action for a user as a click would, in none of their tabs: the domain change
+   * reaches every tab that shows it, no tab navigates or gets a toast. For tools and automations.
+   */
+  actAs(userId: string, pluginId: string, action: string, payload: Record<string, unknown>): Promise<ActOutcome>;
+  /** The server's own base URL (PUBLIC_BASE_URL, else where it listens); known once it listens. */
+  baseUrl(): string;
+  /** The caller a product token belongs to, or undefined (for endpoints with their own auth). */
+  identify(token: string): Caller | undefined;
+  /** Every module's assistant tools (for the assistant; read at call time). */
+  tools(): readonly AssistantTool[];
+}
+
+export interface ModuleContext {
+  /** The process environment: each module reads and validates its own variables (a bad value stops the start naming the variable). */
+  env: NodeJS.ProcessEnv;
+  /** Where relative paths in the environment resolve. */
+  cwd: string;
+  /** The data directory (mode 0700). */
+  dataDir: string;
+  /**
+   * A JSON document persisted by the server's store (lowdb file `<data>/<name>.json` by default, mode
+   * 0600). What is read is checked against `schema`: a wrong shape is moved aside and logged, and the
+   * document starts from `defaults`.
+   */
+  openStore<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>): Promise<PersistentStore<T>>;
+  /** The opened services of a module listed before this one. */
+  use<S>(module: PluginModule<S>): S;
+  ports: ModulePorts;
+}
+
+/** The dashboard's card for a module (title and path come from its first plugin's `nav`). */
+export interface DashboardCard {
+  description: string;
+}
+
+export interface PluginModule<S = unknown> {
+  /** Unique; names the module in logs (`[email] …`) and in `/api/health`. */
+  readonly id: string;
+  /** Opens the services (read config, open stores, start watchers). A throw stops the start with its message. */
+  open(ctx: ModuleContext): S | Promise<S>;
+  /** Stops what `open` started (processes, timers, pending writes), at shutdown. */
+  close?(services: S): void | Promise<void>;
+  plugins?(services: S, ctx: ModuleContext): readonly Plugin<any, any>[];
+  endpoints?(services: S, ctx: ModuleContext): readonly Endpoint[];
+  socketEvents?(services: S, ctx: ModuleContext): readonly SocketEvent[];
+  tools?(services: S, ctx: ModuleContext): readonly AssistantTool[];
+  dashboard?: DashboardCard;
+  /** The module's health for `/api/health`. */
+  status?(services: S): PluginStatus;
+}
+
+/** Declares a module (keeps its services' type for `ctx.use`). */
+export function defineModule<S>(module: PluginModule<S>): PluginModule<S> {
+  return module;
+}
