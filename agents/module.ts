@@ -75,7 +75,7 @@ export interface PluginModule<S = unknown> {
   open(ctx: ModuleContext): S | Promise<S>;
   /** Stops what `open` started (processes, timers, pending writes), at shutdown. */
   close?(services: S): void | Promise<void>;
-  plugins?(services: S, ctx: ModuleContext): readonly Plugin<any, any>[];
+  plugins?(services: S, ctx: ModuleContext): readonly Plugin<any>[];
   endpoints?(services: S, ctx: ModuleContext): readonly Endpoint[];
   socketEvents?(services: S, ctx: ModuleContext): readonly SocketEvent[];
   tools?(services: S, ctx: ModuleContext): readonly AssistantTool[];
