@@ -58,14 +58,27 @@ export type EndpointResult =
   | { redirect: string; status?: 302 | 303 }
   | { stream: EventStream };
 
+/** An SSE response: a resumable feed, or a one-shot sequence of events (a model's streamed answer). */
+export type EventStream = FeedStream | OneShotStream;
+
 /** A long-lived SSE response: `hello` first, then the feed from the reader's `Last-Event-ID`. */
-export interface EventStream {
+export interface FeedStream {
   hello?: readonly FeedEvent[];
   feed: SeqFeed;
   /** Where to start when the reader names no `Last-Event-ID` (undefined = live only). */
   after?: number;
   /** Sent every `ms` while open, so proxies keep the connection. */
   heartbeat?: { ms: number; event: () => FeedEvent };
+}
+
+/**
+ * A one-shot SSE response: each event of `events` in order (pulled only as fast as the client reads),
+ * then the end. The iterator is returned early (`return()`) when the client hangs up.
+ */
+export interface OneShotStream {
+  events: AsyncIterable<FeedEvent>;
+  status?: number;
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
