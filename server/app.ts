@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import { PluginError } from '../agents/errors';
 import type { Plugin } from '../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
 import type { Config } from './config';
@@ -163,5 +164,12 @@ function apiErrorOf(error: unknown): ApiError {
   if (type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit.');
   if (type === 'entity.parse.failed') return new ApiError('INVALID_INPUT', 'The request body is not valid JSON.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ApiError('INVALID_INPUT', 'Unsupported body encoding.');
+  // The router's and body-parser's other 4xx (a malformed % escape in a path, a body that does not
+  // inflate) are the client's mistakes, not bugs.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (!(error instanceof PluginError) && typeof status === 'number' && status >= 400 && status < 500) {
+    if (error instanceof URIError) return new ApiError('INVALID_INPUT', 'The request path has a malformed % escape.');
+    return new ApiError('INVALID_INPUT', 'The request body could not be read: it does not match its Content-Encoding or Content-Length.');
+  }
   return reportApiError(error, 'http');
 }
