@@ -59,7 +59,7 @@ export function parseJsonBody<T>(schema: z.ZodType<T, unknown>, req: Request): T
 export function requireIdentity(auth: TokenAuth, rateLimiter: RateLimiter) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (isForeignOrigin(req.headers.origin, req.headers.host)) throw new ApiError('FORBIDDEN', 'Requests from other origins are refused.');
-    const identity = auth.require(req.headers);
+    const identity = auth.require(req.headers, req.socket.remoteAddress);
     rateLimiter.enforce(identity.tokenKey);
     res.locals.identity = identity;
     next();
@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/', (req, res, next) => {
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (token === undefined) return next();
-    if (!auth.identify(token)) throw new ApiError('UNAUTHORIZED', 'The access token is not valid.');
+    auth.authenticate(token, req.socket.remoteAddress);
     res.cookie(TOKEN_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -153,7 +153,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const apiError = apiErrorOf(error);
-    res.status(apiError.status).json(apiError.toBody());
+    res.status(apiError.status).set(apiError.headers).json(apiError.toBody());
   });
   return app;
 }

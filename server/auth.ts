@@ -7,6 +7,11 @@
  * `A2UI_TOKEN` or, when unset, one generated on first start and kept in `<data>/token` (mode 0600);
  * it belongs to the user `local`. `<data>/users.json` maps more tokens to more users:
  * `{"users": [{"token": "…", "user_id": "alice"}]}`. Identity never comes from a request body.
+ *
+ * Guessing tokens is slowed down per client address: failed authentications take from a token bucket
+ * of that address (a burst of 20, then `A2UI_AUTH_FAILURES_PER_MINUTE`); an address whose bucket is
+ * empty is refused with 429 before its token is even looked at, so a guess that happens to be right
+ * tells it nothing either. A token presented from another address is never slowed by these failures.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +19,7 @@ import path from 'node:path';
 import { parseCookie } from 'cookie';
 import { z } from 'zod';
 import { ApiError } from './errors';
+import { RateLimiter, rateLimited } from './rate-limit';
 
 export const TOKEN_COOKIE = 'a2ui_token';
 export const DEFAULT_USER_ID = 'local';
@@ -42,16 +48,23 @@ function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
+/** Failed authentications per client address and minute, after a burst of 20 (A2UI_AUTH_FAILURES_PER_MINUTE). */
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 120;
+
 export class TokenAuth {
   /** By token hash: a Map lookup on a digest leaks nothing about the secret through timing. */
   private readonly byHash = new Map<string, Identity>();
+  /** Failed authentications, per client address. */
+  private readonly failures: RateLimiter;
 
   constructor(
     readonly mainToken: string,
     extra: ReadonlyArray<{ token: string; user_id: string }> = [],
+    options: { failuresPerMinute?: number; now?: () => number } = {},
   ) {
     this.add(mainToken, DEFAULT_USER_ID);
     for (const entry of extra) this.add(entry.token, entry.user_id);
+    this.failures = new RateLimiter(options.failuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE, options.now);
   }
 
   private add(token: string, userId: string): void {
@@ -73,19 +86,30 @@ export class TokenAuth {
     return undefined;
   }
 
-  /** The identity of a request, or a 401. */
-  require(headers: { authorization?: string; cookie?: string }): Identity {
-    const token = TokenAuth.tokenFromHeaders(headers);
-    const identity = this.identify(token);
-    if (!identity) {
-      throw new ApiError('UNAUTHORIZED', token ? 'The access token is not valid.' : 'An access token is required (Bearer header or the a2ui_token cookie).');
+  /**
+   * The identity of a token presented from `address` (the client's IP address): 429 RATE_LIMITED when
+   * that address failed too often (before the token is looked at), else 401 for a missing or wrong
+   * token, which counts as one more failure of the address.
+   */
+  authenticate(token: string | undefined, address: string | undefined): Identity {
+    const key = address ?? 'unknown';
+    if (!this.failures.allows(key)) {
+      throw rateLimited('Too many failed authentications from this address; wait before trying again.', this.failures.retryAfterSeconds(key));
     }
-    return identity;
+    const identity = this.identify(token);
+    if (identity) return identity;
+    this.failures.take(key);
+    throw new ApiError('UNAUTHORIZED', token ? 'The access token is not valid.' : 'An access token is required (Bearer header or the a2ui_token cookie).');
+  }
+
+  /** The identity of a request from `address`, or a 401 (or 429, see `authenticate`). */
+  require(headers: { authorization?: string; cookie?: string }, address: string | undefined): Identity {
+    return this.authenticate(TokenAuth.tokenFromHeaders(headers), address);
   }
 }
 
 /** Loads the main token (env, else the token file, else a new one) and the users file. */
-export function loadAuth(dataDir: string, envToken: string | undefined): TokenAuth {
+export function loadAuth(dataDir: string, envToken: string | undefined, failuresPerMinute = DEFAULT_AUTH_FAILURES_PER_MINUTE): TokenAuth {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const tokenFile = path.join(dataDir, 'token');
   let mainToken = envToken;
@@ -104,5 +128,5 @@ export function loadAuth(dataDir: string, envToken: string | undefined): TokenAu
     if (!parsed.success) throw new Error(`${usersFile}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     extra = parsed.data.users;
   }
-  return new TokenAuth(mainToken, extra);
+  return new TokenAuth(mainToken, extra, { failuresPerMinute });
 }

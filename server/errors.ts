@@ -11,7 +11,13 @@ import { ERROR_STATUS, describeZodError, type ErrorBody, type ErrorCode } from '
 export class ApiError extends PluginError {
   readonly status: number;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    /** HTTP headers of the answer (a 429's `Retry-After`). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(code, message, details);
     this.name = 'ApiError';
     this.status = ERROR_STATUS[code];

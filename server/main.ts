@@ -119,7 +119,7 @@ function pluginTransports(services: PluginServices, deps: TransportDeps): { apiR
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env ?? process.env, options.cwd ?? process.cwd());
-  const auth = loadAuth(config.dataDir, config.token);
+  const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute);
   // The assistant's tools act through the user's session; `sessions` exists by the time they run.
   const services = await openServices(config, (userId, pluginId, action, payload) =>
     sessions.get(userId).then((session) => session.runPluginAction(pluginId, action, payload)),
