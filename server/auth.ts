@@ -111,22 +111,40 @@ export class TokenAuth {
 /** Loads the main token (env, else the token file, else a new one) and the users file. */
 export function loadAuth(dataDir: string, envToken: string | undefined, failuresPerMinute = DEFAULT_AUTH_FAILURES_PER_MINUTE): TokenAuth {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const tokenFile = path.join(dataDir, 'token');
-  let mainToken = envToken;
-  if (!mainToken) {
-    if (fs.existsSync(tokenFile)) {
-      mainToken = fs.readFileSync(tokenFile, 'utf8').trim();
-    } else {
-      mainToken = crypto.randomBytes(24).toString('base64url');
-      fs.writeFileSync(tokenFile, `${mainToken}\n`, { mode: 0o600 });
-    }
+  const mainToken = envToken || readTokenFile(path.join(dataDir, 'token'));
+  return new TokenAuth(mainToken, readUsersFile(path.join(dataDir, 'users.json')), { failuresPerMinute });
+}
+
+/** A token as the users file requires it; the token file is held to the same rule. */
+const TOKEN = /^[\x21-\x7e]{16,}$/;
+
+/**
+ * The main token from its file, generated on first start. A file that is there but unusable stops the
+ * start: starting with a new token would lock the main user out without a word.
+ */
+function readTokenFile(file: string): string {
+  if (!fs.existsSync(file)) {
+    const token = crypto.randomBytes(24).toString('base64url');
+    fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    return token;
   }
-  const usersFile = path.join(dataDir, 'users.json');
-  let extra: Array<{ token: string; user_id: string }> = [];
-  if (fs.existsSync(usersFile)) {
-    const parsed = usersFileSchema.safeParse(JSON.parse(fs.readFileSync(usersFile, 'utf8')));
-    if (!parsed.success) throw new Error(`${usersFile}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    extra = parsed.data.users;
+  const token = fs.readFileSync(file, 'utf8').trim();
+  const fix = 'Put the main user\'s token in it, or delete the file to have a new one generated (the old start-up URL then stops working).';
+  if (token === '') throw new Error(`${file} is empty. ${fix}`);
+  if (!TOKEN.test(token)) throw new Error(`${file} does not hold a token: a token is one line of at least 16 printable characters without spaces. ${fix}`);
+  return token;
+}
+
+/** The users file's entries (none without the file). A file that cannot be read stops the start, naming it. */
+function readUsersFile(file: string): Array<{ token: string; user_id: string }> {
+  if (!fs.existsSync(file)) return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new Error(`${file} is not valid JSON; expected {"users": [{"token": "…", "user_id": "…"}]}.`);
   }
-  return new TokenAuth(mainToken, extra, { failuresPerMinute });
+  const parsed = usersFileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'the whole file'}: ${i.message}`).join('; ')}`);
+  return parsed.data.users;
 }

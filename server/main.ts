@@ -8,15 +8,15 @@ import path from 'node:path';
 import { Server } from 'socket.io';
 import { MailService } from '../agents/email/service';
 import { openAgentSupervisor } from '../agents/control/open';
-import type { AgentSessionsFile } from '../agents/control/session-record';
+import { agentSessionsFileSchema, type AgentSessionsFile } from '../agents/control/session-record';
 import { ProviderPool } from '../agents/ai/providers';
 import { ApprovalBroker } from '../agents/assistant/approvals';
 import { Assistant } from '../agents/assistant/chat';
-import { ConversationStore, type HistoryFile } from '../agents/assistant/history';
+import { ConversationStore, historyFileSchema, type HistoryFile } from '../agents/assistant/history';
 import { createAssistantTools, type ActionRunner } from '../agents/assistant/tools';
 import { createPlugins, type PluginServices } from '../agents/registry';
 import type { Plugin } from '../agents/types';
-import { WorktreeService, type WorktreeMetadataFile } from '../agents/worktree/service';
+import { WorktreeService, worktreeMetadataFileSchema, type WorktreeMetadataFile } from '../agents/worktree/service';
 import { createA2uiV09Router } from './a2ui-v09-routes';
 import { createApp, type MountedRouter } from './app';
 import { loadAuth, type TokenAuth } from './auth';
@@ -32,7 +32,7 @@ import { chatRoutes } from './routes/chat';
 import { eventRoutes } from './routes/events';
 import { googleAuthRoutes } from './routes/google-auth';
 import { worktreeRoutes } from './routes/worktrees';
-import { Sessions, type SessionsFile } from './sessions';
+import { Sessions, sessionsFileSchema, type SessionsFile } from './sessions';
 import { StreamLimiter } from './stream-limit';
 import { openStore } from './store';
 import packageJson from '../package.json';
@@ -60,11 +60,11 @@ export interface StartOptions {
  * late-bound function).
  */
 export async function openServices(config: Config, runAction: ActionRunner = noSessions): Promise<PluginServices> {
-  const worktreeStore = await openStore<WorktreeMetadataFile>(path.join(config.dataDir, 'worktrees.json'), { worktrees: {} });
+  const worktreeStore = await openStore<WorktreeMetadataFile>(path.join(config.dataDir, 'worktrees.json'), { worktrees: {} }, worktreeMetadataFileSchema);
   const worktrees = await WorktreeService.open({ repo: config.repo, store: worktreeStore });
   const agents = await openAgentSupervisor({
     definitionsFile: config.agentsFile,
-    store: await openStore<AgentSessionsFile>(path.join(config.dataDir, 'agent-sessions.json'), { sessions: {} }),
+    store: await openStore<AgentSessionsFile>(path.join(config.dataDir, 'agent-sessions.json'), { sessions: {} }, agentSessionsFileSchema),
     logDir: path.join(config.dataDir, 'agent-logs'),
     repoDir: config.repo,
     stopGraceMs: config.agentStopGraceMs,
@@ -76,7 +76,7 @@ export async function openServices(config: Config, runAction: ActionRunner = noS
   const { draftTimeoutMs, ...mailConfig } = config.mail;
   const mail = await MailService.open({ ...mailConfig, dataDir: config.dataDir, openStore, drafts: { pool, timeoutMs: draftTimeoutMs } });
 
-  const history = new ConversationStore(await openStore<HistoryFile>(path.join(config.dataDir, 'chat-history.json'), { users: {} }), config.ai.historyLimit);
+  const history = new ConversationStore(await openStore<HistoryFile>(path.join(config.dataDir, 'chat-history.json'), { users: {} }, historyFileSchema), config.ai.historyLimit);
   const approvals = new ApprovalBroker(config.ai.approvalTimeoutMs);
   const tools = createAssistantTools({ mail, agents, worktrees, runAction });
   const assistant = new Assistant({ pool, history, approvals, tools });
@@ -126,7 +126,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   );
   const plugins = (options.plugins ?? createPlugins)(services);
   const routes = new RouteTable(plugins);
-  const store = await openStore<SessionsFile>(path.join(config.dataDir, 'sessions.json'), { sessions: {} });
+  const store = await openStore<SessionsFile>(path.join(config.dataDir, 'sessions.json'), { sessions: {} }, sessionsFileSchema);
   const sessions = new Sessions(store, { plugins, routes, pluginTimeoutMs: config.pluginTimeoutMs, frameLogSize: config.frameLogSize });
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 

@@ -2,12 +2,32 @@
  * All users' sessions: opened on first use, one per user however many tabs they have, and persisted
  * (context, route, version) to `<data>/sessions.json` after every change.
  */
+import { z } from 'zod';
 import type { Store } from './store';
 import { Session, type PersistedSession, type SessionDeps } from './session';
 
 export interface SessionsFile {
   sessions: Record<string, PersistedSession>;
 }
+
+/** What `sessions.json` must hold (checked when it is read, see store.ts). */
+export const sessionsFileSchema: z.ZodType<SessionsFile, unknown> = z.object({
+  sessions: z.record(
+    z.string(),
+    z.object({
+      context: z.object({
+        route: z.string(),
+        selection: z.array(z.string()).nullable(),
+        user_id: z.string(),
+        timezone: z.string(),
+        screen_size: z.enum(['mobile', 'tablet', 'desktop']),
+        user_prefs: z.record(z.string(), z.unknown()),
+        capabilities: z.record(z.string(), z.unknown()),
+      }),
+      version: z.number().int().nonnegative(),
+    }),
+  ),
+});
 
 export class Sessions {
   private readonly open = new Map<string, Promise<Session>>();

@@ -9,8 +9,8 @@ import type { ProviderPool } from '../ai/providers';
 import { DraftWriter } from './drafts';
 import { isRevokedGrant } from './gmail-errors';
 import { gmailApi, GmailMailProvider } from './gmail-provider';
-import { LocalMailProvider, type LocalMailboxFile } from './local-provider';
-import { GoogleOAuth, type GoogleOAuthConfig, type GoogleTokensFile, type OAuth2Client } from './oauth';
+import { LocalMailProvider, localMailboxFileSchema, type LocalMailboxFile } from './local-provider';
+import { GoogleOAuth, googleTokensFileSchema, type GoogleOAuthConfig, type GoogleTokensFile, type OAuth2Client } from './oauth';
 import type { MailProvider } from './provider';
 import type { MailPage } from './types';
 import { LOCAL_ADDRESS, sampleMailbox } from './sample-mail';
@@ -75,7 +75,7 @@ export class MailService {
     if (options.provider === 'gmail' && !options.google) {
       throw new Error('MAIL_PROVIDER=gmail needs GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET');
     }
-    const tokens = options.google ? await options.openStore<GoogleTokensFile>(path.join(options.dataDir, TOKENS_FILE), { users: {} }) : null;
+    const tokens = options.google ? await options.openStore<GoogleTokensFile>(path.join(options.dataDir, TOKENS_FILE), { users: {} }, googleTokensFileSchema) : null;
     return new MailService(options, tokens);
   }
 
@@ -123,7 +123,7 @@ export class MailService {
       // User ids are [A-Za-z0-9_.-]{1,64} (server/auth.ts): a file name, never a path. Created on first
       // use with the sample threads.
       const file = path.join(this.options.dataDir, 'mail', `mailbox-${userId}.json`);
-      mailbox = this.options.openStore<LocalMailboxFile>(file, sampleMailbox()).then((store) => {
+      mailbox = this.options.openStore<LocalMailboxFile>(file, sampleMailbox(), localMailboxFileSchema).then((store) => {
         this.mailboxStores.push(store);
         return new LocalMailProvider(store);
       });

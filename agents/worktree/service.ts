@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { PluginError } from '../errors';
 import { Listeners } from '../listeners';
 import { SerialQueue } from '../serial';
@@ -83,6 +84,14 @@ interface WorktreeMetadata {
 export interface WorktreeMetadataFile {
   worktrees: Record<string, WorktreeMetadata>;
 }
+
+/** What `worktrees.json` must hold (checked when it is read): metadata by absolute worktree path. */
+export const worktreeMetadataFileSchema: z.ZodType<WorktreeMetadataFile, unknown> = z.object({
+  worktrees: z.record(
+    z.string(),
+    z.object({ agentName: z.string(), taskId: z.string(), taskTitle: z.string().nullable(), branch: z.string(), createdAt: z.string() }),
+  ),
+});
 
 /** Answers a reason to refuse removing the worktree at this path (an agent runs there), or nothing. */
 export type RemovalGuard = (worktreePath: string) => string | undefined;

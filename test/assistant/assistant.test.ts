@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ApprovalBroker, type ApprovalEvent } from '../../agents/assistant/approvals';
 import { Assistant, type AssistantTool } from '../../agents/assistant/chat';
-import { bound, ConversationStore, type HistoryFile } from '../../agents/assistant/history';
+import { bound, ConversationStore, historyFileSchema, type HistoryFile } from '../../agents/assistant/history';
 import { ProviderPool, type ProviderConfig } from '../../agents/ai/providers';
 import { PluginError } from '../../agents/errors';
 import { openStore } from '../../server/store';
@@ -128,7 +128,7 @@ describe('Assistant', () => {
   }
 
   async function setup(server: FakeAnthropic, options: { approvalTimeoutMs?: number; historyLimit?: number } = {}): Promise<Setup> {
-    const store = await openStore<HistoryFile>(path.join(tempDir(), 'chat.json'), { users: {} });
+    const store = await openStore<HistoryFile>(path.join(tempDir(), 'chat.json'), { users: {} }, historyFileSchema);
     const history = new ConversationStore(store, options.historyLimit ?? 50);
     const approvals = new ApprovalBroker(options.approvalTimeoutMs ?? 5_000);
     const events: ApprovalEvent[] = [];

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentEvent } from '../../agents/control/events';
 import { parseDefinitions } from '../../agents/control/definitions';
-import type { AgentSessionsFile } from '../../agents/control/session-record';
+import { agentSessionsFileSchema, type AgentSessionsFile } from '../../agents/control/session-record';
 import { AgentSupervisor } from '../../agents/control/supervisor';
 import { Workdirs } from '../../agents/control/workdirs';
 import { openStore } from '../../server/store';
@@ -17,7 +17,7 @@ const opened: AgentSupervisor[] = [];
 afterAll(() => Promise.all(opened.map((s) => s.close())));
 
 async function openSupervisor(dataDir = tempDir('a2ui-sup-')) {
-  const store = await openStore<AgentSessionsFile>(path.join(dataDir, 'agent-sessions.json'), { sessions: {} });
+  const store = await openStore<AgentSessionsFile>(path.join(dataDir, 'agent-sessions.json'), { sessions: {} }, agentSessionsFileSchema);
   const supervisor = await AgentSupervisor.open({
     definitions: parseDefinitions({ agents: testAgents() }, 'test'),
     store,

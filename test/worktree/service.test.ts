@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PluginError } from '../../agents/errors';
-import { WorktreeService, type WorktreeMetadataFile } from '../../agents/worktree/service';
+import { WorktreeService, worktreeMetadataFileSchema, type WorktreeMetadataFile } from '../../agents/worktree/service';
 import { openStore } from '../../server/store';
 import { gitBranches, gitIn, gitWorktreePaths, makeRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/server';
 
 async function open(repo = makeRepo(), dataDir = tempDir()) {
-  const store = await openStore<WorktreeMetadataFile>(path.join(dataDir, 'worktrees.json'), { worktrees: {} });
+  const store = await openStore<WorktreeMetadataFile>(path.join(dataDir, 'worktrees.json'), { worktrees: {} }, worktreeMetadataFileSchema);
   const service = await WorktreeService.open({ repo, store });
   return { repo, dataDir, service };
 }
