@@ -14,6 +14,7 @@ import type { AgentSupervisor } from './control/supervisor';
 import { createDashboardPlugin } from './dashboard/plugin';
 import { createEmailPlugin } from './email/plugin';
 import type { MailService } from './email/service';
+import type { UserRoles } from './roles';
 import type { Plugin } from './types';
 import { createWorktreePlugin } from './worktree/plugin';
 import type { WorktreeService } from './worktree/service';
@@ -34,6 +35,8 @@ export interface PluginServices {
   mail: MailService;
   /** Claude providers, the assistant, its conversations and its approvals. */
   ai: AssistantServices;
+  /** Users' roles (who may see and manage every user's worktrees). */
+  roles: UserRoles;
 }
 
 export interface AssistantServices {
@@ -47,7 +50,7 @@ export function createPlugins(services: PluginServices): Plugin[] {
   const plugins = [
     createEmailPlugin(services.mail) as Plugin,
     createControlPlugin(services.agents) as Plugin,
-    createWorktreePlugin(services.worktrees) as Plugin,
+    createWorktreePlugin(services.worktrees, services.roles) as Plugin,
     createAssistantPlugin(services.ai) as Plugin,
   ];
   const sections = plugins.flatMap((plugin) => {

@@ -6,7 +6,9 @@
  * set when the start-up URL `/?token=...` is opened, or socket.io's `auth.token`). The main token is
  * `A2UI_TOKEN` or, when unset, one generated on first start and kept in `<data>/token` (mode 0600);
  * it belongs to the user `local`. `<data>/users.json` maps more tokens to more users:
- * `{"users": [{"token": "…", "user_id": "alice"}]}`. Identity never comes from a request body.
+ * `{"users": [{"token": "…", "user_id": "alice", "role": "admin"}]}` (`role` is optional: `user` by
+ * default; an admin sees and manages every user's worktrees; `local` is always an admin). Identity
+ * never comes from a request body.
  *
  * Guessing tokens is slowed down per client address: failed authentications take from a token bucket
  * of that address (a burst of 20, then `A2UI_AUTH_FAILURES_PER_MINUTE`); an address whose bucket is
@@ -18,28 +20,47 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCookie } from 'cookie';
 import { z } from 'zod';
+import { MAIN_USER_ID, type Actor, type UserRoles } from '../agents/roles';
 import { ApiError } from './errors';
 import { RateLimiter, rateLimited } from './rate-limit';
 
 export const TOKEN_COOKIE = 'a2ui_token';
-export const DEFAULT_USER_ID = 'local';
+export const DEFAULT_USER_ID = MAIN_USER_ID;
 
 const USER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+interface UserEntry {
+  token: string;
+  user_id: string;
+  role?: 'admin' | 'user';
+}
+
 const usersFileSchema = z.object({
-  users: z.array(
-    z.object({
-      token: z.string().min(16, 'tokens must be at least 16 characters'),
-      user_id: z
-        .string()
-        .regex(USER_ID, 'user ids are 1-64 characters of A-Z a-z 0-9 _ . -')
-        // User ids key plain objects in the session file; this one would set a prototype instead.
-        .refine((id) => id !== '__proto__', '"__proto__" is reserved'),
+  users: z
+    .array(
+      z.object({
+        token: z.string().min(16, 'tokens must be at least 16 characters'),
+        user_id: z
+          .string()
+          .regex(USER_ID, 'user ids are 1-64 characters of A-Z a-z 0-9 _ . -')
+          // User ids key plain objects in the session file; this one would set a prototype instead.
+          .refine((id) => id !== '__proto__', '"__proto__" is reserved'),
+        role: z.enum(['admin', 'user']).optional(),
+      }),
+    )
+    .superRefine((users, context) => {
+      // One role per user: two tokens of one user must not make them an admin by one and not the other.
+      const roles = new Map<string, string>();
+      users.forEach((entry, index) => {
+        const role = entry.role ?? 'user';
+        const earlier = roles.get(entry.user_id);
+        if (earlier !== undefined && earlier !== role) context.addIssue({ code: 'custom', path: [index, 'role'], message: `${entry.user_id} has the role "${earlier}" in another entry; a user has one role` });
+        roles.set(entry.user_id, role);
+      });
     }),
-  ),
 });
 
-export interface Identity {
-  userId: string;
+/** Who a request is: a user and their role. */
+export interface Identity extends Actor {
   /** A stable, non-secret key of the token (for rate limits and logs). */
   tokenKey: string;
 }
@@ -51,17 +72,19 @@ function hashToken(token: string): string {
 /** Failed authentications per client address and minute, after a burst of 20 (A2UI_AUTH_FAILURES_PER_MINUTE). */
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 120;
 
-export class TokenAuth {
+export class TokenAuth implements UserRoles {
   /** By token hash: a Map lookup on a digest leaks nothing about the secret through timing. */
   private readonly byHash = new Map<string, Identity>();
+  private readonly admins = new Set<string>([DEFAULT_USER_ID]);
   /** Failed authentications, per client address. */
   private readonly failures: RateLimiter;
 
   constructor(
     readonly mainToken: string,
-    extra: ReadonlyArray<{ token: string; user_id: string }> = [],
+    extra: readonly UserEntry[] = [],
     options: { failuresPerMinute?: number; now?: () => number } = {},
   ) {
+    for (const entry of extra) if (entry.role === 'admin') this.admins.add(entry.user_id);
     this.add(mainToken, DEFAULT_USER_ID);
     for (const entry of extra) this.add(entry.token, entry.user_id);
     this.failures = new RateLimiter(options.failuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE, options.now);
@@ -69,7 +92,12 @@ export class TokenAuth {
 
   private add(token: string, userId: string): void {
     const hash = hashToken(token);
-    this.byHash.set(hash, { userId, tokenKey: hash.slice(0, 16) });
+    this.byHash.set(hash, { ...this.actor(userId), tokenKey: hash.slice(0, 16) });
+  }
+
+  /** A user and their role (the main user is always an admin). */
+  actor(userId: string): Actor {
+    return { userId, admin: this.admins.has(userId) };
   }
 
   /** The identity of a token, or undefined. */
@@ -136,7 +164,7 @@ function readTokenFile(file: string): string {
 }
 
 /** The users file's entries (none without the file). A file that cannot be read stops the start, naming it. */
-function readUsersFile(file: string): Array<{ token: string; user_id: string }> {
+function readUsersFile(file: string): UserEntry[] {
   if (!fs.existsSync(file)) return [];
   let raw: unknown;
   try {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { loadAiConfig, type AiConfig } from './ai-config';
+import { DEFAULT_GIT_TIMEOUT_MS } from '../agents/worktree/git';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE } from './auth';
 import { integerVar } from './env-values';
 import { loadMailConfig, type MailConfig } from './mail-config';
@@ -32,6 +33,8 @@ export interface Config {
   clientDir: string;
   /** The agent definitions file (created with defaults when missing). */
   agentsFile: string;
+  /** The time limit of one git operation on the repository (a create, a remove, a list). */
+  gitTimeoutMs: number;
   /** Time between the steps of an agent stop: interrupt, SIGINT, SIGTERM, SIGKILL. */
   agentStopGraceMs: number;
   /** How often an agent's SSE stream sends a heartbeat. */
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxPendingFrames: integerVar(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
     clientDir: path.resolve(cwd, env.A2UI_CLIENT_DIR || 'client-demo/dist'),
     agentsFile: env.A2UI_AGENTS_FILE ? path.resolve(cwd, env.A2UI_AGENTS_FILE) : path.join(dataDir, 'agents.json'),
+    gitTimeoutMs: integerVar(env, 'A2UI_GIT_TIMEOUT_MS', DEFAULT_GIT_TIMEOUT_MS, 100),
     agentStopGraceMs: integerVar(env, 'A2UI_AGENT_STOP_GRACE_MS', 3000, 1),
     sseHeartbeatMs: integerVar(env, 'A2UI_SSE_HEARTBEAT_MS', 30_000, 10),
     maxStreamsPerUser: integerVar(env, 'A2UI_MAX_STREAMS_PER_USER', 32, 1),

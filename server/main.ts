@@ -15,6 +15,7 @@ import { Assistant } from '../agents/assistant/chat';
 import { ConversationStore, historyFileSchema, type HistoryFile } from '../agents/assistant/history';
 import { createAssistantTools, type ActionRunner } from '../agents/assistant/tools';
 import { createPlugins, type PluginServices } from '../agents/registry';
+import { mainUserOnly, type UserRoles } from '../agents/roles';
 import type { Plugin } from '../agents/types';
 import { WorktreeService, worktreeMetadataFileSchema, type WorktreeMetadataFile } from '../agents/worktree/service';
 import { createA2uiV09Router } from './a2ui-v09-routes';
@@ -59,9 +60,9 @@ export interface StartOptions {
  * tools run a plugin's action for a user (the sessions exist only after the plugins do, so it is a
  * late-bound function).
  */
-export async function openServices(config: Config, runAction: ActionRunner = noSessions): Promise<PluginServices> {
+export async function openServices(config: Config, runAction: ActionRunner = noSessions, roles: UserRoles = mainUserOnly): Promise<PluginServices> {
   const worktreeStore = await openStore<WorktreeMetadataFile>(path.join(config.dataDir, 'worktrees.json'), { worktrees: {} }, worktreeMetadataFileSchema);
-  const worktrees = await WorktreeService.open({ repo: config.repo, store: worktreeStore });
+  const worktrees = await WorktreeService.open({ repo: config.repo, store: worktreeStore, gitTimeoutMs: config.gitTimeoutMs });
   const agents = await openAgentSupervisor({
     definitionsFile: config.agentsFile,
     store: await openStore<AgentSessionsFile>(path.join(config.dataDir, 'agent-sessions.json'), { sessions: {} }, agentSessionsFileSchema),
@@ -69,6 +70,7 @@ export async function openServices(config: Config, runAction: ActionRunner = noS
     repoDir: config.repo,
     stopGraceMs: config.agentStopGraceMs,
     worktrees,
+    roles,
   });
   // One pool of Claude providers for the drafts and the assistant: the same keys, the same failover.
   const pool = new ProviderPool({ providers: config.ai.providers, cooldownMs: config.ai.cooldownMs, timeoutMs: config.ai.timeoutMs });
@@ -78,9 +80,9 @@ export async function openServices(config: Config, runAction: ActionRunner = noS
 
   const history = new ConversationStore(await openStore<HistoryFile>(path.join(config.dataDir, 'chat-history.json'), { users: {} }, historyFileSchema), config.ai.historyLimit);
   const approvals = new ApprovalBroker(config.ai.approvalTimeoutMs);
-  const tools = createAssistantTools({ mail, agents, worktrees, runAction });
+  const tools = createAssistantTools({ mail, agents, worktrees, runAction, roles });
   const assistant = new Assistant({ pool, history, approvals, tools });
-  return { worktrees, agents, mail, ai: { pool, history, approvals, assistant } };
+  return { worktrees, agents, mail, ai: { pool, history, approvals, assistant }, roles };
 }
 
 const noSessions: ActionRunner = () => Promise.reject(new Error('no sessions to run the action in'));
@@ -121,8 +123,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = loadConfig(options.env ?? process.env, options.cwd ?? process.cwd());
   const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute);
   // The assistant's tools act through the user's session; `sessions` exists by the time they run.
-  const services = await openServices(config, (userId, pluginId, action, payload) =>
-    sessions.get(userId).then((session) => session.runPluginAction(pluginId, action, payload)),
+  const services = await openServices(
+    config,
+    (userId, pluginId, action, payload) => sessions.get(userId).then((session) => session.runPluginAction(pluginId, action, payload)),
+    auth,
   );
   const plugins = (options.plugins ?? createPlugins)(services);
   const routes = new RouteTable(plugins);

@@ -15,6 +15,7 @@ import { emailIdSchema } from '../email/ids';
 import { replyForm } from '../email/reply';
 import type { MailService } from '../email/service';
 import { PluginError } from '../errors';
+import type { UserRoles } from '../roles';
 import type { WorktreeService } from '../worktree/service';
 import type { AssistantTool } from './chat';
 
@@ -31,6 +32,8 @@ export interface ToolDeps {
   agents: AgentSupervisor;
   worktrees: WorktreeService;
   runAction: ActionRunner;
+  /** Whose worktrees a user may see and manage (theirs; an administrator's: all). */
+  roles: UserRoles;
 }
 
 /** How much of each message's text `mail_get` hands to Claude. */
@@ -128,8 +131,8 @@ export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
       input: z.object({ agent_id: agentId, prompt: z.string().max(20_000).optional(), worktree: z.string().max(4096).optional() }),
       // A started agent runs tools of its own in the repository: the user says yes first.
       needsApproval: true,
-      async run(userId, input) {
-        const session = await deps.agents.start(userId, input.agent_id, { prompt: input.prompt, worktree: input.worktree ?? null });
+      async run(userId, input, signal) {
+        const session = await deps.agents.start(userId, input.agent_id, { prompt: input.prompt, worktree: input.worktree ?? null, signal });
         return { session: sessionJson(session) };
       },
     }),
@@ -154,11 +157,11 @@ export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
     }),
     tool({
       name: 'worktree_list',
-      description: 'List the git worktrees of the repository (branch, agent, task, modified or not).',
+      description: 'List the git worktrees of the repository that the user may use (branch, agent, task, modified or not).',
       input: z.object({}),
       needsApproval: false,
-      async run() {
-        const list = await deps.worktrees.list();
+      async run(userId, _input, signal) {
+        const list = await deps.worktrees.list(deps.roles.actor(userId), { signal });
         return { worktrees: list.map((w) => ({ path: w.path, branch: w.branch, is_main: w.isMain, agent: w.agentName, task: w.taskId, title: w.taskTitle, dirty: w.dirty })) };
       },
     }),
@@ -167,8 +170,12 @@ export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
       description: 'Create a git worktree (and branch agent/<agent>/<task>-<title>) for an agent and a task.',
       input: z.object({ agent_name: z.string().max(64), task_id: z.string().max(64), task_title: z.string().max(200).optional(), base_branch: z.string().max(200).optional() }),
       needsApproval: false,
-      async run(_userId, input) {
-        const created = await deps.worktrees.create({ agentName: input.agent_name, taskId: input.task_id, taskTitle: input.task_title, baseBranch: input.base_branch });
+      async run(userId, input, signal) {
+        const created = await deps.worktrees.create(
+          deps.roles.actor(userId),
+          { agentName: input.agent_name, taskId: input.task_id, taskTitle: input.task_title, baseBranch: input.base_branch },
+          { signal },
+        );
         return { path: created.path, branch: created.branch, branch_created: created.branchCreated };
       },
     }),
@@ -177,8 +184,8 @@ export function createAssistantTools(deps: ToolDeps): AssistantTool[] {
       description: 'Remove a worktree; `force` discards uncommitted changes, `delete_branch` deletes its branch too.',
       input: z.object({ path: z.string().min(1).max(4096), force: z.boolean().optional(), delete_branch: z.boolean().optional() }),
       needsApproval: true,
-      async run(_userId, input) {
-        return await deps.worktrees.remove(input.path, { force: input.force, deleteBranch: input.delete_branch });
+      async run(userId, input, signal) {
+        return await deps.worktrees.remove(deps.roles.actor(userId), input.path, { force: input.force, deleteBranch: input.delete_branch, signal });
       },
     }),
   ];

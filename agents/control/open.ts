@@ -4,6 +4,7 @@
  * worktree removal guard: a worktree where a session is live cannot be removed (409 from the worktree
  * plugin, with the reason).
  */
+import type { UserRoles } from '../roles';
 import type { PersistentStore } from '../types';
 import { loadDefinitions } from './definitions';
 import type { AgentSessionsFile } from './session-record';
@@ -18,6 +19,8 @@ export interface AgentServiceOptions {
   repoDir: string;
   stopGraceMs: number;
   worktrees?: WorktreeSource & { addRemovalGuard(guard: (worktreePath: string) => string | undefined): () => void };
+  /** Whose worktrees a user may run agents in. */
+  roles?: UserRoles;
 }
 
 export async function openAgentSupervisor(options: AgentServiceOptions): Promise<AgentSupervisor> {
@@ -25,7 +28,7 @@ export async function openAgentSupervisor(options: AgentServiceOptions): Promise
     definitions: loadDefinitions(options.definitionsFile),
     store: options.store,
     logDir: options.logDir,
-    workdirs: new Workdirs(options.repoDir, options.worktrees),
+    workdirs: new Workdirs(options.repoDir, options.worktrees, options.roles),
     stopGraceMs: options.stopGraceMs,
   });
   options.worktrees?.addRemovalGuard((worktreePath) => supervisor.liveSessionIn(worktreePath));

@@ -27,9 +27,9 @@ function withSession(state: ControlState, agentId: string, record: SessionRecord
 export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState> {
   const definitions = supervisor.definitions;
 
-  const worktreeChoices = async (): Promise<WorkdirChoice[]> => {
+  const worktreeChoices = async (userId: string): Promise<WorkdirChoice[]> => {
     try {
-      return await supervisor.workdirs.choices();
+      return await supervisor.workdirs.choices(userId);
     } catch (error) {
       console.error('[agents] could not list the worktrees:', error);
       return [];
@@ -75,9 +75,9 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
     async init(host) {
       // Subscribe first, read the logs second: an event in between is folded in once (by seq).
       const unfollow = followUser(host);
-      const unwatch = supervisor.workdirs.onChange(() => {
+      const unwatch = supervisor.workdirs.onChange(host.userId, () => {
         // worktreeChoices never rejects: a failed listing is logged and shows no worktrees.
-        void worktreeChoices().then((worktrees) => updateInBackground(host, 'agents', (state) => ({ ...state, worktrees })));
+        void worktreeChoices(host.userId).then((worktrees) => updateInBackground(host, 'agents', (state) => ({ ...state, worktrees })));
       });
       host.onClose(unfollow);
       host.onClose(unwatch);
@@ -89,7 +89,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
         sessions.set(definition.id, latest);
         panels.set(definition.id, panelOf(latest.id, supervisor.tail(latest.id, PANEL_LINES), latest.firstSeq - 1));
       }
-      return { sessions, panels, worktrees: await worktreeChoices(), promptNonce: 0, inputNonce: 0 };
+      return { sessions, panels, worktrees: await worktreeChoices(host.userId), promptNonce: 0, inputNonce: 0 };
     },
 
     async handle({ state, action, host, route, signal }): Promise<HandleResult<ControlState>> {

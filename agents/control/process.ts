@@ -73,7 +73,7 @@ export class AgentProcess {
     this.child.once('spawn', () => callbacks.onSpawn(this.child.pid!));
     // `on`, not `once`: a second 'error' without a listener would be thrown and take the server down.
     this.child.on('error', (error) => {
-      if (this.child.pid === undefined) callbacks.onSpawnError(error.message);
+      if (this.child.pid === undefined) callbacks.onSpawnError(describeSpawnError(error));
     });
     this.child.once('exit', (code, signal) => {
       this.exitInfo = { code, signal };
@@ -180,5 +180,20 @@ export class AgentProcess {
     for (const line of this.stdout.flush()) this.callbacks.onLine(line);
     for (const line of this.stderr.flush()) this.keepStderr(line);
     this.callbacks.onExit({ ...exit, stderrTail: [...this.stderrTail], ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}) });
+  }
+}
+
+/**
+ * Why a spawn failed, in words a user can act on. Not node's message: it names the command's absolute
+ * path (`spawn /usr/local/bin/claude ENOENT`), and messages never show the server's disk.
+ */
+export function describeSpawnError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'its command or its working folder was not found (ENOENT)';
+    case 'EACCES':
+      return 'its command is not executable (EACCES)';
+    default:
+      return `the system refused to start it (${error.code ?? 'unknown error'})`;
   }
 }

@@ -21,11 +21,11 @@ import { EventLog } from './event-log';
 import { followEvents } from './follow';
 import type { AgentEvent, AgentEventBody, ExitReason } from './events';
 import { newSessionId } from './ids';
-import { AgentProcess, type ProcessCallbacks, type ProcessExit } from './process';
+import { AgentProcess, describeSpawnError, type ProcessCallbacks, type ProcessExit } from './process';
 import { hasConversation, isResumable, sessionJson, type AgentSessionsFile, type SessionRecord } from './session-record';
 import { isLive, transition, type SessionStatus } from './status';
 import { parseStreamJsonLine, truncate, userTurn } from './stream-json';
-import { assertDirectory, type Workdirs } from './workdirs';
+import type { Workdirs } from './workdirs';
 
 export interface SupervisorOptions {
   definitions: readonly AgentDefinition[];
@@ -146,7 +146,7 @@ export class AgentSupervisor {
    */
   async start(userId: string, agentId: string, request: { prompt?: string; worktree?: string | null; signal?: AbortSignal } = {}): Promise<SessionRecord> {
     const definition = this.definition(agentId);
-    const place = await this.options.workdirs.resolve(request.worktree);
+    const place = await this.options.workdirs.resolve(request.worktree, userId, request.signal);
     // From here to the spawn nothing awaits: the check and the reservation are one step.
     this.assertOpen();
     // An action that timed out while the worktrees were listed was reported failed: start nothing.
@@ -216,7 +216,7 @@ export class AgentSupervisor {
     if (!isResumable(record)) {
       throw new PluginError('NO_RESUMABLE_SESSION', `The last session of ${definition.name} cannot be resumed (no provider session id).`);
     }
-    assertDirectory(record.cwd, 'The session\'s working directory');
+    this.options.workdirs.assertDirectory(record.cwd, 'The session\'s working directory');
     this.replace(record.id, { exit: null, pid: null, busy: false });
     this.setStatus(record.id, 'starting', 'resumed');
     this.launch(record.id, definition, request.prompt, record.providerSessionId!);
@@ -322,7 +322,7 @@ export class AgentSupervisor {
       proc = new AgentProcess({ command: definition.command, args, cwd: record.cwd, env: agentEnv(this.env, definition.env), protocol: definition.protocol }, callbacks);
     } catch (error) {
       // spawn itself threw (an argument it refuses): nothing runs, the session ends here.
-      this.emit(sessionId, { type: 'error', message: `${definition.name} could not start: ${(error as Error).message}` });
+      this.emit(sessionId, { type: 'error', message: `${definition.name} could not start: ${describeSpawnError(error as NodeJS.ErrnoException)}` });
       this.exited(sessionId, { code: null, signal: null, stderrTail: [] }, true);
       return;
     }

@@ -1,11 +1,13 @@
 /**
  * The Worktree plugin: the screens over the WorktreeService (the REST API in server/routes uses the
- * same service). Every user sees the repository's worktrees; a change made by anyone (a screen, the
- * REST API, an agent) reaches every session through the service's change listener.
+ * same service). A user sees the worktrees they created (an administrator sees all); a change made
+ * anywhere (a screen, the REST API, the assistant) reaches the sessions of the users who may see it,
+ * through the service's change listener. Git work stops when the action's time limit passes.
  */
 import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { reuseUnchanged } from '../reuse';
+import type { UserRoles } from '../roles';
 import type { Plugin, PluginHost } from '../types';
 import { WorktreeService, type Worktree } from './service';
 import { createWorktreeView, type WorktreeViewState } from './view';
@@ -33,7 +35,7 @@ function given(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeState> {
+export function createWorktreePlugin(service: WorktreeService, roles: UserRoles): Plugin<WorktreeState> {
   /** The new list, keeping unchanged worktrees identical: the view's row memo rebuilds only changed rows. */
   const withList = (state: WorktreeState, list: readonly Worktree[]): WorktreeState => {
     const worktrees = reuseUnchanged(state.worktrees, list, (worktree) => worktree.path);
@@ -51,38 +53,39 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
     actions: ACTIONS,
 
     async init(host: PluginHost<WorktreeState>) {
+      const actor = roles.actor(host.userId);
       const state: WorktreeState = {
         enabled: service.enabled,
         disabledReason: service.disabledReason,
-        worktrees: service.enabled ? await service.known() : [],
+        worktrees: service.enabled ? await service.known(actor) : [],
         openKey: null,
         removeErrors: {},
         formEpoch: 0,
       };
-      host.onClose(service.onChange((list) => updateInBackground(host, 'worktree', (current) => withList(current, list))));
+      host.onClose(service.onChange(actor, (list) => updateInBackground(host, 'worktree', (current) => withList(current, list))));
       return state;
     },
 
-    async handle({ state, action, host }) {
+    async handle({ state, action, host, signal }) {
       service.assertEnabled();
+      const actor = roles.actor(host.userId);
       switch (action.name) {
         case 'open_worktree': {
           const { path } = action.payload as Payload<'open_worktree'>;
           return { state: { ...state, openKey: path ? WorktreeService.keyOf(path) : null } };
         }
         case 'refresh_worktrees':
-          return { state: withList(state, await service.list()) };
+          return { state: withList(state, await service.list(actor, { signal })) };
         case 'create_worktree': {
           const p = action.payload as Payload<'create_worktree'>;
-          const created = await service.create({
-            agentName: p.agent_name.trim(),
-            taskId: p.task_id.trim(),
-            taskTitle: given(p.task_title),
-            baseBranch: given(p.base_branch),
-          });
+          const created = await service.create(
+            actor,
+            { agentName: p.agent_name.trim(), taskId: p.task_id.trim(), taskTitle: given(p.task_title), baseBranch: given(p.base_branch) },
+            { signal },
+          );
           return {
             // `known()` is the list the create just read: no second `git worktree list` and `git status` per worktree.
-            state: { ...withList(state, await service.known()), formEpoch: state.formEpoch + 1 },
+            state: { ...withList(state, await service.known(actor)), formEpoch: state.formEpoch + 1 },
             sideEffects: [
               { type: 'toast', variant: 'success', message: `Created worktree ${created.branch}.` },
               { type: 'navigate', to: '/worktrees' },
@@ -93,11 +96,11 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
           const p = action.payload as Payload<'remove_worktree'>;
           const key = WorktreeService.keyOf(p.path);
           try {
-            const removed = await service.remove(p.path, { force: p.force, deleteBranch: p.delete_branch });
+            const removed = await service.remove(actor, p.path, { force: p.force, deleteBranch: p.delete_branch, signal });
             const { [key]: _cleared, ...removeErrors } = state.removeErrors;
             const what = removed.branchDeleted ? ` and deleted branch ${removed.branch ?? ''}` : '';
             return {
-              state: { ...withList(state, await service.known()), removeErrors },
+              state: { ...withList(state, await service.known(actor)), removeErrors },
               sideEffects: [{ type: 'toast', variant: 'success', message: `Removed worktree ${removed.branch ?? removed.path}${what}.` }],
             };
           } catch (error) {

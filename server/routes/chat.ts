@@ -17,6 +17,7 @@ import { DEFAULT_NAMESPACE, type ConversationStore } from '../../agents/assistan
 import type { ProviderPool } from '../../agents/ai/providers';
 import { identityOf, parseJsonBody, requireJson } from '../app';
 import { ApiError, parseInput } from '../errors';
+import { hangUpSignal } from './hang-up';
 
 export interface ChatRouteDeps {
   assistant: Assistant;
@@ -49,12 +50,8 @@ export function chatRoutes(deps: ChatRouteDeps): express.Router {
 
   router.post('/chat', async (req, res) => {
     const body = parseJsonBody(chatBody, req);
-    const controller = new AbortController();
     // A client that hangs up stops the turn (and any approval it waits for).
-    res.on('close', () => {
-      if (!res.writableEnded) controller.abort();
-    });
-    const result = await deps.assistant.chat(identityOf(res).userId, body.namespace ?? DEFAULT_NAMESPACE, body.message, { signal: controller.signal });
+    const result = await deps.assistant.chat(identityOf(res).userId, body.namespace ?? DEFAULT_NAMESPACE, body.message, { signal: hangUpSignal(res) });
     res.json({ message: result.message, namespace: result.namespace, usage: result.usage });
   });
 

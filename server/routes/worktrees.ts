@@ -5,13 +5,16 @@
  *   POST   /api/worktrees                 → 201 {success, worktree, branch, path, branchCreated}
  *   DELETE /api/worktrees/:path?force=&deleteBranch= → {success, path, branch, branchDeleted}
  * Without a repository every route answers 503 WORKTREES_DISABLED; refusals come from the service as
- * PluginErrors (400 bad name, 404 unknown path, 409 branch exists / dirty / agent running there).
+ * PluginErrors (400 bad name, 404 unknown path or another user's worktree, 409 branch exists / dirty /
+ * agent running there, 504 git too slow). Each request acts as its identity (user and role), and a
+ * client that hangs up cancels its git work.
  */
 import express from 'express';
 import { z } from 'zod';
 import type { WorktreeService } from '../../agents/worktree/service';
-import { parseJsonBody } from '../app';
+import { identityOf, parseJsonBody } from '../app';
 import { parseInput } from '../errors';
+import { hangUpSignal } from './hang-up';
 
 const createBody = z.object({
   agentName: z.string().max(300),
@@ -38,21 +41,21 @@ export function worktreeRoutes(service: WorktreeService): express.Router {
   });
 
   router.get('/', async (_req, res) => {
-    res.json({ success: true, worktrees: await service.list() });
+    res.json({ success: true, worktrees: await service.list(identityOf(res), { signal: hangUpSignal(res) }) });
   });
 
   router.get('/:path', async (req, res) => {
-    res.json({ success: true, worktree: await service.get(String(req.params.path)) });
+    res.json({ success: true, worktree: await service.get(identityOf(res), String(req.params.path), { signal: hangUpSignal(res) }) });
   });
 
   router.post('/', async (req, res) => {
-    const created = await service.create(parseJsonBody(createBody, req));
+    const created = await service.create(identityOf(res), parseJsonBody(createBody, req), { signal: hangUpSignal(res) });
     res.status(201).json({ success: true, ...created });
   });
 
   router.delete('/:path', async (req, res) => {
     const options = parseInput(removeQuery, req.query);
-    const removed = await service.remove(String(req.params.path), { force: options.force, deleteBranch: options.deleteBranch });
+    const removed = await service.remove(identityOf(res), String(req.params.path), { force: options.force, deleteBranch: options.deleteBranch, signal: hangUpSignal(res) });
     res.json({ success: true, ...removed });
   });
 
