@@ -124,7 +124,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
         }
         case 'resume_agent': {
           const agentId = agentOf(payload, route.params);
-          const record = supervisor.resume(userId, agentId);
+          const record = await supervisor.resume(userId, agentId);
           return {
             state: withSession(state, agentId, record),
             sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],

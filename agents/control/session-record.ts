@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PROTOCOLS, type AgentProtocol } from './definitions';
 import { EXIT_REASONS, type ExitReason } from './events';
 import { ROLES, SESSION_ID, type AgentRole } from './ids';
+import type { ProcessStamp } from './os-process';
 import { SESSION_STATUSES, type SessionStatus } from './status';
 
 export interface SessionExit {
@@ -35,6 +36,8 @@ export interface SessionRecord {
   /** The provider's conversation id (Claude Code's `session_id`), what `--resume` needs. */
   providerSessionId: string | null;
   pid: number | null;
+  /** The running process's identity, kept so a server that restarts after a crash can find and stop it. */
+  osProcess: ProcessStamp | null;
   /** True between a turn sent and its `result`. */
   busy: boolean;
   costUsd: number | null;
@@ -67,6 +70,11 @@ const sessionRecordSchema = z.object({
   worktree: nullableString,
   providerSessionId: nullableString,
   pid: z.number().int().positive().nullable(),
+  // Records from before stamps existed have none.
+  osProcess: z
+    .object({ pid: z.number().int().positive(), pgid: z.number().int().positive(), startTicks: z.number().int().nonnegative(), bootId: z.string().nullable() })
+    .nullable()
+    .default(null),
   busy: z.boolean(),
   costUsd: z.number().nullable(),
   lastResult: nullableString,

@@ -110,10 +110,10 @@ export function agentRoutes({ supervisor, heartbeatMs, streamGate }: AgentRoutes
     res.json({ success: true, session: sessionJson(supervisor.stop(identityOf(res).userId, definition.id)) });
   });
 
-  router.post('/agents/:id/resume', (req, res) => {
+  router.post('/agents/:id/resume', async (req, res) => {
     const definition = agentOf(req);
     const body = parseInput(resumeBodySchema, bodyOf(req));
-    const session = supervisor.resume(identityOf(res).userId, definition.id, body.prompt ? { prompt: body.prompt } : {});
+    const session = await supervisor.resume(identityOf(res).userId, definition.id, body.prompt ? { prompt: body.prompt } : {});
     res.json({ success: true, session: sessionJson(session) });
   });
 
