@@ -19,6 +19,10 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   UPSTREAM_ERROR: 502,
+  /** An operation passed its own time limit (git slower than A2UI_GIT_TIMEOUT_MS) or was cancelled; nothing of it stays. */
+  TIMEOUT: 504,
+  /** No AI provider is configured (the assistant, drafts): the message says how to enable one. */
+  AI_DISABLED: 503,
   WORKTREES_DISABLED: 503,
 } as const;
 

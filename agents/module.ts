@@ -12,6 +12,7 @@
  */
 import type { z } from 'zod';
 import type { Caller, Endpoint, SocketChannel, SocketEvent } from './endpoint';
+import type { UserRoles } from './roles';
 import type { PersistentStore, Plugin, PluginStatus } from './types';
 
 /** A tool the assistant (Claude) may call: a module's own capability, run for the user who asked. */
@@ -44,6 +45,8 @@ export interface ModulePorts {
   identify(token: string): Caller | undefined;
   /** Every module's assistant tools (for the assistant; read at call time). */
   tools(): readonly AssistantTool[];
+  /** Who a user is for shared resources (an administrator manages every user's worktrees). */
+  roles: UserRoles;
 }
 
 export interface ModuleContext {
@@ -58,7 +61,7 @@ export interface ModuleContext {
    * 0600). What is read is checked against `schema`: a wrong shape is moved aside and logged, and the
    * document starts from `defaults`.
    */
-  openStore<T>(name: string, defaults: T, schema?: z.ZodType<T, unknown>): Promise<PersistentStore<T>>;
+  openStore<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>): Promise<PersistentStore<T>>;
   /** The opened services of a module named in this module's `uses`. */
   use<S>(module: PluginModule<S>): S;
   ports: ModulePorts;

@@ -8,6 +8,7 @@
  *
  * Prints one JSON line per shape: {"shape", "users", "views", "heap_bytes", "bytes_per_view"}.
  */
+import { mainUserOnly } from '../agents/roles';
 import { MODULES } from '../server/app/modules';
 import { openModules } from '../server/app/services';
 import { RouteTable } from '../server/session/router';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const views = arg('views', 10_000);
   const users = arg('users', 1_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a2ui-bench-views-'));
-  const ports = { actAs: () => Promise.reject(new Error('none')), baseUrl: () => 'http://127.0.0.1:9', identify: () => undefined, tools: () => [] };
+  const ports = { actAs: () => Promise.reject(new Error('none')), baseUrl: () => 'http://127.0.0.1:9', identify: () => undefined, tools: () => [], roles: mainUserOnly };
   const modules = await openModules(MODULES, { env: { A2UI_REPO: dataDir }, cwd: dataDir, dataDir, ports });
   const plugins = modules.plugins;
   const deps = {

@@ -17,7 +17,7 @@ import { nextEpoch } from './app/epoch';
 import { RouteTable } from './session/router';
 import { DEFAULT_TOAST_LIFETIME_MS } from './session/toasts';
 import type { UserRecord } from './session/user-session';
-import { DocumentUserStore } from './session/user-store';
+import { DocumentUserStore, userRecordSchema } from './session/user-store';
 import { Users } from './session/users';
 import { VersionClock } from './session/versions';
 import { serverEndpoints } from './transport/a2ui-api';
@@ -51,7 +51,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const config = loadConfig(env, cwd);
-  const auth = loadAuth(config.dataDir, config.token);
+  const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute);
 
   // Modules open before the sessions and the listening server exist: the ports they were lent are
   // bound to them once they do (a module calls them only at run time).
@@ -65,11 +65,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     },
     identify: (token) => auth.identify(token),
     tools: () => modules.tools,
+    roles: auth,
   };
   const modules = await openModules(options.modules ?? MODULES, { env, cwd, dataDir: config.dataDir, ports });
 
   const routes = new RouteTable(modules.plugins);
-  const userStore = new DocumentUserStore((name) => openStore<UserRecord | null>(path.join(config.dataDir, `${name}.json`), null));
+  const userStore = new DocumentUserStore((name, defaults) => openStore<UserRecord>(path.join(config.dataDir, `${name}.json`), defaults, userRecordSchema));
   users = new Users(
     userStore,
     {

@@ -20,6 +20,9 @@ import { describeClaudeError, isTimeout } from './errors';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
+/** Without any provider: not a failure of Claude (502) but a feature that is off, and how to turn it on. */
+export const AI_DISABLED_MESSAGE = 'AI is disabled: no AI provider is configured. Set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS) in the server\'s environment and restart it.';
+
 export interface ProviderConfig {
   /** Shown in `/api/ai/status`. */
   name: string;
@@ -119,7 +122,7 @@ export class ProviderPool {
 
   /** Streams one model turn; resolves with the whole message from whichever provider answered. */
   async stream(request: ChatRequest, callbacks: StreamCallbacks = {}): Promise<Message & { provider: string }> {
-    if (!this.configured) throw new PluginError('UPSTREAM_ERROR', 'No AI provider is configured: set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).');
+    if (!this.configured) throw new PluginError('AI_DISABLED', AI_DISABLED_MESSAGE);
     const order = this.order();
     for (let i = 0; i < order.length; i++) {
       const provider = order[i]!;

@@ -9,7 +9,7 @@
  */
 import type { ContentBlockParam, MessageParam, Tool, ToolResultBlockParam, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
-import { textOf, type ProviderPool } from '../ai/providers';
+import { AI_DISABLED_MESSAGE, textOf, type ProviderPool } from '../ai/providers';
 import { PluginError } from '../errors';
 import { KeyedSerialQueue } from '../serial';
 import type { ApprovalBroker } from './approvals';
@@ -87,7 +87,7 @@ export class Assistant {
 
   /** Refuses a turn when there is no provider, saying how to enable one. */
   assertConfigured(): void {
-    if (!this.configured) throw new PluginError('UPSTREAM_ERROR', 'The assistant is off: set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS) and restart.');
+    if (!this.configured) throw new PluginError('AI_DISABLED', AI_DISABLED_MESSAGE);
   }
 
   /** Runs one turn for `userId` in `namespace`; one at a time per user and namespace. */

@@ -4,6 +4,7 @@
  * tool result, which the Messages API would refuse).
  */
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { z } from 'zod';
 import { PluginError } from '../errors';
 import { Listeners } from '../listeners';
 import type { PersistentStore } from '../types';
@@ -17,6 +18,18 @@ export interface HistoryFile {
   /** user id → namespace → conversation */
   users: Record<string, Record<string, Conversation>>;
 }
+
+/**
+ * What `chat-history.json` must hold (checked when it is read). Content blocks are the Messages API's
+ * (text, tool_use, tool_result, …): their own fields are kept as they are, only their `type` is checked.
+ */
+const messageSchema = z.looseObject({
+  role: z.enum(['user', 'assistant']),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]),
+});
+export const historyFileSchema = z.object({
+  users: z.record(z.string(), z.record(z.string(), z.object({ messages: z.array(messageSchema), updated_at: z.string() }))),
+}) as unknown as z.ZodType<HistoryFile, unknown>;
 
 const NAMESPACE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const DEFAULT_NAMESPACE = 'default';

@@ -9,7 +9,7 @@ import { defineModule } from '../module';
 import { assistantEndpoints } from './api';
 import { ApprovalBroker } from './approvals';
 import { Assistant } from './chat';
-import { ConversationStore, type HistoryFile } from './history';
+import { ConversationStore, historyFileSchema, type HistoryFile } from './history';
 import { createAssistantPlugin } from './plugin';
 import { approvalSocketEvents, pushApprovals } from './socket';
 
@@ -24,7 +24,7 @@ export const assistantModule = defineModule<AssistantServices>({
   uses: [aiModule, emailModule],
   async open(ctx) {
     const { pool, config } = ctx.use(aiModule);
-    const history = new ConversationStore(await ctx.openStore<HistoryFile>('chat-history', { users: {} }), config.historyLimit);
+    const history = new ConversationStore(await ctx.openStore<HistoryFile>('chat-history', { users: {} }, historyFileSchema), config.historyLimit);
     const approvals = new ApprovalBroker(config.approvalTimeoutMs);
     const assistant = new Assistant({ pool, history, approvals, tools: () => ctx.ports.tools() });
     return { assistant, history, approvals };

@@ -119,9 +119,9 @@ export function agentEndpoints(supervisor: AgentSupervisor, options: { heartbeat
       path: '/api/agents/:id/resume',
       params: byAgent,
       body: resumeBodySchema,
-      handle({ params, body, caller }) {
+      async handle({ params, body, caller }) {
         const definition = agentOf(params);
-        const session = supervisor.resume(caller.userId, definition.id, body.prompt ? { prompt: body.prompt } : {});
+        const session = await supervisor.resume(caller.userId, definition.id, body.prompt ? { prompt: body.prompt } : {});
         return { json: { success: true, session: sessionJson(session) } };
       },
     }),

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { BLOCKED_ENV } from './env';
 import { AGENT_ID, ROLES, type AgentRole } from './ids';
 
-const PROTOCOLS = ['stream-json', 'plain'] as const;
+export const PROTOCOLS = ['stream-json', 'plain'] as const;
 export type AgentProtocol = (typeof PROTOCOLS)[number];
 
 export interface AgentDefinition {
@@ -125,7 +125,7 @@ function resolvePlaceholders(value: string): string {
 export function parseDefinitions(raw: unknown, source: string): AgentDefinition[] {
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'file'}: ${i.message}`);
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'the whole file'}: ${i.message}`);
     throw new Error(`${source}: ${issues.join('; ')}`);
   }
   return parsed.data.agents.map((a) => ({

@@ -99,8 +99,9 @@ export class EventLog {
 function parse(line: string): AgentEvent | undefined {
   if (!line) return undefined;
   try {
-    const event = JSON.parse(line) as AgentEvent;
-    return typeof event.seq === 'number' ? event : undefined;
+    const event = JSON.parse(line) as AgentEvent | null;
+    // Anything but an event object (a line of `null`, `[]`, a number) is skipped like a cut line.
+    return typeof event === 'object' && event !== null && typeof event.seq === 'number' && typeof event.type === 'string' ? event : undefined;
   } catch {
     return undefined;
   }

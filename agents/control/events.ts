@@ -7,7 +7,8 @@
 import type { SessionStatus } from './status';
 
 /** Why a process ended: asked to stop, finished on its own, died, or the server went away. */
-export type ExitReason = 'stopped' | 'exited' | 'crashed' | 'server_stopped';
+export const EXIT_REASONS = ['stopped', 'exited', 'crashed', 'server_stopped'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
 
 export type AgentEventBody =
   | { type: 'status'; status: SessionStatus; previous: SessionStatus | null; reason?: string }

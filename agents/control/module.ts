@@ -10,7 +10,7 @@ import { agentEndpoints } from './api';
 import { loadControlConfig } from './config';
 import { loadDefinitions } from './definitions';
 import { createControlPlugin } from './plugin';
-import type { AgentSessionsFile } from './session-record';
+import { agentSessionsFileSchema, type AgentSessionsFile } from './session-record';
 import { agentSocketEvents } from './socket';
 import { AgentSupervisor } from './supervisor';
 import { agentTools } from './tools';
@@ -29,9 +29,9 @@ export const controlModule = defineModule<ControlServices>({
     const worktrees = ctx.use(worktreeModule);
     const supervisor = await AgentSupervisor.open({
       definitions: loadDefinitions(config.agentsFile),
-      store: await ctx.openStore<AgentSessionsFile>('agent-sessions', { sessions: {} }),
+      store: await ctx.openStore<AgentSessionsFile>('agent-sessions', { sessions: {} }, agentSessionsFileSchema),
       logDir: path.join(ctx.dataDir, 'agent-logs'),
-      workdirs: new Workdirs(configuredRepo(ctx), worktrees),
+      workdirs: new Workdirs(configuredRepo(ctx), worktrees, ctx.ports.roles),
       stopGraceMs: config.stopGraceMs,
     });
     worktrees.addRemovalGuard((worktreePath) => supervisor.liveSessionIn(worktreePath));

@@ -27,9 +27,9 @@ function withSession(state: ControlState, agentId: string, record: SessionRecord
 export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState, ControlTab> {
   const definitions = supervisor.definitions;
 
-  const worktreeChoices = async (): Promise<WorkdirChoice[]> => {
+  const worktreeChoices = async (userId: string): Promise<WorkdirChoice[]> => {
     try {
-      return await supervisor.workdirs.choices();
+      return await supervisor.workdirs.choices(userId);
     } catch (error) {
       console.error('[agents] could not list the worktrees:', error);
       return [];
@@ -99,9 +99,9 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
           sideEffects: [{ type: 'toast', variant: 'info', message: isLive(record.status) ? `Stopping ${name}…` : `Stopped ${name}.` }],
         };
       }),
-      resume_agent: action(actionSchemas.resume_agent, ({ state, payload, host, route }) => {
+      resume_agent: action(actionSchemas.resume_agent, async ({ state, payload, host, route }) => {
         const agentId = agentOf(payload, route.params);
-        const record = supervisor.resume(host.userId, agentId);
+        const record = await supervisor.resume(host.userId, agentId);
         return {
           state: withSession(state, agentId, record),
           sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
@@ -117,9 +117,9 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
     async init(host) {
       // Subscribe first, read the logs second: an event in between is folded in once (by seq).
       const unfollow = followUser(host);
-      const unwatch = supervisor.workdirs.onChange(() => {
+      const unwatch = supervisor.workdirs.onChange(host.userId, () => {
         // worktreeChoices never rejects: a failed listing is logged and shows no worktrees.
-        void worktreeChoices().then((worktrees) => updateInBackground(host, 'agents', (state) => ({ ...state, worktrees })));
+        void worktreeChoices(host.userId).then((worktrees) => updateInBackground(host, 'agents', (state) => ({ ...state, worktrees })));
       });
       host.onClose(unfollow);
       host.onClose(unwatch);
@@ -131,7 +131,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
         sessions.set(definition.id, latest);
         panels.set(definition.id, panelOf(latest.id, supervisor.tail(latest.id, PANEL_LINES), latest.firstSeq - 1));
       }
-      return { sessions, panels, worktrees: await worktreeChoices() };
+      return { sessions, panels, worktrees: await worktreeChoices(host.userId) };
     },
     initView: () => NEW_CONTROL_TAB,
     createView: () => createControlView(definitions),

@@ -3,10 +3,15 @@
  * stdin/stdout/stderr. stdout is split into lines (a partial line waits for its end), the stderr tail is
  * kept, and a stop escalates a few seconds apart: the stream-json interrupt (and end of input), then
  * SIGINT, SIGTERM and SIGKILL to the whole process group, so tools the agent started die with it.
+ *
+ * The group outlives its leader when a tool traps signals or the leader exits first: once the leader
+ * has exited, what is left of the group gets a moment, then SIGKILL, and `done` waits until nothing of
+ * the group runs any more. So a stop or a server shutdown never leaves a process of an agent behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import type { AgentProtocol } from './definitions';
+import { groupGone, signalGroup } from './os-process';
 import { LineSplitter, interruptRequest } from './stream-json';
 
 export interface ProcessSpec {
@@ -36,8 +41,10 @@ export interface ProcessCallbacks {
 
 const STDERR_TAIL_LINES = 20;
 const STDERR_LINE_CHARS = 500;
-/** After the leader exits, how long a process group may keep our pipes open before it is killed. */
+/** After the leader exits, how long the rest of its group may run (and keep our pipes open) before it is killed. */
 const PIPE_DRAIN_MS = 1000;
+/** After SIGKILL, how long we wait for the group to disappear. */
+const AFTER_KILL_MS = 5000;
 
 export class AgentProcess {
   private readonly child: ChildProcess;
@@ -49,15 +56,18 @@ export class AgentProcess {
   private stoppedBy: string | undefined;
   private exitInfo: { code: number | null; signal: string | null } | undefined;
   private finished = false;
-  /** Resolves when the process ended and `onExit` ran. */
+  /** Resolves when the process ended, `onExit` ran, and nothing of its process group runs any more. */
   readonly done: Promise<void>;
 
   constructor(
     private readonly spec: ProcessSpec,
     private readonly callbacks: ProcessCallbacks,
   ) {
-    let resolveDone!: () => void;
-    this.done = new Promise((resolve) => (resolveDone = resolve));
+    let resolveClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+    let resolveReaped!: () => void;
+    const reaped = new Promise<void>((resolve) => (resolveReaped = resolve));
+    this.done = Promise.all([closed, reaped]).then(() => undefined);
     // An argument array and shell: false: nothing the agent or the user typed is ever parsed by a shell.
     this.child = spawn(spec.command, [...spec.args], { cwd: spec.cwd, env: spec.env, detached: true, shell: false, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.child.stdout!.setEncoding('utf8');
@@ -73,20 +83,18 @@ export class AgentProcess {
     this.child.once('spawn', () => callbacks.onSpawn(this.child.pid!));
     // `on`, not `once`: a second 'error' without a listener would be thrown and take the server down.
     this.child.on('error', (error) => {
-      if (this.child.pid === undefined) callbacks.onSpawnError(error.message);
+      if (this.child.pid === undefined) {
+        callbacks.onSpawnError(describeSpawnError(error));
+        resolveReaped(); // no process, no group
+      }
     });
     this.child.once('exit', (code, signal) => {
       this.exitInfo = { code, signal };
-      // A grandchild that keeps our pipes open would delay `close` forever: give it a moment, then end it.
-      this.later(PIPE_DRAIN_MS, () => {
-        this.signalGroup('SIGKILL');
-        this.child.stdout?.destroy();
-        this.child.stderr?.destroy();
-      });
+      void this.reapGroup(closed).finally(resolveReaped);
     });
     this.child.once('close', (code, signal) => {
       this.finish(this.exitInfo ?? { code, signal });
-      resolveDone();
+      resolveClosed();
     });
   }
 
@@ -148,14 +156,30 @@ export class AgentProcess {
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
-    const pid = this.child.pid;
-    if (pid === undefined) return;
-    try {
-      // Negative pid: the whole process group the detached child leads.
-      process.kill(-pid, signal);
-    } catch {
-      // Already gone.
+    // The whole process group the detached child leads.
+    if (this.child.pid !== undefined) signalGroup(this.child.pid, signal);
+  }
+
+  /**
+   * After the leader exited: what is left of its group (a tool that traps SIGTERM, a grandchild that
+   * keeps our pipes open) gets PIPE_DRAIN_MS, then SIGKILL; pipes still open then are closed, so
+   * `close` comes. Resolves when nothing of the group runs.
+   */
+  private async reapGroup(closed: Promise<void>): Promise<void> {
+    const pgid = this.child.pid;
+    if (pgid === undefined) return;
+    const drainEnds = Date.now() + PIPE_DRAIN_MS;
+    const gone = await groupGone(pgid, PIPE_DRAIN_MS);
+    if (!gone) signalGroup(pgid, 'SIGKILL');
+    // The output already written is still read, until the drain time is over.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, drainEnds - Date.now()))))]);
+    clearTimeout(timer);
+    if (!this.finished) {
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
     }
+    if (!gone) await groupGone(pgid, AFTER_KILL_MS);
   }
 
   private keepStderr(line: string): void {
@@ -180,5 +204,20 @@ export class AgentProcess {
     for (const line of this.stdout.flush()) this.callbacks.onLine(line);
     for (const line of this.stderr.flush()) this.keepStderr(line);
     this.callbacks.onExit({ ...exit, stderrTail: [...this.stderrTail], ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}) });
+  }
+}
+
+/**
+ * Why a spawn failed, in words a user can act on. Not node's message: it names the command's absolute
+ * path (`spawn /usr/local/bin/claude ENOENT`), and messages never show the server's disk.
+ */
+export function describeSpawnError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'its command or its working folder was not found (ENOENT)';
+    case 'EACCES':
+      return 'its command is not executable (EACCES)';
+    default:
+      return `the system refused to start it (${error.code ?? 'unknown error'})`;
   }
 }

@@ -3,10 +3,12 @@
  * and the screens show. Records are replaced, never mutated, so a changed session is a new object
  * (views memoise on that) and the store always holds a consistent copy.
  */
-import type { AgentProtocol } from './definitions';
-import type { ExitReason } from './events';
-import type { AgentRole } from './ids';
-import type { SessionStatus } from './status';
+import { z } from 'zod';
+import { PROTOCOLS, type AgentProtocol } from './definitions';
+import { EXIT_REASONS, type ExitReason } from './events';
+import { ROLES, SESSION_ID, type AgentRole } from './ids';
+import type { ProcessStamp } from './os-process';
+import { SESSION_STATUSES, type SessionStatus } from './status';
 
 export interface SessionExit {
   code: number | null;
@@ -34,6 +36,8 @@ export interface SessionRecord {
   /** The provider's conversation id (Claude Code's `session_id`), what `--resume` needs. */
   providerSessionId: string | null;
   pid: number | null;
+  /** The running process's identity, kept so a server that restarts after a crash can find and stop it. */
+  osProcess: ProcessStamp | null;
   /** True between a turn sent and its `result`. */
   busy: boolean;
   costUsd: number | null;
@@ -49,6 +53,53 @@ export interface SessionRecord {
 export interface AgentSessionsFile {
   sessions: Record<string, SessionRecord>;
 }
+
+const nullableString = z.string().nullable();
+const seq = z.number().int().nonnegative();
+
+const sessionRecordSchema = z.object({
+  // Session ids name log files: only what our generator makes.
+  id: z.string().regex(SESSION_ID),
+  agentId: z.string(),
+  userId: z.string(),
+  role: z.enum(ROLES),
+  protocol: z.enum(PROTOCOLS),
+  status: z.enum(SESSION_STATUSES),
+  statusReason: nullableString,
+  cwd: z.string(),
+  worktree: nullableString,
+  providerSessionId: nullableString,
+  pid: z.number().int().positive().nullable(),
+  // Records from before stamps existed have none.
+  osProcess: z
+    .object({ pid: z.number().int().positive(), pgid: z.number().int().positive(), startTicks: z.number().int().nonnegative(), bootId: z.string().nullable() })
+    .nullable()
+    .default(null),
+  busy: z.boolean(),
+  costUsd: z.number().nullable(),
+  lastResult: nullableString,
+  exit: z
+    .object({
+      code: z.number().int().nullable(),
+      signal: nullableString,
+      reason: z.enum(EXIT_REASONS),
+      stoppedBy: z.string().optional(),
+      stderrTail: z.array(z.string()),
+      at: z.string(),
+    })
+    .nullable(),
+  firstSeq: seq,
+  lastSeq: seq,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** What `agent-sessions.json` must hold (checked when it is read): records keyed by their own id. */
+export const agentSessionsFileSchema: z.ZodType<AgentSessionsFile, unknown> = z.object({
+  sessions: z
+    .record(z.string(), sessionRecordSchema)
+    .refine((sessions) => Object.entries(sessions).every(([key, record]) => key === record.id), 'every record must be filed under its own id'),
+});
 
 /** The provider gave a conversation id that `--resume` can take up (stream-json agents only). */
 export function hasConversation(record: SessionRecord): boolean {

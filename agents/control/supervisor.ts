@@ -11,6 +11,10 @@
  *   ids — is appended to the session's JSONL log, then handed to the listeners.
  * - Records are persisted on every change; on start-up, sessions that were running (the server died
  *   or stopped) become suspended when they can be resumed, else terminated.
+ * - A record keeps the stamp of its process (pid, process group, start time, boot: os-process.ts). A
+ *   server that crashed leaves its agents running unsupervised: on start-up, every stamped process
+ *   that still runs, verifiably the same one, is stopped with the stop ladder, and until it is gone
+ *   no start or resume of that user's agent runs, so a session never has two copies.
  */
 import { PluginError } from '../errors';
 import { Listeners } from '../listeners';
@@ -21,11 +25,12 @@ import { EventLog } from './event-log';
 import { followEvents } from './follow';
 import type { AgentEvent, AgentEventBody, ExitReason } from './events';
 import { newSessionId } from './ids';
-import { AgentProcess, type ProcessCallbacks, type ProcessExit } from './process';
+import { isStillRunning, stampOf, stopGroup } from './os-process';
+import { AgentProcess, describeSpawnError, type ProcessCallbacks, type ProcessExit } from './process';
 import { hasConversation, isResumable, sessionJson, type AgentSessionsFile, type SessionRecord } from './session-record';
 import { isLive, transition, type SessionStatus } from './status';
 import { parseStreamJsonLine, truncate, userTurn } from './stream-json';
-import { assertDirectory, type Workdirs } from './workdirs';
+import type { Workdirs } from './workdirs';
 
 export interface SupervisorOptions {
   definitions: readonly AgentDefinition[];
@@ -64,6 +69,8 @@ export class AgentSupervisor {
   private readonly listeners = new Map<string, Listeners<[AgentEvent, SessionRecord]>>();
   /** Sessions the server itself is stopping (shutdown): their exit is not a crash. */
   private readonly shuttingDown = new Set<string>();
+  /** Per user and agent: the stop of processes a previous server left running, while it lasts. */
+  private readonly orphanStops = new Map<string, Promise<void>>();
   private readonly log: EventLog;
   private readonly env: NodeJS.ProcessEnv;
   private closing = false;
@@ -146,7 +153,8 @@ export class AgentSupervisor {
    */
   async start(userId: string, agentId: string, request: { prompt?: string; worktree?: string | null; signal?: AbortSignal } = {}): Promise<SessionRecord> {
     const definition = this.definition(agentId);
-    const place = await this.options.workdirs.resolve(request.worktree);
+    await this.orphanGone(userId, agentId);
+    const place = await this.options.workdirs.resolve(request.worktree, userId, request.signal);
     // From here to the spawn nothing awaits: the check and the reservation are one step.
     this.assertOpen();
     // An action that timed out while the worktrees were listed was reported failed: start nothing.
@@ -169,6 +177,7 @@ export class AgentSupervisor {
       worktree: place.worktree,
       providerSessionId: null,
       pid: null,
+      osProcess: null,
       busy: false,
       costUsd: null,
       lastResult: null,
@@ -207,8 +216,10 @@ export class AgentSupervisor {
    * Resumes the user's latest session of an agent with the provider's session id (`--resume <id>`),
    * in the same working directory (Claude Code finds a conversation only from where it started).
    */
-  resume(userId: string, agentId: string, request: { prompt?: string } = {}): SessionRecord {
+  async resume(userId: string, agentId: string, request: { prompt?: string } = {}): Promise<SessionRecord> {
     const definition = this.definition(agentId);
+    // The previous server's copy of this session must be gone before a new one runs.
+    await this.orphanGone(userId, agentId);
     this.assertOpen();
     const record = this.latest(userId, agentId);
     if (!record) throw new PluginError('NO_RESUMABLE_SESSION', `${definition.name} has no session to resume.`);
@@ -216,8 +227,8 @@ export class AgentSupervisor {
     if (!isResumable(record)) {
       throw new PluginError('NO_RESUMABLE_SESSION', `The last session of ${definition.name} cannot be resumed (no provider session id).`);
     }
-    assertDirectory(record.cwd, 'The session\'s working directory');
-    this.replace(record.id, { exit: null, pid: null, busy: false });
+    this.options.workdirs.assertDirectory(record.cwd, 'The session\'s working directory');
+    this.replace(record.id, { exit: null, pid: null, osProcess: null, busy: false });
     this.setStatus(record.id, 'starting', 'resumed');
     this.launch(record.id, definition, request.prompt, record.providerSessionId!);
     return this.record(record.id);
@@ -286,9 +297,14 @@ export class AgentSupervisor {
       }
       waits.push(proc.shutdown(Math.min(this.options.stopGraceMs, 2000)));
     }
-    await Promise.all(waits);
+    await Promise.all([...waits, ...this.orphanStops.values()]);
     this.log.closeAll();
     await this.options.store.write();
+  }
+
+  /** Waits until processes a previous server left running for this user's agent are gone. */
+  private async orphanGone(userId: string, agentId: string): Promise<void> {
+    await this.orphanStops.get(keyOf(userId, agentId));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -302,7 +318,8 @@ export class AgentSupervisor {
     let proc: AgentProcess | undefined;
     const callbacks: ProcessCallbacks = {
       onSpawn: (pid) => {
-        this.replace(sessionId, { pid });
+        // Stamped at once: if the server dies from here on, the next one can find and stop it.
+        this.replace(sessionId, { pid, osProcess: stampOf(pid) });
         if (this.record(sessionId).status !== 'starting') return; // stopped before it ran
         this.setStatus(sessionId, 'running');
         if (prompt && proc) this.send(sessionId, proc, prompt);
@@ -322,7 +339,7 @@ export class AgentSupervisor {
       proc = new AgentProcess({ command: definition.command, args, cwd: record.cwd, env: agentEnv(this.env, definition.env), protocol: definition.protocol }, callbacks);
     } catch (error) {
       // spawn itself threw (an argument it refuses): nothing runs, the session ends here.
-      this.emit(sessionId, { type: 'error', message: `${definition.name} could not start: ${(error as Error).message}` });
+      this.emit(sessionId, { type: 'error', message: `${definition.name} could not start: ${describeSpawnError(error as NodeJS.ErrnoException)}` });
       this.exited(sessionId, { code: null, signal: null, stderrTail: [] }, true);
       return;
     }
@@ -359,6 +376,7 @@ export class AgentSupervisor {
     });
     this.replace(sessionId, {
       pid: null,
+      osProcess: null,
       busy: false,
       exit: { code: exit.code, signal: exit.signal, reason, ...(stoppedBy ? { stoppedBy } : {}), stderrTail: exit.stderrTail, at: new Date().toISOString() },
     });
@@ -421,12 +439,38 @@ export class AgentSupervisor {
       this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, record.lastSeq, logged));
     }
     for (const record of records) {
+      // Any record may hold a stamp, even a suspended one: a server killed during its own shutdown.
+      if (record.osProcess) this.stopOrphan(record);
       if (!isLive(record.status)) continue;
       const canResume = record.status !== 'terminating' && hasConversation(record);
-      this.replace(record.id, { pid: null, busy: false });
+      this.replace(record.id, { pid: null, osProcess: null, busy: false });
       this.setStatus(record.id, canResume ? 'suspended' : 'terminated', 'server_restarted');
       this.log.release(record.id);
     }
+  }
+
+  /**
+   * A process the previous server started and never saw end: when it verifiably still runs (same pid,
+   * start time and boot), its group is stopped with the ladder in the background; starts and resumes
+   * of that user's agent wait for it.
+   */
+  private stopOrphan(record: SessionRecord): void {
+    const stamp = record.osProcess!;
+    this.replace(record.id, { pid: null, osProcess: null });
+    if (!isStillRunning(stamp)) return;
+    console.warn(`[agents] stopping ${record.agentId} (pid ${stamp.pid}) of ${record.userId}, left running by the previous server`);
+    const key = keyOf(record.userId, record.agentId);
+    const stop = stopGroup(stamp.pgid, this.options.stopGraceMs).then(
+      (signal) => console.warn(`[agents] ${record.agentId} (pid ${stamp.pid}) of ${record.userId} is stopped${signal ? ` (${signal})` : ''}`),
+      (error: unknown) => console.error(`[agents] could not stop ${record.agentId} (pid ${stamp.pid}):`, error),
+    );
+    // One user's agent may have several (older sessions): a start waits for all of them.
+    const all: Promise<void> = Promise.all([this.orphanStops.get(key), stop])
+      .then(() => undefined)
+      .finally(() => {
+        if (this.orphanStops.get(key) === all) this.orphanStops.delete(key);
+      });
+    this.orphanStops.set(key, all);
   }
 }
 

@@ -29,8 +29,8 @@ export function agentTools(agents: AgentSupervisor): AssistantTool[] {
       input: z.object({ agent_id: agentId, prompt: z.string().max(20_000).optional(), worktree: z.string().max(4096).optional() }),
       // A started agent runs tools of its own in the repository: the user says yes first.
       needsApproval: true,
-      async run(userId, input: { agent_id: string; prompt?: string; worktree?: string }) {
-        const session = await agents.start(userId, input.agent_id, { prompt: input.prompt, worktree: input.worktree ?? null });
+      async run(userId, input: { agent_id: string; prompt?: string; worktree?: string }, signal) {
+        const session = await agents.start(userId, input.agent_id, { prompt: input.prompt, worktree: input.worktree ?? null, signal });
         return { session: sessionJson(session) };
       },
     },

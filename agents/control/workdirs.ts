@@ -1,13 +1,17 @@
 /**
- * Where an agent runs: a worktree the worktree plugin lists (not the main one), or, when none is
- * chosen, the repository itself (`A2UI_REPO`). The client names a worktree by the path the list gave
- * it; only a path found in the current list is ever used, so no client string becomes a cwd unchecked.
+ * Where an agent runs: a worktree the worktree plugin lists for the user (their own; an
+ * administrator's: any, but not the main one), or, when none is chosen, the repository itself
+ * (`A2UI_REPO`). The client names a worktree by the path the list gave it; only a path found in the
+ * user's current list is ever used, so no client string becomes a cwd unchecked, and another user's
+ * worktree is as absent as a made-up path (404).
  *
  * The worktree plugin is seen through this small structural interface (a plugin does not import
  * another plugin's internals); the Agents module passes the Worktree module's service (module.ts).
  */
 import fs from 'node:fs';
 import { PluginError } from '../errors';
+import { repoRelative } from '../paths';
+import { mainUserOnly, type Actor, type UserRoles } from '../roles';
 
 export interface WorktreeInfo {
   path: string;
@@ -19,10 +23,12 @@ export interface WorktreeInfo {
 
 export interface WorktreeSource {
   readonly enabled: boolean;
-  list(): Promise<WorktreeInfo[]>;
+  /** The worktrees `actor` may use, read now. */
+  list(actor: Actor, options?: { signal?: AbortSignal }): Promise<WorktreeInfo[]>;
   /** The list as last read (for the picker; a start checks against `list`). */
-  known(): Promise<WorktreeInfo[]>;
-  onChange(listener: () => void): () => void;
+  known(actor: Actor): Promise<WorktreeInfo[]>;
+  /** Hears changes of the worktrees `actor` may use (and only those). */
+  onChange(actor: Actor, listener: () => void): () => void;
 }
 
 /** One entry of the start form's worktree picker. */
@@ -41,12 +47,13 @@ export class Workdirs {
   constructor(
     readonly repoDir: string,
     private readonly worktrees?: WorktreeSource,
+    private readonly roles: UserRoles = mainUserOnly,
   ) {}
 
-  /** The worktrees an agent can run in (every one but the main worktree). */
-  async choices(): Promise<WorkdirChoice[]> {
+  /** The worktrees the user's agents can run in (theirs, every one for an administrator; never the main one). */
+  async choices(userId: string): Promise<WorkdirChoice[]> {
     if (!this.worktrees?.enabled) return [];
-    const list = await this.worktrees.known();
+    const list = await this.worktrees.known(this.roles.actor(userId));
     return list
       .filter((w) => !w.isMain)
       .map((w) => ({
@@ -55,32 +62,32 @@ export class Workdirs {
       }));
   }
 
-  /** Tells `listener` when the worktrees change (the picker re-reads them). */
-  onChange(listener: () => void): () => void {
-    return this.worktrees?.onChange(listener) ?? (() => undefined);
+  /** Tells `listener` when the user's worktrees change (the picker re-reads them). */
+  onChange(userId: string, listener: () => void): () => void {
+    return this.worktrees?.onChange(this.roles.actor(userId), listener) ?? (() => undefined);
   }
 
-  /** The directory for a start: the named worktree (checked against the list) or the repository. */
-  async resolve(worktree: string | null | undefined): Promise<Workdir> {
+  /** The directory for a user's start: the named worktree (checked against their list) or the repository. */
+  async resolve(worktree: string | null | undefined, userId: string, signal?: AbortSignal): Promise<Workdir> {
     if (!worktree) {
-      assertDirectory(this.repoDir, 'The repository folder');
+      this.assertDirectory(this.repoDir, 'The repository folder');
       return { cwd: this.repoDir, worktree: null };
     }
     if (!this.worktrees?.enabled) throw new PluginError('WORKTREES_DISABLED', 'Worktrees are not available: the repository is not a git repository.');
-    const found = (await this.worktrees.list()).find((w) => w.path === worktree && !w.isMain);
-    if (!found) throw new PluginError('INVALID_INPUT', 'worktree: not one of the repository\'s worktrees (pick one from the list, or none).');
-    assertDirectory(found.path, 'The worktree');
+    const found = (await this.worktrees.list(this.roles.actor(userId), { signal })).find((w) => w.path === worktree && !w.isMain);
+    if (!found) throw new PluginError('NOT_FOUND', 'worktree: no such worktree of yours (pick one from the list, or none).');
+    this.assertDirectory(found.path, 'The worktree');
     return { cwd: found.path, worktree: found.path };
   }
-}
 
-/** A CONFLICT when the folder is gone (a removed worktree, a moved repository). */
-export function assertDirectory(dir: string, what: string): void {
-  let ok = false;
-  try {
-    ok = fs.statSync(dir).isDirectory();
-  } catch {
-    ok = false;
+  /** A CONFLICT when the folder is gone (a removed worktree, a moved repository), naming it relative to the repository. */
+  assertDirectory(dir: string, what: string): void {
+    let ok = false;
+    try {
+      ok = fs.statSync(dir).isDirectory();
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new PluginError('CONFLICT', `${what} (${repoRelative(this.repoDir, dir)}) does not exist.`);
   }
-  if (!ok) throw new PluginError('CONFLICT', `${what} ${dir} does not exist.`);
 }

@@ -4,6 +4,7 @@
  * read removes UNREAD, a reply joins its thread with SENT, and mail to the mailbox's own address also
  * lands in its inbox, the way a message to yourself does.
  */
+import { z } from 'zod';
 import { PluginError } from '../errors';
 import { displayName, parseAddressList } from './mime';
 import type { MailProvider } from './provider';
@@ -30,6 +31,27 @@ export interface LocalMailboxFile {
   nextId: number;
   messages: LocalMessage[];
 }
+
+/** What a mailbox file must hold (checked when it is read). */
+export const localMailboxFileSchema: z.ZodType<LocalMailboxFile, unknown> = z.object({
+  version: z.literal(1),
+  address: z.string(),
+  name: z.string(),
+  nextId: z.number().int().nonnegative(),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      threadId: z.string(),
+      from: z.string(),
+      replyTo: z.string().optional(),
+      to: z.string(),
+      subject: z.string(),
+      date: z.string(),
+      body: z.string(),
+      labels: z.array(z.string()),
+    }),
+  ),
+});
 
 const SNIPPET_LENGTH = 120;
 

@@ -13,6 +13,7 @@
  */
 import crypto from 'node:crypto';
 import { auth as googleAuth } from 'googleapis/build/src/apis/gmail';
+import { z } from 'zod';
 import { PluginError } from '../errors';
 import { Listeners } from '../listeners';
 import type { PersistentStore } from '../types';
@@ -54,6 +55,23 @@ export interface StoredGoogleAccount {
 export interface GoogleTokensFile {
   users: Record<string, StoredGoogleAccount>;
 }
+
+/** What `google-tokens.json` must hold (checked when it is read). */
+export const googleTokensFileSchema: z.ZodType<GoogleTokensFile, unknown> = z.object({
+  users: z.record(
+    z.string(),
+    z.object({
+      access_token: z.string().optional(),
+      refresh_token: z.string().optional(),
+      expiry_date: z.number().optional(),
+      scope: z.string().optional(),
+      token_type: z.string().optional(),
+      id_token: z.string().optional(),
+      email: z.string().optional(),
+      updated_at: z.string(),
+    }),
+  ),
+});
 
 export interface GoogleOAuthOptions {
   config: GoogleOAuthConfig;

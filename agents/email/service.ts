@@ -8,8 +8,8 @@ import type { ProviderPool } from '../ai/providers';
 import { DraftWriter } from './drafts';
 import { isRevokedGrant } from './gmail-errors';
 import { gmailApi, GmailMailProvider } from './gmail-provider';
-import { LocalMailProvider, type LocalMailboxFile } from './local-provider';
-import { GoogleOAuth, type GoogleOAuthConfig, type GoogleTokensFile, type OAuth2Client } from './oauth';
+import { LocalMailProvider, localMailboxFileSchema, type LocalMailboxFile } from './local-provider';
+import { GoogleOAuth, googleTokensFileSchema, type GoogleOAuthConfig, type GoogleTokensFile, type OAuth2Client } from './oauth';
 import type { MailProvider } from './provider';
 import type { MailPage } from './types';
 import { LOCAL_ADDRESS, sampleMailbox } from './sample-mail';
@@ -74,7 +74,7 @@ export class MailService {
     if (options.provider === 'gmail' && !options.google) {
       throw new Error('MAIL_PROVIDER=gmail needs GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET');
     }
-    const tokens = options.google ? await options.openStore<GoogleTokensFile>(TOKENS_STORE, { users: {} }) : null;
+    const tokens = options.google ? await options.openStore<GoogleTokensFile>(TOKENS_STORE, { users: {} }, googleTokensFileSchema) : null;
     return new MailService(options, tokens);
   }
 
@@ -113,9 +113,9 @@ export class MailService {
   private localMailbox(userId: string): Promise<LocalMailProvider> {
     let mailbox = this.mailboxes.get(userId);
     if (!mailbox) {
-      // User ids are [A-Za-z0-9_.-]{1,64} (server/auth.ts): a file name, never a path. Created on first
+      // User ids are [A-Za-z0-9_.-]{1,64} (server/transport/auth.ts): a file name, never a path. Created on first
       // use with the sample threads.
-      mailbox = this.options.openStore<LocalMailboxFile>(`mail/mailbox-${userId}`, sampleMailbox()).then((store) => {
+      mailbox = this.options.openStore<LocalMailboxFile>(`mail/mailbox-${userId}`, sampleMailbox(), localMailboxFileSchema).then((store) => {
         this.mailboxStores.push(store);
         return new LocalMailProvider(store);
       });

@@ -7,4 +7,5 @@
 import type { z } from 'zod';
 import type { PersistentStore } from '../types';
 
-export type StoreOpener = <T>(name: string, defaults: T, schema?: z.ZodType<T, unknown>) => Promise<PersistentStore<T>>;
+/** Opens the document `name`, checked against `schema` (a document of the wrong shape is moved aside). */
+export type StoreOpener = <T>(name: string, defaults: T, schema: z.ZodType<T, unknown>) => Promise<PersistentStore<T>>;

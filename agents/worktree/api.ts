@@ -5,7 +5,9 @@
  *   POST   /api/worktrees                 → 201 {success, worktree, branch, path, branchCreated}
  *   DELETE /api/worktrees/:path?force=&deleteBranch= → {success, path, branch, branchDeleted}
  * Without a repository every endpoint answers 503 WORKTREES_DISABLED; refusals come from the service
- * as PluginErrors (400 bad name, 404 unknown path, 409 branch exists / dirty / agent running there).
+ * as PluginErrors (400 bad name, 404 unknown path or another user's worktree, 409 branch exists /
+ * dirty / agent running there, 504 git too slow). Each request acts as its caller (user and role), and
+ * a client that hangs up cancels its git work.
  */
 import { z } from 'zod';
 import { endpoint, type Endpoint } from '../endpoint';
@@ -33,27 +35,27 @@ export function worktreeEndpoints(service: WorktreeService): Endpoint[] {
     endpoint({
       method: 'GET',
       path: '/api/worktrees',
-      async handle() {
+      async handle({ caller, signal }) {
         service.assertEnabled();
-        return { json: { success: true, worktrees: await service.list() } };
+        return { json: { success: true, worktrees: await service.list(caller, { signal }) } };
       },
     }),
     endpoint({
       method: 'GET',
       path: '/api/worktrees/:path',
       params: byPath,
-      async handle({ params }) {
+      async handle({ params, caller, signal }) {
         service.assertEnabled();
-        return { json: { success: true, worktree: await service.get(params.path) } };
+        return { json: { success: true, worktree: await service.get(caller, params.path, { signal }) } };
       },
     }),
     endpoint({
       method: 'POST',
       path: '/api/worktrees',
       body: createBody,
-      async handle({ body }) {
+      async handle({ body, caller, signal }) {
         service.assertEnabled();
-        return { status: 201, json: { success: true, ...(await service.create(body)) } };
+        return { status: 201, json: { success: true, ...(await service.create(caller, body, { signal })) } };
       },
     }),
     endpoint({
@@ -61,9 +63,9 @@ export function worktreeEndpoints(service: WorktreeService): Endpoint[] {
       path: '/api/worktrees/:path',
       params: byPath,
       query: removeQuery,
-      async handle({ params, query }) {
+      async handle({ params, query, caller, signal }) {
         service.assertEnabled();
-        return { json: { success: true, ...(await service.remove(params.path, { force: query.force, deleteBranch: query.deleteBranch })) } };
+        return { json: { success: true, ...(await service.remove(caller, params.path, { force: query.force, deleteBranch: query.deleteBranch, signal })) } };
       },
     }),
   ];

@@ -18,6 +18,9 @@ const DIR_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const RELATIVE_FILE = /^[A-Za-z0-9_.-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.-]+)*$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/** Where created worktrees live, under the repository's top level. */
+export const WORKTREE_BASE = '.worktrees';
+
 const SLUG_MAX = 30;
 const TITLE_MAX = 200;
 const COPY_FILES_MAX = 20;
@@ -72,10 +75,16 @@ export function checkDirName(value: string): string {
 
 export function checkCopyFiles(files: readonly string[]): readonly string[] {
   if (files.length > COPY_FILES_MAX) invalid(`copyFiles names more than ${COPY_FILES_MAX} files.`);
+  const seen = new Set<string>();
   for (const file of files) {
-    if (file.split('/').some((segment) => segment === '..' || segment === '.') || !RELATIVE_FILE.test(file) || file.length > 300) {
+    const segments = file.split('/');
+    if (segments.some((segment) => segment === '..' || segment === '.') || !RELATIVE_FILE.test(file) || file.length > 300) {
       invalid(`copyFiles entry ${shown(file)} must be a relative path inside the repository.`);
     }
+    // git's own files, and other worktrees' files, are not the main worktree's to copy.
+    if (segments.includes('.git') || segments[0] === WORKTREE_BASE) invalid(`copyFiles entry ${shown(file)} is inside .git or ${WORKTREE_BASE}/: name a file of the main worktree.`);
+    if (seen.has(file)) invalid(`copyFiles names ${shown(file)} twice.`);
+    seen.add(file);
   }
   return files;
 }

@@ -1,12 +1,15 @@
 /**
  * The Worktree plugin: the screens over the WorktreeService (the REST API in api.ts uses the same
- * service). The list is the user's (every tab shows the same worktrees); which row is open, a
- * removal dialog's error and the create form are each tab's own. A change made by anyone (a screen,
- * the REST API, an agent) reaches every user's views through the service's change listener.
+ * service). A user sees the worktrees they created (an administrator sees all): the list is the
+ * user's (every tab shows the same worktrees); which row is open, a removal dialog's error and the
+ * create form are each tab's own. A change made anywhere (a screen, the REST API, the assistant)
+ * reaches the views of the users who may see it, through the service's change listener. Git work
+ * stops when the action's time limit passes.
  */
 import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { reuseUnchanged } from '../reuse';
+import type { UserRoles } from '../roles';
 import { actionsOf, type Plugin } from '../types';
 import { WorktreeService, type Worktree } from './service';
 import { createWorktreeView, NEW_TAB, type WorktreeState, type WorktreeTab } from './view';
@@ -27,7 +30,7 @@ function withList(state: WorktreeState, list: readonly Worktree[]): WorktreeStat
 /** Payload limits are generous; names.ts applies the real rules with a message naming the rule. */
 const optionalText = z.string().max(300).optional();
 
-export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeState, WorktreeTab> {
+export function createWorktreePlugin(service: WorktreeService, roles: UserRoles): Plugin<WorktreeState, WorktreeTab> {
   const action = actionsOf<WorktreeState, WorktreeTab>();
   const enabled = () => service.assertEnabled();
 
@@ -44,23 +47,23 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
         enabled();
         return { view: { ...view, openKey: payload.path ? WorktreeService.keyOf(payload.path) : null } };
       }),
-      refresh_worktrees: action(z.object({}), async ({ state }) => {
+      refresh_worktrees: action(z.object({}), async ({ state, host, signal }) => {
         enabled();
-        return { state: withList(state, await service.list()) };
+        return { state: withList(state, await service.list(roles.actor(host.userId), { signal })) };
       }),
       create_worktree: action(
         z.object({ agent_name: z.string().max(300), task_id: z.string().max(300), task_title: optionalText, base_branch: optionalText }),
-        async ({ state, view, payload }) => {
+        async ({ state, view, payload, host, signal }) => {
           enabled();
-          const created = await service.create({
-            agentName: payload.agent_name.trim(),
-            taskId: payload.task_id.trim(),
-            taskTitle: given(payload.task_title),
-            baseBranch: given(payload.base_branch),
-          });
+          const actor = roles.actor(host.userId);
+          const created = await service.create(
+            actor,
+            { agentName: payload.agent_name.trim(), taskId: payload.task_id.trim(), taskTitle: given(payload.task_title), baseBranch: given(payload.base_branch) },
+            { signal },
+          );
           return {
             // `known()` is the list the create just read: no second `git worktree list` and `git status` per worktree.
-            state: withList(state, await service.known()),
+            state: withList(state, await service.known(actor)),
             view: { ...view, formEpoch: view.formEpoch + 1 },
             sideEffects: [
               { type: 'toast', variant: 'success', message: `Created worktree ${created.branch}.` },
@@ -71,15 +74,16 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
       ),
       remove_worktree: action(
         z.object({ path: z.string().min(1).max(4096), force: z.boolean().optional(), delete_branch: z.boolean().optional() }),
-        async ({ state, view, payload, tab }) => {
+        async ({ state, view, payload, host, tab, signal }) => {
           enabled();
+          const actor = roles.actor(host.userId);
           const key = WorktreeService.keyOf(payload.path);
           try {
-            const removed = await service.remove(payload.path, { force: payload.force, deleteBranch: payload.delete_branch });
+            const removed = await service.remove(actor, payload.path, { force: payload.force, deleteBranch: payload.delete_branch, signal });
             const { [key]: _cleared, ...removeErrors } = view.removeErrors;
             const what = removed.branchDeleted ? ` and deleted branch ${removed.branch ?? ''}` : '';
             return {
-              state: withList(state, await service.known()),
+              state: withList(state, await service.known(actor)),
               view: { ...view, removeErrors },
               sideEffects: [{ type: 'toast', variant: 'success', message: `Removed worktree ${removed.branch ?? removed.path}${what}.` }],
             };
@@ -94,12 +98,13 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
     },
 
     async init(host) {
+      const actor = roles.actor(host.userId);
       const state: WorktreeState = {
         enabled: service.enabled,
         disabledReason: service.disabledReason,
-        worktrees: service.enabled ? await service.known() : [],
+        worktrees: service.enabled ? await service.known(actor) : [],
       };
-      host.onClose(service.onChange((list) => updateInBackground(host, 'worktree', (current) => withList(current, list))));
+      host.onClose(service.onChange(actor, (list) => updateInBackground(host, 'worktree', (current) => withList(current, list))));
       return state;
     },
     initView: () => NEW_TAB,

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { integerVar } from '../../agents/env-values';
+import { DEFAULT_AUTH_FAILURES_PER_MINUTE } from '../transport/auth';
 
 export interface Config {
   port: number;
@@ -18,6 +19,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Actions (REST and socket) per token per minute, with a burst of a tenth of that. */
   rateLimitPerMinute: number;
+  /** Failed authentications per client address per minute, after a burst of 20. */
+  authFailuresPerMinute: number;
   /** Frames kept per session for catch-up; an older client gets a snapshot. */
   frameLogSize: number;
   /** A socket with more unsent packets than this gets one snapshot instead of the backlog. */
@@ -42,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     pluginTimeoutMs: integerVar(env, 'A2UI_PLUGIN_TIMEOUT_MS', 10_000, 1),
     bodyLimitBytes: integerVar(env, 'A2UI_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     rateLimitPerMinute: integerVar(env, 'A2UI_RATE_LIMIT_PER_MINUTE', 1200, 1),
+    authFailuresPerMinute: integerVar(env, 'A2UI_AUTH_FAILURES_PER_MINUTE', DEFAULT_AUTH_FAILURES_PER_MINUTE, 1),
     frameLogSize: integerVar(env, 'A2UI_FRAME_LOG_SIZE', 200, 1),
     maxPendingFrames: integerVar(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
     clientDir: path.resolve(cwd, env.A2UI_CLIENT_DIR || 'client-demo/dist'),

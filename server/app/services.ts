@@ -38,8 +38,7 @@ export async function openModules(modules: readonly PluginModule<any>[], host: M
     env: host.env,
     cwd: host.cwd,
     dataDir: host.dataDir,
-    // TODO(merge hostile): pass `schema` once the store validates shapes.
-    openStore: (name, defaults) => openStore(path.join(host.dataDir, `${name}.json`), defaults),
+    openStore: (name, defaults, schema) => openStore(path.join(host.dataDir, `${name}.json`), defaults, schema),
     use<S>(module: PluginModule<S>): S {
       if (!services.has(module)) throw new Error(`module ${module.id} is used while opening, before it opened (a cycle, or a module missing from server/app/modules.ts)`);
       return services.get(module) as S;

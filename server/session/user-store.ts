@@ -24,30 +24,26 @@ export interface UserSessionStore {
 
 /** The user records as documents of the server's store (`<data>/sessions/<user>.json` by default). */
 export class DocumentUserStore implements UserSessionStore {
-  private readonly documents = new Map<string, Promise<PersistentStore<UserRecord | null>>>();
+  private readonly documents = new Map<string, Promise<PersistentStore<UserRecord>>>();
   private readonly failures = new Map<string, string>();
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly open: (name: string) => Promise<PersistentStore<UserRecord | null>>) {}
+  constructor(private readonly open: (name: string, defaults: UserRecord) => Promise<PersistentStore<UserRecord>>) {}
 
-  private document(userId: string): Promise<PersistentStore<UserRecord | null>> {
+  private document(userId: string): Promise<PersistentStore<UserRecord>> {
     let document = this.documents.get(userId);
     if (!document) {
       // User ids are [A-Za-z0-9_.-]{1,64} (auth.ts): a file name, never a path.
-      document = this.open(`sessions/${userId}`);
+      document = this.open(`sessions/${userId}`, { prefs: {}, views: {} });
       this.documents.set(userId, document);
       document.catch(() => this.documents.delete(userId));
     }
     return document;
   }
 
-  async load(userId: string): Promise<UserRecord | undefined> {
-    const data = (await this.document(userId)).data;
-    if (data === null || data === undefined) return undefined;
-    const parsed = userRecordSchema.safeParse(data);
-    if (parsed.success) return parsed.data;
-    console.warn(`[sessions] the session record of ${userId} has the wrong shape; starting with defaults`);
-    return undefined;
+  /** The user's record (checked against `userRecordSchema` by the store when read; a new user's is empty). */
+  async load(userId: string): Promise<UserRecord> {
+    return (await this.document(userId)).data;
   }
 
   save(userId: string, record: UserRecord): void {

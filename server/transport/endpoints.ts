@@ -167,6 +167,13 @@ export function requestErrorOf(error: unknown): unknown {
   if (type === 'entity.too.large') return new PluginError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit.');
   if (type === 'entity.parse.failed') return new PluginError('INVALID_INPUT', 'The request body is not valid JSON.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new PluginError('INVALID_INPUT', 'Unsupported body encoding.');
+  // The router's and body-parser's other 4xx (a malformed % escape in a path, a body that does not
+  // inflate) are the client's mistakes, not bugs.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (!(error instanceof PluginError) && typeof status === 'number' && status >= 400 && status < 500) {
+    if (error instanceof URIError) return new PluginError('INVALID_INPUT', 'The request path has a malformed % escape.');
+    return new PluginError('INVALID_INPUT', 'The request body could not be read: it does not match its Content-Encoding or Content-Length.');
+  }
   return error;
 }
 

@@ -15,10 +15,22 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; [detail: string]: unknown };
 }
 
-/** A failure as the transports answer it: its HTTP status and its body. */
+/** A refusal whose HTTP answer carries headers too (a 429's `Retry-After`). */
+export class HttpRefusal extends PluginError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly headers: Readonly<Record<string, string>>,
+  ) {
+    super(code, message);
+  }
+}
+
+/** A failure as the transports answer it: its HTTP status, its body, and any headers. */
 export interface WireError {
   status: number;
   body: ErrorBody;
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,7 +39,8 @@ export interface WireError {
  */
 export function wireError(error: unknown, where: string): WireError {
   if (error instanceof PluginError) {
-    return { status: ERROR_STATUS[error.code], body: { error: { ...error.details, code: error.code, message: error.message } } };
+    const body: ErrorBody = { error: { ...error.details, code: error.code, message: error.message } };
+    return { status: ERROR_STATUS[error.code], body, ...(error instanceof HttpRefusal ? { headers: error.headers } : {}) };
   }
   console.error(`[${where}] unexpected error:`, error);
   return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error.' } } };

@@ -33,7 +33,7 @@ export interface HttpDeps {
 export function requireCaller(auth: TokenAuth, rateLimiter: RateLimiter): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (isForeignOrigin(req.headers.origin, req.headers.host)) throw new PluginError('FORBIDDEN', 'Requests from other origins are refused.');
-    const caller = auth.require(req.headers);
+    const caller = auth.require(req.headers, req.socket.remoteAddress);
     rateLimiter.enforce(caller.tokenKey);
     res.locals.caller = caller;
     next();
@@ -67,7 +67,7 @@ export function createApp(deps: HttpDeps): express.Express {
   app.get('/', (req, res, next) => {
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (token === undefined) return next();
-    if (!auth.identify(token)) throw new PluginError('UNAUTHORIZED', 'The access token is not valid.');
+    auth.authenticate(token, req.socket.remoteAddress);
     res.cookie(TOKEN_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -99,11 +99,12 @@ export function createApp(deps: HttpDeps): express.Express {
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, body } = wireError(requestErrorOf(error), 'http');
+    const { status, body, headers } = wireError(requestErrorOf(error), 'http');
     if (res.headersSent) {
       res.end();
       return;
     }
+    if (headers) res.set(headers);
     res.status(status).json(body);
   });
   return app;

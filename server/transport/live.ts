@@ -52,18 +52,22 @@ export interface LiveDeps {
 
 type Ack = (answer: unknown) => void;
 
-/** The handshake's token: socket.io `auth.token`, a Bearer header, or the cookie. */
-function identify(socket: Socket, auth: TokenAuth): Identity | undefined {
+/** The handshake's token (socket.io `auth.token`, a Bearer header, or the cookie) from the client's address. */
+function identify(socket: Socket, auth: TokenAuth): Identity {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
   const token = typeof fromAuth === 'string' ? fromAuth : TokenAuth.tokenFromHeaders(socket.handshake.headers);
-  return auth.identify(token);
+  return auth.authenticate(token, socket.handshake.address);
 }
 
 export function attachLive(io: Server, deps: LiveDeps): void {
   io.use((socket, next) => {
-    const identity = identify(socket, deps.auth);
-    if (!identity) return next(new Error('UNAUTHORIZED'));
-    socket.data.identity = identity;
+    try {
+      socket.data.identity = identify(socket, deps.auth);
+    } catch (error) {
+      // The client's `connect_error` says UNAUTHORIZED or RATE_LIMITED, with the whole error as its data.
+      const { code, message } = errorFields(error, 'live');
+      return next(Object.assign(new Error(code), { data: { code, message } }));
+    }
     next();
   });
   io.on('connection', (socket) => connect(socket, deps));

@@ -55,8 +55,8 @@ describe('without any key', () => {
   test('the panel says how to enable it, the API says why, and the rest of the product works', async () => {
     const s = await server({ ANTHROPIC_API_KEY: '' });
     const res = await chat(s, s.token, { message: 'hello' });
-    expect(res.status).toBe(502);
-    expect(res.body.error).toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringContaining('ANTHROPIC_API_KEY') });
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'AI_DISABLED', message: expect.stringContaining('ANTHROPIC_API_KEY') });
     expect((await request(s.url).get('/api/ai/status').set(bearer(s.token))).body).toEqual({ configured: false, providers: [], active: null, last_used: null });
     const health = await request(s.url).get('/api/health').set(bearer(s.token));
     expect(health.body.plugins.assistant).toMatchObject({ status: 'disabled' });

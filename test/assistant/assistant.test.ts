@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ApprovalBroker, type ApprovalEvent } from '../../agents/assistant/approvals';
 import { Assistant } from '../../agents/assistant/chat';
 import type { AssistantTool } from '../../agents/module';
-import { bound, ConversationStore, type HistoryFile } from '../../agents/assistant/history';
+import { bound, ConversationStore, historyFileSchema, type HistoryFile } from '../../agents/assistant/history';
 import { ProviderPool, type ProviderConfig } from '../../agents/ai/providers';
 import { PluginError } from '../../agents/errors';
 import { openStore } from '../../server/app/store';
@@ -129,7 +129,7 @@ describe('Assistant', () => {
   }
 
   async function setup(server: FakeAnthropic, options: { approvalTimeoutMs?: number; historyLimit?: number } = {}): Promise<Setup> {
-    const store = await openStore<HistoryFile>(path.join(tempDir(), 'chat.json'), { users: {} });
+    const store = await openStore<HistoryFile>(path.join(tempDir(), 'chat.json'), { users: {} }, historyFileSchema);
     const history = new ConversationStore(store, options.historyLimit ?? 50);
     const approvals = new ApprovalBroker(options.approvalTimeoutMs ?? 5_000);
     const events: ApprovalEvent[] = [];

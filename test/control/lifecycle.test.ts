@@ -130,7 +130,7 @@ describe('processes that misbehave', () => {
     const session = await waitForStatus(server, 'missing', 'terminated');
     expect(session.exit.reason).toBe('crashed');
     const error = readLog(server, session.id).find((e) => e.type === 'error');
-    expect(error.message).toMatch(/^Missing command could not start: spawn \/nonexistent\/agent-binary ENOENT/);
+    expect(error.message).toBe('Missing command could not start: its command or its working folder was not found (ENOENT)');
   });
 });
 

@@ -41,7 +41,7 @@ test('a command that cannot start sends agent_error', async () => {
   await stream.ready;
   await api(server).post('/api/agents/missing/start').expect(201);
   await stream.until((events) => events.some((e) => e.event === 'agent_exit'), 'agent_exit');
-  expect(stream.agentEvents.find((e) => e.event === 'agent_error')?.data.message).toMatch(/could not start: spawn \/nonexistent\/agent-binary ENOENT/);
+  expect(stream.agentEvents.find((e) => e.event === 'agent_error')?.data.message).toBe('Missing command could not start: its command or its working folder was not found (ENOENT)');
   stream.close();
 });
 

@@ -60,14 +60,15 @@ test('pick a worktree, run there, and the worktree cannot be removed while the s
   // Its session cannot be resumed in a folder that is gone: a clear 409, nothing started.
   const resume = await api(server).post('/api/agents/demo/resume');
   expect(resume.status).toBe(409);
-  expect(resume.body.error.message).toBe(`The session's working directory ${worktree} does not exist.`);
+  // Named relative to the repository: no message tells a client where the server keeps it.
+  expect(resume.body.error.message).toBe("The session's working directory (.worktrees/demo-7-try-it) does not exist.");
 });
 
-test('only a worktree from the list: the main worktree, a made-up path or a path escape is a 400', async () => {
+test('only a worktree from the list: the main worktree, a made-up path or a path escape is a 404', async () => {
   for (const worktree of [repo, '/etc', `${repo}/.worktrees/../../etc`, `${repo}/.worktrees/nope`]) {
     const res = await api(server).post('/api/agents/slow/start', { worktree });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: 'INVALID_INPUT', message: "worktree: not one of the repository's worktrees (pick one from the list, or none)." } });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'worktree: no such worktree of yours (pick one from the list, or none).' } });
   }
   expect((await api(server).get('/api/agents/slow/status')).body.status).toBe('idle');
 });

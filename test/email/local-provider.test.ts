@@ -4,13 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LocalMailProvider, type LocalMailboxFile } from '../../agents/email/local-provider';
+import { LocalMailProvider, localMailboxFileSchema, type LocalMailboxFile } from '../../agents/email/local-provider';
 import { LOCAL_ADDRESS, sampleMailbox } from '../../agents/email/sample-mail';
 import { openStore } from '../../server/app/store';
 import { tempDir } from '../helpers/server';
 
 async function open(file: string): Promise<{ provider: LocalMailProvider; data: () => LocalMailboxFile }> {
-  const store = await openStore<LocalMailboxFile>(file, sampleMailbox());
+  const store = await openStore<LocalMailboxFile>(file, sampleMailbox(), localMailboxFileSchema);
   return { provider: new LocalMailProvider(store), data: () => JSON.parse(fs.readFileSync(file, 'utf8')) as LocalMailboxFile };
 }
 

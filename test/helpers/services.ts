@@ -3,6 +3,7 @@
  * is not a git repository), for tests that build sessions or route tables without a server.
  */
 import type { ModulePorts } from '../../agents/module';
+import { mainUserOnly } from '../../agents/roles';
 import { MODULES } from '../../server/app/modules';
 import { openModules, type OpenedModules } from '../../server/app/services';
 import { tempDir } from './server';
@@ -15,6 +16,7 @@ const detachedPorts: ModulePorts = {
   baseUrl: () => 'http://127.0.0.1:9',
   identify: () => undefined,
   tools: () => [],
+  roles: mainUserOnly,
 };
 
 export async function openTestModules(env: Record<string, string> = {}): Promise<OpenedModules> {

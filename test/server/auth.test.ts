@@ -36,6 +36,36 @@ describe('loadAuth', () => {
   });
 });
 
+describe('roles', () => {
+  test('users.json entries may say "role": "admin"; the main user is always an admin; others are users', () => {
+    const dir = tempDir();
+    const users = [
+      { token: 'alice-token-0123456789', user_id: 'alice', role: 'admin' },
+      { token: 'bob-token-0123456789ab', user_id: 'bob', role: 'user' },
+      { token: 'carol-token-0123456789', user_id: 'carol' },
+    ];
+    fs.writeFileSync(path.join(dir, 'users.json'), JSON.stringify({ users }));
+    const auth = loadAuth(dir, 'main-token-0123456789');
+    expect(auth.identify('main-token-0123456789')).toMatchObject({ userId: 'local', admin: true });
+    expect(auth.identify('alice-token-0123456789')).toMatchObject({ userId: 'alice', admin: true });
+    expect(auth.identify('bob-token-0123456789ab')).toMatchObject({ userId: 'bob', admin: false });
+    expect(auth.actor('carol')).toEqual({ userId: 'carol', admin: false });
+    expect(auth.actor('local')).toEqual({ userId: 'local', admin: true });
+  });
+
+  test('an unknown role, or two roles for one user, stops the start naming the field', () => {
+    const cases = [
+      [[{ token: 'alice-token-0123456789', user_id: 'alice', role: 'root' }], /users\.0\.role/],
+      [[{ token: 'alice-token-0123456789', user_id: 'alice', role: 'admin' }, { token: 'alice-token-9876543210', user_id: 'alice' }], /users\.1\.role: alice has the role "admin" in another entry/],
+    ] as const;
+    for (const [users, message] of cases) {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'users.json'), JSON.stringify({ users }));
+      expect(() => loadAuth(dir, undefined)).toThrow(message);
+    }
+  });
+});
+
 describe('TokenAuth.tokenFromHeaders', () => {
   test('reads a Bearer header first, then the cookie', () => {
     expect(TokenAuth.tokenFromHeaders({ authorization: 'Bearer abc', cookie: 'a2ui_token=def' })).toBe('abc');

@@ -1,24 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { openStore } from '../../server/app/store';
 import { tempDir } from '../helpers/server';
+
+const counter = z.object({ n: z.number() });
+const list = z.object({ list: z.array(z.number()) });
 
 describe('openStore (lowdb)', () => {
   test('creates missing folders and a real file with mode 0600, kept on rewrite', async () => {
     const file = path.join(tempDir(), 'a', 'b', 'state.json');
-    const db = await openStore(file, { n: 0 });
+    const db = await openStore(file, { n: 0 }, counter);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ n: 0 });
     db.data.n = 5;
     await db.write();
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ n: 5 });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const again = await openStore(file, { n: 0 });
+    const again = await openStore(file, { n: 0 }, counter);
     expect(again.data.n).toBe(5);
   });
 
   test('overlapping writes coalesce and the last data wins', async () => {
     const file = path.join(tempDir(), 'state.json');
-    const db = await openStore(file, { n: 0 });
+    const db = await openStore(file, { n: 0 }, counter);
     const writes: Promise<void>[] = [];
     for (let i = 1; i <= 50; i++) {
       db.data.n = i;
@@ -34,7 +38,7 @@ describe('openStore (lowdb)', () => {
     const file = path.join(dir, 'state.json');
     fs.writeFileSync(file, '{"n": 1, broken');
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const db = await openStore(file, { n: 0 });
+    const db = await openStore(file, { n: 0 }, counter);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('was not valid JSON'));
     warn.mockRestore();
     expect(db.data).toEqual({ n: 0 });
@@ -45,9 +49,25 @@ describe('openStore (lowdb)', () => {
 
   test('defaults are copied, never shared between stores', async () => {
     const defaults = { list: [] as number[] };
-    const a = await openStore(path.join(tempDir(), 'a.json'), defaults);
+    const a = await openStore(path.join(tempDir(), 'a.json'), defaults, list);
     a.data.list.push(1);
-    const b = await openStore(path.join(tempDir(), 'b.json'), defaults);
+    const b = await openStore(path.join(tempDir(), 'b.json'), defaults, list);
     expect(b.data.list).toEqual([]);
+  });
+
+  test('JSON of the wrong shape ({}, null, a wrong type) is moved aside too, naming the file and the field', async () => {
+    for (const text of ['{}', 'null', '[]', '"x"', '{"n": "5"}']) {
+      const dir = tempDir();
+      const file = path.join(dir, 'state.json');
+      fs.writeFileSync(file, text);
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const db = await openStore(file, { n: 0 }, counter);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/state\.json did not have the expected shape \((n|the whole file): /));
+      warn.mockRestore();
+      expect(db.data).toEqual({ n: 0 });
+      const aside = fs.readdirSync(dir).find((f) => f.startsWith('state.json.corrupt-'));
+      expect(fs.readFileSync(path.join(dir, aside!), 'utf8')).toBe(text);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ n: 0 });
+    }
   });
 });

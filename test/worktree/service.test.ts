@@ -5,13 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PluginError } from '../../agents/errors';
-import { WorktreeService, type WorktreeMetadataFile } from '../../agents/worktree/service';
+import { WorktreeService, worktreeMetadataFileSchema, type WorktreeMetadataFile } from '../../agents/worktree/service';
 import { openStore } from '../../server/app/store';
 import { gitBranches, gitIn, gitWorktreePaths, makeRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/server';
 
+/** The main user (an administrator): these tests are about git, not about owners. */
+const LOCAL = { userId: 'local', admin: true };
+
 async function open(repo = makeRepo(), dataDir = tempDir()) {
-  const store = await openStore<WorktreeMetadataFile>(path.join(dataDir, 'worktrees.json'), { worktrees: {} });
+  const store = await openStore<WorktreeMetadataFile>(path.join(dataDir, 'worktrees.json'), { worktrees: {} }, worktreeMetadataFileSchema);
   const service = await WorktreeService.open({ repo, store });
   return { repo, dataDir, service };
 }
@@ -40,7 +43,7 @@ function diskState(repo: string) {
 describe('create', () => {
   test('makes branch agent/<agent>/<task>-<slug> in .worktrees/, records who and when, and lists it', async () => {
     const { repo, service } = await open();
-    const result = await service.create({ agentName: 'Bob', taskId: '42', taskTitle: 'Fix the Login Bug!! (ünïcode) and much more text' });
+    const result = await service.create(LOCAL, { agentName: 'Bob', taskId: '42', taskTitle: 'Fix the Login Bug!! (ünïcode) and much more text' });
     expect(result.branch).toBe('agent/bob/42-fix-the-login-bug-n-code-and-m');
     expect(result.branch.split('/')[2]!.length).toBeLessThanOrEqual('42-'.length + 30);
     expect(result.path).toBe(path.join(repo, '.worktrees', 'bob-42-fix-the-login-bug-n-code-and-m'));
@@ -52,7 +55,7 @@ describe('create', () => {
     expect(Date.parse(result.worktree.createdAt!)).not.toBeNaN();
     expect(result.worktree.head).toBe(gitIn(repo, 'rev-parse', 'HEAD').trim());
 
-    const list = await service.list();
+    const list = await service.list(LOCAL);
     expect(list.map((w) => w.path).sort()).toEqual(gitWorktreePaths(repo));
     expect(list[0]).toMatchObject({ path: repo, isMain: true, branch: 'main', agentName: null, dirty: false });
     // .worktrees/ is excluded, so the main worktree does not turn dirty because of it.
@@ -61,13 +64,13 @@ describe('create', () => {
 
   test('without a title the branch is agent/<agent>/<task>; metadata survives a reopen', async () => {
     const { repo, dataDir, service } = await open();
-    const result = await service.create({ agentName: 'ci_bot', taskId: 'T-7' });
+    const result = await service.create(LOCAL, { agentName: 'ci_bot', taskId: 'T-7' });
     expect(result.branch).toBe('agent/ci-bot/t-7');
     await service.close();
     const reopened = await open(repo, dataDir);
-    expect(await reopened.service.get(result.path)).toMatchObject({ agentName: 'ci_bot', taskId: 'T-7', createdAt: result.worktree.createdAt });
+    expect(await reopened.service.get(LOCAL, result.path)).toMatchObject({ agentName: 'ci_bot', taskId: 'T-7', createdAt: result.worktree.createdAt });
     // get also takes a path relative to the repository
-    expect((await reopened.service.get('.worktrees/ci_bot-t-7'.replace('ci_bot', 'ci-bot'))).path).toBe(result.path);
+    expect((await reopened.service.get(LOCAL, '.worktrees/ci_bot-t-7'.replace('ci_bot', 'ci-bot'))).path).toBe(result.path);
   });
 
   test('customBranch, customPath and baseBranch; an existing custom branch is checked out, not created', async () => {
@@ -77,11 +80,11 @@ describe('create', () => {
     gitIn(repo, 'add', 'extra.txt');
     gitIn(repo, 'commit', '-q', '-m', 'second');
 
-    const fromRelease = await service.create({ agentName: 'a', taskId: '1', customBranch: 'feature/one', customPath: 'one', baseBranch: 'release' });
+    const fromRelease = await service.create(LOCAL, { agentName: 'a', taskId: '1', customBranch: 'feature/one', customPath: 'one', baseBranch: 'release' });
     expect(fromRelease).toMatchObject({ branch: 'feature/one', path: path.join(repo, '.worktrees', 'one'), branchCreated: true });
     expect(fs.existsSync(path.join(fromRelease.path, 'extra.txt'))).toBe(false); // started at release, before "second"
 
-    const existing = await service.create({ agentName: 'a', taskId: '2', customBranch: 'release' });
+    const existing = await service.create(LOCAL, { agentName: 'a', taskId: '2', customBranch: 'release' });
     expect(existing.branchCreated).toBe(false);
     expect(gitIn(existing.path, 'rev-parse', 'HEAD').trim()).toBe(gitIn(repo, 'rev-parse', 'release').trim());
   });
@@ -91,7 +94,7 @@ describe('create', () => {
     fs.writeFileSync(path.join(repo, '.env'), 'SECRET=1\n');
     fs.mkdirSync(path.join(repo, 'config'));
     fs.writeFileSync(path.join(repo, 'config', 'local.json'), '{}');
-    const result = await service.create({ agentName: 'a', taskId: '1', copyFiles: ['.env', 'config/local.json'] });
+    const result = await service.create(LOCAL, { agentName: 'a', taskId: '1', copyFiles: ['.env', 'config/local.json'] });
     expect(fs.readFileSync(path.join(result.path, '.env'), 'utf8')).toBe('SECRET=1\n');
     expect(fs.existsSync(path.join(result.path, 'config', 'local.json'))).toBe(true);
 
@@ -99,21 +102,21 @@ describe('create', () => {
     fs.writeFileSync(outside, 'nope');
     fs.symlinkSync(outside, path.join(repo, 'link-out'));
     const before = diskState(repo);
-    expect(await refused(service.create({ agentName: 'a', taskId: '2', copyFiles: ['missing.env'] }), 'INVALID_INPUT')).toMatch(/does not exist/);
-    expect(await refused(service.create({ agentName: 'a', taskId: '3', copyFiles: ['link-out'] }), 'INVALID_INPUT')).toMatch(/outside the repository/);
-    expect(await refused(service.create({ agentName: 'a', taskId: '4', copyFiles: ['config'] }), 'INVALID_INPUT')).toMatch(/not a regular file/);
+    expect(await refused(service.create(LOCAL, { agentName: 'a', taskId: '2', copyFiles: ['missing.env'] }), 'INVALID_INPUT')).toMatch(/does not exist/);
+    expect(await refused(service.create(LOCAL, { agentName: 'a', taskId: '3', copyFiles: ['link-out'] }), 'INVALID_INPUT')).toMatch(/outside the repository/);
+    expect(await refused(service.create(LOCAL, { agentName: 'a', taskId: '4', copyFiles: ['config'] }), 'INVALID_INPUT')).toMatch(/not a regular file/);
     expect(diskState(repo)).toEqual(before);
   });
 
   test('branch collisions: the same task twice, a taken custom branch, and git`s a/b vs a/b/c rule are 409s', async () => {
     const { repo, service } = await open();
-    const first = await service.create({ agentName: 'bob', taskId: '1', taskTitle: 'x' });
+    const first = await service.create(LOCAL, { agentName: 'bob', taskId: '1', taskTitle: 'x' });
     const before = diskState(repo);
-    expect(await refused(service.create({ agentName: 'bob', taskId: '1', taskTitle: 'x' }), 'CONFLICT')).toMatch(/already/);
-    expect(await refused(service.create({ agentName: 'eve', taskId: '9', customBranch: first.branch }), 'CONFLICT')).toMatch(/checked out/);
+    expect(await refused(service.create(LOCAL, { agentName: 'bob', taskId: '1', taskTitle: 'x' }), 'CONFLICT')).toMatch(/already/);
+    expect(await refused(service.create(LOCAL, { agentName: 'eve', taskId: '9', customBranch: first.branch }), 'CONFLICT')).toMatch(/checked out/);
     gitIn(repo, 'branch', 'agent/zed');
     const withPrefix = diskState(repo);
-    expect(await refused(service.create({ agentName: 'zed', taskId: '1' }), 'CONFLICT')).toMatch(/agent\/zed\/1/);
+    expect(await refused(service.create(LOCAL, { agentName: 'zed', taskId: '1' }), 'CONFLICT')).toMatch(/agent\/zed\/1/);
     expect(diskState(repo)).toEqual(withPrefix);
     expect(before.worktrees).toEqual(withPrefix.worktrees);
   });
@@ -121,19 +124,19 @@ describe('create', () => {
   test('an unknown base branch is a 400', async () => {
     const { repo, service } = await open();
     const before = diskState(repo);
-    expect(await refused(service.create({ agentName: 'a', taskId: '1', baseBranch: 'no-such-branch' }), 'INVALID_INPUT')).toMatch(/does not name a commit/);
+    expect(await refused(service.create(LOCAL, { agentName: 'a', taskId: '1', baseBranch: 'no-such-branch' }), 'INVALID_INPUT')).toMatch(/does not name a commit/);
     expect(diskState(repo)).toEqual(before);
   });
 
   test('a stale directory is cleared and git worktree prune runs before an add', async () => {
     const { repo, dataDir, service } = await open();
-    const gone = await service.create({ agentName: 'a', taskId: '1' });
+    const gone = await service.create(LOCAL, { agentName: 'a', taskId: '1' });
     fs.rmSync(gone.path, { recursive: true, force: true }); // deleted behind git's back
-    expect((await service.get(gone.path)).state).toBe('prunable');
+    expect((await service.get(LOCAL, gone.path)).state).toBe('prunable');
     fs.mkdirSync(path.join(repo, '.worktrees', 'a-2'), { recursive: true });
     fs.writeFileSync(path.join(repo, '.worktrees', 'a-2', 'leftover.txt'), 'stale');
 
-    const fresh = await service.create({ agentName: 'a', taskId: '2' });
+    const fresh = await service.create(LOCAL, { agentName: 'a', taskId: '2' });
     expect(fs.existsSync(path.join(fresh.path, 'leftover.txt'))).toBe(false);
     const metadata = JSON.parse(fs.readFileSync(path.join(dataDir, 'worktrees.json'), 'utf8')) as WorktreeMetadataFile;
     expect(Object.keys(metadata.worktrees)).toEqual([fresh.path]); // the pruned one's record went too
@@ -144,69 +147,69 @@ describe('create', () => {
 describe('remove', () => {
   test('a clean worktree goes; its branch stays unless deleteBranch', async () => {
     const { repo, service } = await open();
-    const one = await service.create({ agentName: 'a', taskId: '1' });
-    const two = await service.create({ agentName: 'a', taskId: '2' });
-    expect(await service.remove(one.path)).toEqual({ path: one.path, branch: one.branch, branchDeleted: false });
+    const one = await service.create(LOCAL, { agentName: 'a', taskId: '1' });
+    const two = await service.create(LOCAL, { agentName: 'a', taskId: '2' });
+    expect(await service.remove(LOCAL, one.path)).toEqual({ path: one.path, branch: one.branch, branchDeleted: false });
     expect(gitBranches(repo)).toContain(one.branch);
-    expect(await service.remove(two.path, { deleteBranch: true })).toMatchObject({ branchDeleted: true });
+    expect(await service.remove(LOCAL, two.path, { deleteBranch: true })).toMatchObject({ branchDeleted: true });
     expect(gitBranches(repo)).not.toContain(two.branch);
     expect(gitWorktreePaths(repo)).toEqual([repo]);
-    await refused(service.get(one.path), 'NOT_FOUND');
+    await refused(service.get(LOCAL, one.path), 'NOT_FOUND');
   });
 
   test('a dirty worktree needs force; an unmerged branch needs force to be deleted', async () => {
     const { repo, service } = await open();
-    const wt = await service.create({ agentName: 'a', taskId: '1' });
+    const wt = await service.create(LOCAL, { agentName: 'a', taskId: '1' });
     fs.writeFileSync(path.join(wt.path, 'new-file.txt'), 'work in progress');
-    expect((await service.get(wt.path)).dirty).toBe(true);
-    expect(await refused(service.remove(wt.path), 'CONFLICT')).toMatch(/uncommitted changes/);
+    expect((await service.get(LOCAL, wt.path)).dirty).toBe(true);
+    expect(await refused(service.remove(LOCAL, wt.path), 'CONFLICT')).toMatch(/uncommitted changes/);
     expect(fs.existsSync(path.join(wt.path, 'new-file.txt'))).toBe(true);
 
     gitIn(wt.path, 'add', '.');
     gitIn(wt.path, 'commit', '-q', '-m', 'agent work');
-    expect((await service.get(wt.path)).dirty).toBe(false);
-    expect(await refused(service.remove(wt.path, { deleteBranch: true }), 'CONFLICT')).toMatch(/not merged/);
+    expect((await service.get(LOCAL, wt.path)).dirty).toBe(false);
+    expect(await refused(service.remove(LOCAL, wt.path, { deleteBranch: true }), 'CONFLICT')).toMatch(/not merged/);
     expect(gitWorktreePaths(repo)).toContain(wt.path);
 
-    expect(await service.remove(wt.path, { deleteBranch: true, force: true })).toMatchObject({ branchDeleted: true });
+    expect(await service.remove(LOCAL, wt.path, { deleteBranch: true, force: true })).toMatchObject({ branchDeleted: true });
     expect(gitBranches(repo)).toEqual(['main']);
   });
 
   test('a locked worktree needs force (git wants -f -f)', async () => {
     const { repo, service } = await open();
-    const wt = await service.create({ agentName: 'a', taskId: '1' });
+    const wt = await service.create(LOCAL, { agentName: 'a', taskId: '1' });
     gitIn(repo, 'worktree', 'lock', wt.path);
-    expect((await service.get(wt.path)).state).toBe('locked');
-    expect(await refused(service.remove(wt.path), 'CONFLICT')).toMatch(/locked/);
-    await service.remove(wt.path, { force: true });
+    expect((await service.get(LOCAL, wt.path)).state).toBe('locked');
+    expect(await refused(service.remove(LOCAL, wt.path), 'CONFLICT')).toMatch(/locked/);
+    await service.remove(LOCAL, wt.path, { force: true });
     expect(gitWorktreePaths(repo)).toEqual([repo]);
   });
 
   test('force removes a dirty worktree', async () => {
     const { repo, service } = await open();
-    const wt = await service.create({ agentName: 'a', taskId: '1' });
+    const wt = await service.create(LOCAL, { agentName: 'a', taskId: '1' });
     fs.writeFileSync(path.join(wt.path, 'README.md'), 'changed');
-    await service.remove(wt.path, { force: true });
+    await service.remove(LOCAL, wt.path, { force: true });
     expect(fs.existsSync(wt.path)).toBe(false);
     expect(gitWorktreePaths(repo)).toEqual([repo]);
   });
 
   test('the main worktree cannot be removed; a guard (a running agent) refuses with its reason', async () => {
     const { repo, service } = await open();
-    expect(await refused(service.remove(repo), 'INVALID_INPUT')).toMatch(/main worktree/);
-    const wt = await service.create({ agentName: 'a', taskId: '1' });
+    expect(await refused(service.remove(LOCAL, repo), 'INVALID_INPUT')).toMatch(/main worktree/);
+    const wt = await service.create(LOCAL, { agentName: 'a', taskId: '1' });
     const release = service.addRemovalGuard((p) => (p === wt.path ? 'Agent demo is running in this worktree.' : undefined));
-    expect(await refused(service.remove(wt.path, { force: true }), 'CONFLICT')).toBe('Agent demo is running in this worktree.');
+    expect(await refused(service.remove(LOCAL, wt.path, { force: true }), 'CONFLICT')).toBe('Agent demo is running in this worktree.');
     release();
-    await service.remove(wt.path);
+    await service.remove(LOCAL, wt.path);
   });
 
   test('change listeners get the new list after a create and a remove', async () => {
     const { service } = await open();
     const seen: number[] = [];
-    service.onChange((list) => seen.push(list.length));
-    const wt = await service.create({ agentName: 'a', taskId: '1' });
-    await service.remove(wt.path);
+    service.onChange(LOCAL, (list) => seen.push(list.length));
+    const wt = await service.create(LOCAL, { agentName: 'a', taskId: '1' });
+    await service.remove(LOCAL, wt.path);
     expect(seen).toEqual([2, 1]);
   });
 });
@@ -215,22 +218,22 @@ test('10 concurrent creates: each succeeds or fails cleanly, and git always agre
   const { repo, service } = await open();
   // Seven distinct tasks and three repeats of task 0: exactly seven can win.
   const inputs = Array.from({ length: 10 }, (_, i) => ({ agentName: 'swarm', taskId: String(i < 7 ? i : 0) }));
-  const results = await Promise.allSettled(inputs.map((input) => service.create(input)));
+  const results = await Promise.allSettled(inputs.map((input) => service.create(LOCAL, input)));
   const won = results.filter((r) => r.status === 'fulfilled');
   const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   expect(won).toHaveLength(7);
   for (const failure of lost) expect(failure.reason).toMatchObject({ code: 'CONFLICT' });
 
-  const listed = (await service.list()).map((w) => w.path).sort();
+  const listed = (await service.list(LOCAL)).map((w) => w.path).sort();
   expect(listed).toEqual(gitWorktreePaths(repo));
   expect(listed).toHaveLength(8);
   expect(gitBranches(repo).filter((b) => b.startsWith('agent/swarm/'))).toHaveLength(7);
   // Concurrent removes of everything, interleaved with lists that must always match git.
-  const removes = (await service.list()).filter((w) => !w.isMain).map((w) => service.remove(w.path, { deleteBranch: true }));
-  const lists = Array.from({ length: 3 }, () => service.list());
+  const removes = (await service.list(LOCAL)).filter((w) => !w.isMain).map((w) => service.remove(LOCAL, w.path, { deleteBranch: true }));
+  const lists = Array.from({ length: 3 }, () => service.list(LOCAL));
   await Promise.all(removes);
   for (const list of await Promise.all(lists)) expect(list.length).toBeGreaterThanOrEqual(1);
-  expect((await service.list()).map((w) => w.path)).toEqual(gitWorktreePaths(repo));
+  expect((await service.list(LOCAL)).map((w) => w.path)).toEqual(gitWorktreePaths(repo));
   expect(gitWorktreePaths(repo)).toEqual([repo]);
 });
 
@@ -241,7 +244,7 @@ describe('hostile input is refused with a clear message and changes nothing on d
     const { repo, service } = await open();
     const before = diskState(repo);
     for (const value of HOSTILE) {
-      const message = await refused(service.create({ agentName: 'ok', taskId: 'ok', [field]: value }), 'INVALID_INPUT');
+      const message = await refused(service.create(LOCAL, { agentName: 'ok', taskId: 'ok', [field]: value }), 'INVALID_INPUT');
       expect(message).toContain(field);
       expect(message.length).toBeLessThan(300); // a 10,000-character name is not echoed back whole
     }
@@ -252,21 +255,21 @@ describe('hostile input is refused with a clear message and changes nothing on d
     const { repo, service } = await open();
     const before = diskState(repo);
     for (const value of [...HOSTILE, 'a..b', 'a//b', 'a.lock', 'refs/heads/../x', 'x/', 'a@{1}', 'a~1', 'a^']) {
-      expect(await refused(service.create({ agentName: 'ok', taskId: 'ok', [field]: value }), 'INVALID_INPUT')).toMatch(/branch/);
+      expect(await refused(service.create(LOCAL, { agentName: 'ok', taskId: 'ok', [field]: value }), 'INVALID_INPUT')).toMatch(/branch/);
     }
     expect(diskState(repo)).toEqual(before);
   });
 
   test('customPath: no .., no absolute path, no nested path, no symlink out of the base', async () => {
     const { repo, service } = await open();
-    await service.create({ agentName: 'seed', taskId: '1' }); // creates .worktrees/
+    await service.create(LOCAL, { agentName: 'seed', taskId: '1' }); // creates .worktrees/
     const outside = tempDir();
     fs.symlinkSync(outside, path.join(repo, '.worktrees', 'evil'));
     const before = diskState(repo);
     for (const value of [...HOSTILE, '/etc', '/tmp/x', 'a/b', '../outside']) {
-      await refused(service.create({ agentName: 'ok', taskId: 'ok', customPath: value }), 'INVALID_INPUT');
+      await refused(service.create(LOCAL, { agentName: 'ok', taskId: 'ok', customPath: value }), 'INVALID_INPUT');
     }
-    expect(await refused(service.create({ agentName: 'ok', taskId: 'ok', customPath: 'evil' }), 'INVALID_INPUT')).toMatch(/symbolic link/);
+    expect(await refused(service.create(LOCAL, { agentName: 'ok', taskId: 'ok', customPath: 'evil' }), 'INVALID_INPUT')).toMatch(/symbolic link/);
     expect(fs.readdirSync(outside)).toEqual([]);
     expect(diskState(repo)).toEqual(before);
   });
@@ -275,7 +278,7 @@ describe('hostile input is refused with a clear message and changes nothing on d
     const { repo, service } = await open();
     const outside = tempDir();
     fs.symlinkSync(outside, path.join(repo, '.worktrees'));
-    expect(await refused(service.create({ agentName: 'a', taskId: '1' }), 'INVALID_INPUT')).toMatch(/link out of the repository/);
+    expect(await refused(service.create(LOCAL, { agentName: 'a', taskId: '1' }), 'INVALID_INPUT')).toMatch(/link out of the repository/);
     expect(fs.readdirSync(outside)).toEqual([]);
     expect(gitWorktreePaths(repo)).toEqual([repo]);
   });
@@ -284,10 +287,10 @@ describe('hostile input is refused with a clear message and changes nothing on d
     const { repo, service } = await open();
     const before = diskState(repo);
     for (const value of ['a\nb', 'tab\there', 'nul\0', 'x'.repeat(201)]) {
-      await refused(service.create({ agentName: 'ok', taskId: 'ok', taskTitle: value }), 'INVALID_INPUT');
+      await refused(service.create(LOCAL, { agentName: 'ok', taskId: 'ok', taskTitle: value }), 'INVALID_INPUT');
     }
     expect(diskState(repo)).toEqual(before);
-    const made = await service.create({ agentName: 'ok', taskId: '1', taskTitle: '; rm -rf ~ $(id) `id`' });
+    const made = await service.create(LOCAL, { agentName: 'ok', taskId: '1', taskTitle: '; rm -rf ~ $(id) `id`' });
     expect(made.branch).toBe('agent/ok/1-rm-rf-id-id');
   });
 
@@ -296,10 +299,10 @@ describe('hostile input is refused with a clear message and changes nothing on d
     const victim = tempDir();
     fs.writeFileSync(path.join(victim, 'keep.txt'), 'keep');
     for (const value of [victim, '../../etc', '/etc', '.worktrees/../..', 'README.md']) {
-      await refused(service.remove(value, { force: true }), 'NOT_FOUND');
-      await refused(service.get(value), 'NOT_FOUND');
+      await refused(service.remove(LOCAL, value, { force: true }), 'NOT_FOUND');
+      await refused(service.get(LOCAL, value), 'NOT_FOUND');
     }
-    await refused(service.get('bad\0path'), 'INVALID_INPUT');
+    await refused(service.get(LOCAL, 'bad\0path'), 'INVALID_INPUT');
     expect(fs.readFileSync(path.join(victim, 'keep.txt'), 'utf8')).toBe('keep');
     expect(fs.existsSync(path.join(repo, 'README.md'))).toBe(true);
   });
@@ -309,6 +312,6 @@ test('a directory that is not a git repository disables the service with a reaso
   const { service } = await open(tempDir());
   expect(service.enabled).toBe(false);
   expect(service.disabledReason).toMatch(/not in a git repository/);
-  await refused(service.list(), 'WORKTREES_DISABLED');
-  await refused(service.create({ agentName: 'a', taskId: '1' }), 'WORKTREES_DISABLED');
+  await refused(service.list(LOCAL), 'WORKTREES_DISABLED');
+  await refused(service.create(LOCAL, { agentName: 'a', taskId: '1' }), 'WORKTREES_DISABLED');
 });
