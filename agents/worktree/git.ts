@@ -9,6 +9,8 @@ export class GitError extends Error {
     readonly args: readonly string[],
     readonly exitCode: number | null,
     readonly stderr: string,
+    /** What git printed before failing (a `merge-tree` conflict report is on stdout). */
+    readonly stdout = '',
   ) {
     super(`git ${args[0] ?? ''} failed${exitCode === null ? '' : ` (exit ${exitCode})`}: ${stderr.trim().split('\n')[0] ?? ''}`);
     this.name = 'GitError';
@@ -23,7 +25,7 @@ export function git(cwd: string, args: readonly string[]): Promise<string> {
     execFile('git', args, { cwd, env: GIT_ENV, maxBuffer: 32 * 1024 * 1024, timeout: 60_000, windowsHide: true }, (error, stdout, stderr) => {
       if (error) {
         const code = typeof error.code === 'number' ? error.code : null;
-        reject(new GitError(args, code, String(stderr || error.message)));
+        reject(new GitError(args, code, String(stderr || error.message), String(stdout)));
       } else {
         resolve(String(stdout));
       }

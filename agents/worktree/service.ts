@@ -184,6 +184,26 @@ export class WorktreeService {
     });
   }
 
+  /**
+   * The hook for the review steps (agents/worktree/review/: diff, commit, merge, discard, push): runs
+   * `step` with the listed worktree at `worktreePath` in the repository's queue, like every other git
+   * step here. With `changes`, the listeners get the new list afterwards (dirty flags, HEADs), whether
+   * the step succeeded or not. An unknown path is a 404 that does not echo the path.
+   */
+  withWorktree<T>(worktreePath: string, step: (worktree: Worktree, list: readonly Worktree[]) => Promise<T>, options: { changes?: boolean } = {}): Promise<T> {
+    return this.serialize(async () => {
+      const list = await this.readList();
+      const wanted = path.resolve(this.requireRoot(), worktreePath);
+      const worktree = list.find((candidate) => candidate.path === wanted);
+      if (!worktree) throw new PluginError('NOT_FOUND', 'No such worktree.');
+      try {
+        return await step(worktree, list);
+      } finally {
+        if (options.changes) this.listeners.emit(await this.readList());
+      }
+    });
+  }
+
   /** 503 WORKTREES_DISABLED (saying how to enable them) when there is no repository. */
   assertEnabled(): void {
     this.requireRoot();
