@@ -17,14 +17,14 @@ import { createAssistantTools, type ActionRunner } from '../agents/assistant/too
 import { createPlugins, type PluginServices } from '../agents/registry';
 import type { Plugin } from '../agents/types';
 import { WorktreeService, type WorktreeMetadataFile } from '../agents/worktree/service';
-import { createA2uiV09Router } from './a2ui-v09-routes';
-import { createApp, type MountedRouter } from './app';
-import { loadAuth, type TokenAuth } from './auth';
-import { loadConfig, type Config } from './config';
-import { attachLive, type SocketHandler } from './live';
-import { isForeignOrigin } from './origin';
-import { RateLimiter } from './rate-limit';
-import { RouteTable } from './router';
+import { createA2uiV09Router } from './transport/a2ui-v09/routes';
+import { createApp, type MountedRouter } from './transport/http';
+import { loadAuth, type TokenAuth } from './transport/auth';
+import { loadConfig, type Config } from './app/config';
+import { attachLive, type SocketHandler } from './transport/live';
+import { isForeignOrigin } from './transport/origin';
+import { RateLimiter } from './transport/rate-limit';
+import { RouteTable } from './session/router';
 import { agentRoutes } from './routes/agents';
 import { agentSocketHandler } from './routes/agents-socket';
 import { approvalSocketHandler } from './routes/approvals-socket';
@@ -32,9 +32,9 @@ import { chatRoutes } from './routes/chat';
 import { eventRoutes } from './routes/events';
 import { googleAuthRoutes } from './routes/google-auth';
 import { worktreeRoutes } from './routes/worktrees';
-import { Sessions, type SessionsFile } from './sessions';
-import { StreamLimiter } from './stream-limit';
-import { openStore } from './store';
+import { Sessions, type SessionsFile } from './session/sessions';
+import { StreamLimiter } from './transport/stream-limit';
+import { openStore } from './app/store';
 import packageJson from '../package.json';
 
 export interface RunningServer {

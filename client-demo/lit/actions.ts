@@ -4,8 +4,8 @@
  * included. The answer is read for what only the acting page should do: its side effects (a history
  * entry for a navigation, a URL to open) and a failure to report.
  */
-import type { A2uiV09Answer } from '../../server/a2ui-v09-protocol';
-import type { SideEffect } from '../../server/protocol';
+import type { A2uiV09Answer } from '../../server/transport/a2ui-v09/protocol';
+import type { SideEffect } from '../../server/transport/protocol';
 import { postJson } from '../src/http';
 import { isObject } from '../src/values';
 

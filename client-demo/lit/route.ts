@@ -9,7 +9,7 @@
  * Back/Forward and a deep link go the other way: they are sent to the server as `navigate` actions.
  */
 import { isSameOriginPath } from '../src/safe-url';
-import type { SideEffect } from '../../server/protocol';
+import type { SideEffect } from '../../server/transport/protocol';
 
 export class HashRoute {
   private inFlight = 0;

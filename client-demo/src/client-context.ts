@@ -2,7 +2,7 @@
  * The seed protocol's context sent with every action: where the user is and what their screen is.
  * The server never trusts it for identity (that comes from the token); it only picks layouts.
  */
-import type { ClientContext } from '../../server/protocol';
+import type { ClientContext } from '../../server/transport/protocol';
 
 export type ScreenSize = 'mobile' | 'tablet' | 'desktop';
 

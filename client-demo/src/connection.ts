@@ -14,7 +14,7 @@
  *   version, which answers a snapshot.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ActionAck, ActionRequest, ActionResponse, ClientContext, Frame, Operation, SideEffect } from '../../server/protocol';
+import type { ActionAck, ActionRequest, ActionResponse, ClientContext, Frame, Operation, SideEffect } from '../../server/transport/protocol';
 import type { SurfaceView } from './surface-view';
 import { isObject } from './values';
 import { frameDisposition } from './versions';

@@ -4,7 +4,7 @@
  * data model. The browser's Back/Forward and a deep link opened by hand go the other way: they are
  * sent to the server as a `navigate` action, which answers with the page for that route.
  */
-import type { Frame } from '../../server/protocol';
+import type { Frame } from '../../server/transport/protocol';
 import { readPointer } from './bindings';
 import type { FrameReceipt } from './connection';
 import { ROUTE_POINTER } from './page';

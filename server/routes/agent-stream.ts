@@ -16,7 +16,7 @@ import type { Response } from 'express';
 import type { AgentEvent } from '../../agents/control/events';
 import { sessionJson } from '../../agents/control/session-record';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
-import { heartbeat, startStream } from '../streaming';
+import { heartbeat, startStream } from '../transport/streaming';
 
 /** Unsent bytes beyond which a slow client is disconnected (it can resume with Last-Event-ID). */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;

@@ -22,10 +22,10 @@ import { agentIdSchema } from '../../agents/control/ids';
 import { inputSchema } from '../../agents/control/requests';
 import { sessionJson } from '../../agents/control/session-record';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
-import type { Identity } from '../auth';
-import { errorBody, parseInput } from '../errors';
-import { unsentPackets, type SocketHandler } from '../live';
-import type { RateLimiter } from '../rate-limit';
+import type { Identity } from '../transport/auth';
+import { errorBody, parseInput } from '../transport/errors';
+import { unsentPackets, type SocketHandler } from '../transport/live';
+import type { RateLimiter } from '../transport/rate-limit';
 
 export const AgentSocketEvents = {
   subscribe: 'subscribe',

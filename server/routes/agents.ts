@@ -21,8 +21,8 @@ import { inputBodySchema, resumeBodySchema, startBodySchema, stopBodySchema } fr
 import { sessionJson, type SessionRecord } from '../../agents/control/session-record';
 import { SESSION_STATUSES } from '../../agents/control/status';
 import type { AgentSupervisor } from '../../agents/control/supervisor';
-import { identityOf, requireJson } from '../app';
-import { parseInput } from '../errors';
+import { identityOf, requireJson } from '../transport/http';
+import { parseInput } from '../transport/errors';
 import { streamAgentEvents } from './agent-stream';
 
 export interface AgentRoutesOptions {

@@ -7,9 +7,9 @@
  */
 import type { Socket } from 'socket.io';
 import type { ApprovalBroker } from '../../agents/assistant/approvals';
-import type { Identity } from '../auth';
-import { errorBody } from '../errors';
-import type { SocketHandler } from '../live';
+import type { Identity } from '../transport/auth';
+import { errorBody } from '../transport/errors';
+import type { SocketHandler } from '../transport/live';
 import { answerApproval } from './chat';
 
 export const ApprovalSocketEvents = {

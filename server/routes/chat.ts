@@ -15,8 +15,8 @@ import { callIdSchema, type ApprovalBroker } from '../../agents/assistant/approv
 import type { Assistant } from '../../agents/assistant/chat';
 import { DEFAULT_NAMESPACE, type ConversationStore } from '../../agents/assistant/history';
 import type { ProviderPool } from '../../agents/ai/providers';
-import { identityOf, parseJsonBody, requireJson } from '../app';
-import { ApiError, parseInput } from '../errors';
+import { identityOf, parseJsonBody, requireJson } from '../transport/http';
+import { ApiError, parseInput } from '../transport/errors';
 
 export interface ChatRouteDeps {
   assistant: Assistant;

@@ -13,9 +13,9 @@ import express from 'express';
 import { z } from 'zod';
 import type { Assistant } from '../../agents/assistant/chat';
 import type { MailService } from '../../agents/email/service';
-import { identityOf, parseJsonBody, requireIdentity } from '../app';
-import type { TokenAuth } from '../auth';
-import type { RateLimiter } from '../rate-limit';
+import { identityOf, parseJsonBody, requireIdentity } from '../transport/http';
+import type { TokenAuth } from '../transport/auth';
+import type { RateLimiter } from '../transport/rate-limit';
 
 export interface EventRouteDeps {
   assistant: Assistant;

@@ -12,10 +12,10 @@
 import express from 'express';
 import { z } from 'zod';
 import type { MailService } from '../../agents/email/service';
-import { identityOf, requireIdentity } from '../app';
-import type { TokenAuth } from '../auth';
-import { ApiError, parseInput } from '../errors';
-import type { RateLimiter } from '../rate-limit';
+import { identityOf, requireIdentity } from '../transport/http';
+import type { TokenAuth } from '../transport/auth';
+import { ApiError, parseInput } from '../transport/errors';
+import type { RateLimiter } from '../transport/rate-limit';
 
 const loginQuery = z.object({ user_id: z.string().max(64).optional() });
 const callbackQuery = z.object({

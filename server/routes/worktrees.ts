@@ -10,8 +10,8 @@
 import express from 'express';
 import { z } from 'zod';
 import type { WorktreeService } from '../../agents/worktree/service';
-import { parseJsonBody } from '../app';
-import { parseInput } from '../errors';
+import { parseJsonBody } from '../transport/http';
+import { parseInput } from '../transport/errors';
 
 const createBody = z.object({
   agentName: z.string().max(300),

@@ -9,7 +9,7 @@
 import type { Socket } from 'socket.io-client';
 import request from 'supertest';
 import { createPlugins } from '../../agents/registry';
-import { escapeEventContext, type A2uiV09Message } from '../../diff';
+import { escapeEventContext, type A2uiV09Message } from '../../server/transport/a2ui-v09';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { OfficialClient, reachableFromRoot, StreamReader, v09Action, type ClientAction } from '../helpers/a2ui-v09';
 import { connect, connected, emitAck, surfaceOf } from '../helpers/client';

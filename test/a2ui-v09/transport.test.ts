@@ -6,8 +6,8 @@
  */
 import type { Socket } from 'socket.io-client';
 import request from 'supertest';
-import type { A2uiV09Message } from '../../diff';
-import type { Frame } from '../../server/protocol';
+import type { A2uiV09Message } from '../../server/transport/a2ui-v09';
+import type { Frame } from '../../server/transport/protocol';
 import { OfficialClient, StreamReader, expectAllValid, v09Action } from '../helpers/a2ui-v09';
 import { LiveClient, connect, connected, emitAck, pauseReading, surfaceOf, waitForSurface, type Doc } from '../helpers/client';
 import { labCount } from '../helpers/lab-plugin';

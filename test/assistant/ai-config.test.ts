@@ -1,4 +1,4 @@
-import { loadAiConfig } from '../../server/ai-config';
+import { loadAiConfig } from '../../agents/ai/config';
 
 test('defaults: no provider without a key; limits', () => {
   expect(loadAiConfig({})).toEqual({ providers: [], cooldownMs: 60_000, timeoutMs: 60_000, approvalTimeoutMs: 120_000, historyLimit: 40 });

@@ -10,7 +10,7 @@ import { Assistant, type AssistantTool } from '../../agents/assistant/chat';
 import { bound, ConversationStore, type HistoryFile } from '../../agents/assistant/history';
 import { ProviderPool, type ProviderConfig } from '../../agents/ai/providers';
 import { PluginError } from '../../agents/errors';
-import { openStore } from '../../server/store';
+import { openStore } from '../../server/app/store';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { tempDir } from '../helpers/server';
 import { waitFor } from '../helpers/wait';

@@ -4,7 +4,7 @@
  * the last 500 lines while the log keeps everything, and refusals become error toasts.
  */
 import type { Operation } from 'fast-json-patch';
-import type { Frame } from '../../server/protocol';
+import type { Frame } from '../../server/transport/protocol';
 import { LiveClient, emitAck, surfaceOf, type Doc } from '../helpers/client';
 import type { TestServer } from '../helpers/server';
 import { api, readLog, startAgentServer, waitFor, waitForStatus } from './helpers';

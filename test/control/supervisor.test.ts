@@ -9,7 +9,7 @@ import { parseDefinitions } from '../../agents/control/definitions';
 import type { AgentSessionsFile } from '../../agents/control/session-record';
 import { AgentSupervisor } from '../../agents/control/supervisor';
 import { Workdirs } from '../../agents/control/workdirs';
-import { openStore } from '../../server/store';
+import { openStore } from '../../server/app/store';
 import { tempDir } from '../helpers/server';
 import { testAgents, waitFor } from './helpers';
 

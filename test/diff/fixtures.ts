@@ -4,7 +4,8 @@
  * surface the v0.9 encoder takes. Independent of renderer/ so that the diff tests exercise diff/ alone.
  */
 import { applyPatch, deepClone, type Operation } from 'fast-json-patch';
-import { diff, type DiffSurface, type EncodableSurface, type TreeNode } from '../../diff';
+import { diff, type DiffSurface, type TreeNode } from '../../diff';
+import type { EncodableSurface } from '../../server/transport/a2ui-v09';
 
 export interface Node extends TreeNode {
   readonly component: Record<string, unknown> & { id: string; component: string };

@@ -4,7 +4,7 @@
  * and sends; failures (mid-stream error, API error, timeout) are error toasts that keep what was typed.
  */
 import { waitFor } from '../helpers/wait';
-import type { Frame } from '../../server/protocol';
+import type { Frame } from '../../server/transport/protocol';
 import type { LocalMailboxFile } from '../../agents/email/local-provider';
 import { LiveClient } from '../helpers/client';
 import { component, emailData, textOf } from '../helpers/email';

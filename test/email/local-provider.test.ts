@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LocalMailProvider, type LocalMailboxFile } from '../../agents/email/local-provider';
 import { LOCAL_ADDRESS, sampleMailbox } from '../../agents/email/sample-mail';
-import { openStore } from '../../server/store';
+import { openStore } from '../../server/app/store';
 import { tempDir } from '../helpers/server';
 
 async function open(file: string): Promise<{ provider: LocalMailProvider; data: () => LocalMailboxFile }> {

@@ -1,4 +1,4 @@
-import { loadMailConfig } from '../../server/mail-config';
+import { loadMailConfig } from '../../agents/email/config';
 
 test('defaults: the local mailbox, 20 rows a page, no Google, drafts may stream for a minute', () => {
   expect(loadMailConfig({})).toEqual({

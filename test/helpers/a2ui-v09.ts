@@ -8,7 +8,7 @@
 import { basicCatalog, type LitComponentApi } from '@a2ui/lit/v0_9';
 import { ComponentContext, MessageProcessor, type A2uiClientAction, type A2uiMessage } from '@a2ui/web_core/v0_9';
 import http from 'node:http';
-import type { A2uiV09Message } from '../../diff';
+import type { A2uiV09Message } from '../../server/transport/a2ui-v09';
 import { waitFor } from './wait';
 
 const SURFACE_ID = 'main';

@@ -5,7 +5,7 @@
  */
 import { applyPatch, deepClone, type Operation } from 'fast-json-patch';
 import { io, type Socket } from 'socket.io-client';
-import type { ActionAck, Frame } from '../../server/protocol';
+import type { ActionAck, Frame } from '../../server/transport/protocol';
 import { waitFor } from './wait';
 
 export type Doc = { components: Record<string, unknown>; dataModel: Record<string, unknown> };

@@ -3,7 +3,7 @@
  * The users, `surfaceOf` and the waiting are the shared helpers' (server.ts, client.ts, wait.ts).
  */
 import type { Operation } from 'fast-json-patch';
-import type { ActionResponse } from '../../server/protocol';
+import type { ActionResponse } from '../../server/transport/protocol';
 import { bearer, waitForSurface, type Doc } from './client';
 
 export interface ActResult {

@@ -3,7 +3,7 @@
  * that is not a git repository), for tests that build sessions or route tables without a server.
  */
 import type { PluginServices } from '../../agents/registry';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/app/config';
 import { closeServices, openServices } from '../../server/main';
 import { tempDir } from './server';
 

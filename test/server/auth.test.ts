@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadAuth, TokenAuth } from '../../server/auth';
+import { loadAuth, TokenAuth } from '../../server/transport/auth';
 import { tempDir } from '../helpers/server';
 
 describe('loadAuth', () => {

@@ -1,4 +1,4 @@
-import type { Frame } from '../../server/protocol';
+import type { Frame } from '../../server/transport/protocol';
 import { connect, connected, emitAck, LiveClient, pauseReading } from '../helpers/client';
 import { startTestServer, type TestServer } from '../helpers/server';
 

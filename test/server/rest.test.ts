@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Operation } from 'fast-json-patch';
 import request from 'supertest';
-import type { ActionResponse } from '../../server/protocol';
+import type { ActionResponse } from '../../server/transport/protocol';
 import { applyOps, type Doc } from '../helpers/client';
 import { ALICE, BOB, bearer, dataDirWithUsers, startTestServer, type TestServer } from '../helpers/server';
 

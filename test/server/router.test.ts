@@ -1,6 +1,6 @@
 import { createPlugins } from '../../agents/registry';
 import type { Plugin } from '../../agents/types';
-import { Router, RouteTable } from '../../server/router';
+import { Router, RouteTable } from '../../server/session/router';
 import { closeTestServices, openTestServices } from '../helpers/services';
 
 let plugins: Plugin[];

@@ -1,8 +1,8 @@
 import { createPlugins } from '../../agents/registry';
 import type { Plugin } from '../../agents/types';
-import type { Frame } from '../../server/protocol';
-import { RouteTable } from '../../server/router';
-import { Session, type PersistedSession } from '../../server/session';
+import type { Frame } from '../../server/transport/protocol';
+import { RouteTable } from '../../server/session/router';
+import { Session, type PersistedSession } from '../../server/session/session';
 import { applyOps, type Doc } from '../helpers/client';
 import { labPlugin } from '../helpers/lab-plugin';
 import { closeTestServices, openTestServices } from '../helpers/services';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openStore } from '../../server/store';
+import { openStore } from '../../server/app/store';
 import { tempDir } from '../helpers/server';
 
 describe('openStore (lowdb)', () => {

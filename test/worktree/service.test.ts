@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PluginError } from '../../agents/errors';
 import { WorktreeService, type WorktreeMetadataFile } from '../../agents/worktree/service';
-import { openStore } from '../../server/store';
+import { openStore } from '../../server/app/store';
 import { gitBranches, gitIn, gitWorktreePaths, makeRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/server';
 

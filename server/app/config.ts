@@ -3,9 +3,9 @@
  * `npm start` work on a fresh clone: loopback only, data under ./data, the local mailbox, the demo agent.
  */
 import path from 'node:path';
-import { loadAiConfig, type AiConfig } from './ai-config';
-import { integerVar } from './env-values';
-import { loadMailConfig, type MailConfig } from './mail-config';
+import { loadAiConfig, type AiConfig } from '../../agents/ai/config';
+import { integerVar } from '../../agents/env-values';
+import { loadMailConfig, type MailConfig } from '../../agents/email/config';
 
 export interface Config {
   port: number;

@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import type { Plugin } from '../agents/types';
+import type { Plugin } from '../../agents/types';
 import { TOKEN_COOKIE, type Identity, type TokenAuth } from './auth';
-import type { Config } from './config';
+import type { Config } from '../app/config';
 import { ApiError, parseInput, reportApiError } from './errors';
 import { isForeignOrigin } from './origin';
 import { actionRequestSchema, surfaceQuerySchema, toActionResponse } from './protocol';
 import type { RateLimiter } from './rate-limit';
-import type { Sessions } from './sessions';
+import type { Sessions } from '../session/sessions';
 
 export interface AppDeps {
   config: Config;

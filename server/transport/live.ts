@@ -15,9 +15,9 @@
  * instead of the backlog.
  */
 import type { Server, Socket } from 'socket.io';
-import { encodeReset, encodeSync, type A2uiV09Message } from '../diff';
-import { answerClientMessage } from './a2ui-v09-actions';
-import { A2UI_V09_FORMAT, A2uiV09SocketEvents, encodeFrame } from './a2ui-v09-protocol';
+import { encodeReset, encodeSync, type A2uiV09Message } from './a2ui-v09';
+import { answerClientMessage } from './a2ui-v09/actions';
+import { A2UI_V09_FORMAT, A2uiV09SocketEvents, encodeFrame } from './a2ui-v09/protocol';
 import { TokenAuth, type Identity } from './auth';
 import { errorBody, parseInput } from './errors';
 import {
@@ -29,8 +29,8 @@ import {
   type Frame,
 } from './protocol';
 import type { RateLimiter } from './rate-limit';
-import type { FrameListener, Session } from './session';
-import type { Sessions } from './sessions';
+import type { FrameListener, Session } from '../session/session';
+import type { Sessions } from '../session/sessions';
 
 export interface LiveDeps {
   auth: TokenAuth;

@@ -3,9 +3,9 @@
  * (client-demo imports the types only). Ops are RFC 6902 against `{components, dataModel}`.
  */
 import type { Operation } from 'fast-json-patch';
-import { ERROR_STATUS, type ErrorCode } from '../agents/errors';
+import { ERROR_STATUS, type ErrorCode } from '../../agents/errors';
 import { z } from 'zod';
-import type { SideEffect } from '../agents/types';
+import type { SideEffect } from '../../agents/types';
 
 export type { Operation, SideEffect };
 

@@ -3,9 +3,9 @@
  * (`a2ui_action`): an action runs like a native one and is answered with the v0.9 messages of its
  * change; an error report is logged and answered `{status: "ok"}`.
  */
-import { encodeFrame, inV09Terms, logClientError, parseClientMessage, type A2uiV09ActionAnswer, type A2uiV09Answer } from './a2ui-v09-protocol';
-import type { ActionRequest } from './protocol';
-import type { Session } from './session';
+import { encodeFrame, inV09Terms, logClientError, parseClientMessage, type A2uiV09ActionAnswer, type A2uiV09Answer } from './protocol';
+import type { ActionRequest } from '../protocol';
+import type { Session } from '../../session/session';
 
 /** Throws ApiError(INVALID_INPUT) for a malformed message or payload (nothing ran). */
 export async function answerClientMessage(raw: unknown, userId: string, openSession: () => Promise<Session>): Promise<A2uiV09Answer> {

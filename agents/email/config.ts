@@ -2,8 +2,8 @@
  * The Email plugin's settings, read from the environment with the rest of the configuration
  * (`loadConfig` in config.ts). Kept in its own file so the shared config stays short.
  */
-import type { MailServiceOptions } from '../agents/email/service';
-import { httpUrlVar, integerVar } from './env-values';
+import type { MailServiceOptions } from './service';
+import { httpUrlVar, integerVar } from '../env-values';
 
 /**
  * What the mail service needs from the configuration, in the service's own types (one definition of

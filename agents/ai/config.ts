@@ -6,8 +6,8 @@
  * `[{"name": "primary", "api_key": "…", "base_url": "https://…", "model": "…"}, …]`.
  */
 import { z } from 'zod';
-import type { ProviderConfig } from '../agents/ai/providers';
-import { httpUrlVar, integerVar, isHttpUrl } from './env-values';
+import type { ProviderConfig } from './providers';
+import { httpUrlVar, integerVar, isHttpUrl } from '../env-values';
 
 const DEFAULT_ANTHROPIC_MODEL = 'claude-haiku-4-5-20251001';
 

@@ -4,7 +4,7 @@
  * the server: past the cap a new stream is refused with 429 until one closes.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { identityOf } from './app';
+import { identityOf } from './http';
 import { ApiError } from './errors';
 
 export class StreamLimiter {

@@ -5,7 +5,7 @@
  * that matches no route leaves the machine where it is.
  */
 import { assign, createActor, setup, type Actor } from 'xstate';
-import type { Plugin, RouteMatch } from '../agents/types';
+import type { Plugin, RouteMatch } from '../../agents/types';
 
 interface CompiledRoute {
   state: string;

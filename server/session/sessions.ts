@@ -2,7 +2,7 @@
  * All users' sessions: opened on first use, one per user however many tabs they have, and persisted
  * (context, route, version) to `<data>/sessions.json` after every change.
  */
-import type { Store } from './store';
+import type { Store } from '../app/store';
 import { Session, type PersistedSession, type SessionDeps } from './session';
 
 export interface SessionsFile {

@@ -5,9 +5,9 @@
  * once for every transport that sends it.
  */
 import { z } from 'zod';
-import { encodeChange, unescapeEventContext, type A2uiV09Message, type EncodableSurface } from '../diff';
-import { ApiError, parseInput } from './errors';
-import { MAIN_SURFACE_ID, actionRequestSchema, type ActionRequest, type Frame, type SideEffect } from './protocol';
+import { encodeChange, unescapeEventContext, type A2uiV09Message, type EncodableSurface } from '.';
+import { ApiError, parseInput } from '../errors';
+import { MAIN_SURFACE_ID, actionRequestSchema, type ActionRequest, type Frame, type SideEffect } from '../protocol';
 
 export type { A2uiV09Message };
 

@@ -10,9 +10,10 @@
  */
 import { DataModel } from '@a2ui/web_core/v0_9';
 import fc from 'fast-check';
-import { diff, encodeChange, encodeReset, encodeSync, jsonEqual, type A2uiV09Message, type DiffSurface, type Operation } from '../../diff';
-import { CATALOG_ID, encodable, SURFACE_ID, withoutTree } from './fixtures';
-import { applyEdit, editArb, randomStart, toSurface } from './generators';
+import { diff, jsonEqual, type DiffSurface, type Operation } from '../../diff';
+import { encodeChange, encodeReset, encodeSync, type A2uiV09Message } from '../../server/transport/a2ui-v09';
+import { CATALOG_ID, encodable, SURFACE_ID, withoutTree } from '../diff/fixtures';
+import { applyEdit, editArb, randomStart, toSurface } from '../diff/generators';
 
 /** What a v0.9 client holds for one surface. */
 class Client {

@@ -2,7 +2,7 @@
  * Actions every route accepts, handled by the session itself rather than a plugin.
  */
 import { z } from 'zod';
-import type { SideEffect } from '../agents/types';
+import type { SideEffect } from '../../agents/types';
 
 export interface GlobalTarget {
   /** Moves the router; false when the path names no route. */

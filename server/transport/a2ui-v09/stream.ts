@@ -13,11 +13,11 @@
  *   once its buffer drains it gets `deleteSurface` and a new sync instead of the backlog.
  */
 import type { Request, Response } from 'express';
-import { encodeChange, encodeReset, encodeSync, type A2uiV09Message, type EncodableSurface } from '../diff';
-import { encodeFrame } from './a2ui-v09-protocol';
-import type { Frame } from './protocol';
-import type { FrameListener, Session } from './session';
-import { heartbeat, startStream } from './streaming';
+import { encodeChange, encodeReset, encodeSync, type A2uiV09Message, type EncodableSurface } from '.';
+import { encodeFrame } from './protocol';
+import type { Frame } from '../protocol';
+import type { FrameListener, Session } from '../../session/session';
+import { heartbeat, startStream } from '../streaming';
 
 export type StreamFraming = 'sse' | 'jsonl';
 

@@ -6,16 +6,16 @@
  * Failure keeps the surface consistent: a plugin that throws or passes its time limit changes nothing
  * but an error toast; a view that throws is rolled back to the previous states.
  */
-import { diff, jsonEqual, snapshot } from '../diff';
-import { createShellView, type NavEntry, type Toast } from '../agents/shell/view';
-import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../agents/types';
-import { buildSurface, memo, type Surface, type UiNode } from '../renderer';
-import { PluginError } from '../agents/errors';
-import { SerialQueue } from '../agents/serial';
-import { ApiError } from './errors';
+import { diff, jsonEqual, snapshot } from '../../diff';
+import { createShellView, type NavEntry, type Toast } from '../../agents/shell/view';
+import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../../agents/types';
+import { buildSurface, memo, type Surface, type UiNode } from '../../renderer';
+import { PluginError } from '../../agents/errors';
+import { SerialQueue } from '../../agents/serial';
+import { ApiError } from '../transport/errors';
 import { FrameLog } from './frame-log';
 import { GLOBAL_ACTIONS } from './global-actions';
-import { MAIN_SURFACE_ID, describeZodError, type ActionRequest, type ClientContext, type Frame } from './protocol';
+import { MAIN_SURFACE_ID, describeZodError, type ActionRequest, type ClientContext, type Frame } from '../transport/protocol';
 import { Router, type RouteTable } from './router';
 
 export interface PersistedSession {

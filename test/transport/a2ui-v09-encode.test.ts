@@ -1,8 +1,9 @@
 /**
  * The v0.9 encoder on small hand-made cases: what each kind of change becomes on the wire.
  */
-import { diff, encodeChange, encodeReset, encodeSync, escapeEventContext, unescapeEventContext, type A2uiV09Message, type DiffSurface } from '../../diff';
-import { CATALOG_ID, encodable as v09, node, surface, text } from './fixtures';
+import { diff, type DiffSurface } from '../../diff';
+import { encodeChange, encodeReset, encodeSync, escapeEventContext, unescapeEventContext, type A2uiV09Message } from '../../server/transport/a2ui-v09';
+import { CATALOG_ID, encodable as v09, node, surface, text } from '../diff/fixtures';
 
 const change = (prev: DiffSurface, next: DiffSurface) => encodeChange(v09(next), diff(prev, next));
 

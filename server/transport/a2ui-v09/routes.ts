@@ -7,10 +7,10 @@
  *                  `{"userAction": {...}}`, or an `{"version": "v0.9", "error": {...}}` report
  */
 import express, { type RequestHandler } from 'express';
-import { answerClientMessage } from './a2ui-v09-actions';
-import { framingOf, openStream } from './a2ui-v09-stream';
-import { identityOf, requireJson, type MountedRouter } from './app';
-import type { Sessions } from './sessions';
+import { answerClientMessage } from './actions';
+import { framingOf, openStream } from './stream';
+import { identityOf, requireJson, type MountedRouter } from '../http';
+import type { Sessions } from '../../session/sessions';
 
 /** Where the router is mounted under `/api`. */
 const A2UI_V09_API_PATH = '/a2ui/v0.9';

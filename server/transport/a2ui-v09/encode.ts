@@ -45,12 +45,8 @@
  * twice gives the same result as once.
  */
 import type { Operation } from 'fast-json-patch';
-import { escapeEventContext } from './a2ui-v09-context';
-import { COMPONENTS_PATH } from './components';
-import { DATA_MODEL_PATH } from './diff';
-import { escapeToken, unescapeToken } from './pointer';
-import type { DiffSurface } from './types';
-import { own } from './value';
+import { escapeEventContext } from './event-context';
+import { COMPONENTS_PATH, DATA_MODEL_PATH, escapeToken, unescapeToken, type DiffSurface } from '../../../diff';
 
 /** The protocol version every message carries. */
 export const A2UI_V09 = 'v0.9';
@@ -220,7 +216,7 @@ function resolve(model: unknown, tokens: readonly string[], depth: number): unkn
 function child(container: unknown, token: string): unknown {
   if (typeof container !== 'object' || container === null) return undefined;
   if (Array.isArray(container)) return /^(0|[1-9]\d*)$/.test(token) ? container[Number(token)] : undefined;
-  return own(container, token);
+  return Object.hasOwn(container, token) ? (container as Record<string, unknown>)[token] : undefined;
 }
 
 function toPointer(tokens: readonly string[], depth: number): string {

@@ -4,7 +4,7 @@
  * INTERNAL_ERROR without leaking details.
  */
 import type { z } from 'zod';
-import { PluginError } from '../agents/errors';
+import { PluginError } from '../../agents/errors';
 import { ERROR_STATUS, describeZodError, type ErrorBody, type ErrorCode } from './protocol';
 
 /** A PluginError with its HTTP status and body: one error class for a refusal, at every depth. */
