@@ -8,7 +8,7 @@ import { PluginError } from '../../agents/errors';
 import { GhCli } from '../../agents/worktree/review/gh';
 import { ReviewService, type SessionFacts } from '../../agents/worktree/review/service';
 import { WorktreeService, type WorktreeMetadataFile } from '../../agents/worktree/service';
-import { openStore } from '../../server/store';
+import { openStore } from '../../server/app/store';
 import { gitIn, makeRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/server';
 
