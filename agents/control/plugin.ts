@@ -11,6 +11,7 @@ import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import type { HandleResult, Plugin, PluginHost } from '../types';
 import type { AgentEvent } from './events';
+import type { PermissionDecision } from './permissions';
 import { agentIdSchema } from './ids';
 import { PANEL_LINES, applyEvents, panelOf, type AgentPanel, type ControlState } from './panel';
 import { actionSchemas } from './requests';
@@ -129,6 +130,13 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
             state: withSession(state, agentId, record),
             sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
           };
+        }
+        case 'answer_permission': {
+          const agentId = agentOf(payload, route.params);
+          const decision = payload.decision as PermissionDecision;
+          const record = supervisor.answerPermission(userId, agentId, payload.request_id as string, decision);
+          const word = decision === 'deny' ? 'Denied' : decision === 'always' ? 'Always allowed' : 'Approved';
+          return { state: withSession(state, agentId, record), sideEffects: [{ type: 'toast', variant: decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
         }
         case 'send_input': {
           const agentId = agentOf(payload, route.params);

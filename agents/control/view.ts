@@ -32,7 +32,7 @@ import {
 import type { PluginView } from '../types';
 import type { AgentDefinition } from './definitions';
 import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState } from './panel';
-import { isResumable, type SessionRecord } from './session-record';
+import { isResumable, waitsForApproval, type PendingApproval, type SessionRecord } from './session-record';
 import type { WorkdirChoice } from './workdirs';
 
 /** Where the detail page's data lives in the data model (the plugin's slice is `/control`). */
@@ -45,6 +45,7 @@ function statusLabel(session: SessionRecord | undefined): string {
   if (!session) return 'idle';
   switch (session.status) {
     case 'running':
+      if (waitsForApproval(session)) return 'running · waiting for approval';
       return session.busy ? 'running · working' : 'running · waiting for input';
     case 'terminated':
       return session.exit ? `terminated · ${howItEnded(session.exit)}` : 'terminated';
@@ -172,6 +173,32 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     }),
   );
 
+  /** One card per waiting permission request, with the three answers. */
+  const approvalCard = keyedMemo((requestId: string, agentId: string, approval: PendingApproval) => {
+    const id = `control-approval-${requestId}`;
+    const answer = (decision: string) => event('answer_permission', { agent_id: agentId, request_id: requestId, decision });
+    return card(id, {
+      child: column(`${id}-body`, {
+        children: [
+          row(`${id}-head`, { align: 'center', children: [icon(`${id}-icon`, { name: 'lock' }), text(`${id}-title`, { text: `Approve ${approval.tool}?`, variant: 'h4' })] }),
+          text(`${id}-summary`, { text: approval.summary || '(no details)' }),
+          row(`${id}-actions`, {
+            children: [
+              labelButton(`${id}-allow`, 'Approve', answer('allow'), { variant: 'primary' }),
+              labelButton(`${id}-deny`, 'Deny', answer('deny')),
+              labelButton(`${id}-always`, `Always allow ${approval.tool} in this session`, answer('always'), { variant: 'borderless' }),
+            ],
+          }),
+        ],
+      }),
+    });
+  });
+  const approvals = memo((agentId: string, pending: readonly PendingApproval[] | undefined) => {
+    const cards = (pending ?? []).map((approval) => approvalCard(approval.requestId, agentId, approval));
+    approvalCard.sweep();
+    return column('control-approvals', { children: cards });
+  });
+
   const summary = memo((lastResult: string | null, costUsd: number | null) => {
     const parts: string[] = [];
     if (lastResult) parts.push(`Last result: ${lastResult}`);
@@ -245,6 +272,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
         header(definition, statusLabel(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null),
         startForm(definition, state.worktrees, state.promptNonce),
         controls(agentId),
+        approvals(agentId, session?.pendingApprovals),
         summary(session?.lastResult ?? null, session?.costUsd ?? null),
         exitInfo(session?.exit ?? null),
         output,
