@@ -17,6 +17,8 @@ import type { MailService } from './email/service';
 import type { Plugin } from './types';
 import { createWorktreePlugin } from './worktree/plugin';
 import type { WorktreeService } from './worktree/service';
+import type { ReviewService } from './worktree/review/service';
+import type { WorktreeSessions } from './control/worktree-sessions';
 
 /** The dashboard's words for each section; the cards take their title and path from the plugin's `nav`. */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -28,6 +30,10 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 /** The long-lived services the plugins share; `server/main.ts` opens and closes them. */
 export interface PluginServices {
   worktrees: WorktreeService;
+  /** A worktree's diff, commit, merge, discard and pull request (worktree/review/). */
+  review: ReviewService;
+  /** Agent sessions seen from a worktree (the review's default texts, comments sent to the agent). */
+  worktreeSessions: WorktreeSessions;
   /** The agent sessions supervisor (processes, logs, records). */
   agents: AgentSupervisor;
   /** Mailboxes (local or Gmail), Google sign-in and Claude drafts. */

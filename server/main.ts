@@ -17,6 +17,11 @@ import { createAssistantTools, type ActionRunner } from '../agents/assistant/too
 import { createPlugins, type PluginServices } from '../agents/registry';
 import type { Plugin } from '../agents/types';
 import { WorktreeService, type WorktreeMetadataFile } from '../agents/worktree/service';
+import { reviewEndpoints } from '../agents/worktree/review/endpoints';
+import { GhCli } from '../agents/worktree/review/gh';
+import { ReviewService } from '../agents/worktree/review/service';
+import { WorktreeSessions } from '../agents/control/worktree-sessions';
+import { declaredEndpointsRouter } from './routes/declared-endpoints';
 import { createA2uiV09Router } from './transport/a2ui-v09/routes';
 import { createApp, type MountedRouter } from './transport/http';
 import { loadAuth, type TokenAuth } from './transport/auth';
@@ -80,7 +85,13 @@ export async function openServices(config: Config, runAction: ActionRunner = noS
   const approvals = new ApprovalBroker(config.ai.approvalTimeoutMs);
   const tools = createAssistantTools({ mail, agents, worktrees, runAction });
   const assistant = new Assistant({ pool, history, approvals, tools });
-  return { worktrees, agents, mail, ai: { pool, history, approvals, assistant } };
+  const worktreeSessions = new WorktreeSessions(agents);
+  const review = new ReviewService({
+    worktrees,
+    gh: new GhCli({ command: config.review.ghCommand, env: config.review.ghEnv }),
+    sessionIn: (userId, worktreePath) => worktreeSessions.factsIn(userId, worktreePath),
+  });
+  return { worktrees, review, worktreeSessions, agents, mail, ai: { pool, history, approvals, assistant } };
 }
 
 const noSessions: ActionRunner = () => Promise.reject(new Error('no sessions to run the action in'));
@@ -105,6 +116,8 @@ interface TransportDeps {
 function pluginTransports(services: PluginServices, deps: TransportDeps): { apiRouters: MountedRouter[]; pageRouters: MountedRouter[]; socketHandlers: SocketHandler[] } {
   return {
     apiRouters: [
+      // Before the worktree routes: their `/:path` must not answer `/:path/diff` and the like.
+      { path: '', router: declaredEndpointsRouter(reviewEndpoints(services.review)) },
       { path: '/worktrees', router: worktreeRoutes(services.worktrees) },
       { path: '', router: agentRoutes({ supervisor: services.agents, heartbeatMs: deps.config.sseHeartbeatMs, streamGate: deps.streams.gate }) },
       { path: '', router: chatRoutes(services.ai) },

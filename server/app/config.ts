@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadAiConfig, type AiConfig } from '../../agents/ai/config';
 import { integerVar } from '../../agents/env-values';
 import { loadMailConfig, type MailConfig } from '../../agents/email/config';
+import { loadReviewConfig, type ReviewConfig } from '../../agents/worktree/review/config';
 
 export interface Config {
   port: number;
@@ -39,6 +40,8 @@ export interface Config {
   mail: MailConfig;
   /** Claude providers and the assistant's limits (ai-config.ts). */
   ai: AiConfig;
+  /** Reviewing worktrees: where the GitHub CLI is (agents/worktree/review/config.ts). */
+  review: ReviewConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -61,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxStreamsPerUser: integerVar(env, 'A2UI_MAX_STREAMS_PER_USER', 32, 1),
     mail: loadMailConfig(env),
     ai: loadAiConfig(env),
+    review: loadReviewConfig(env),
   };
 }

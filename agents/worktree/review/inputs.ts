@@ -16,7 +16,9 @@ function invalid(message: string): never {
   throw new PluginError('INVALID_INPUT', message);
 }
 
+/** A refused value as the message shows it: an absolute path is not echoed (it may name the server's folders). */
 function shown(value: string): string {
+  if (value.startsWith('/')) return 'an absolute path';
   const printable = value.replace(/[\u0000-\u001f\u007f]/g, '?');
   return JSON.stringify(printable.length > 60 ? `${printable.slice(0, 60)}…` : printable);
 }
