@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
 import { LiveClient } from '../helpers/client';
 import { tempDir, type TestServer } from '../helpers/server';
-import { api, readLog, startAgentServer, testAgents, waitFor } from './helpers';
+import { ALICE, api, readLog, startAgentServer, testAgents, waitFor } from './helpers';
 
 let server: TestServer;
 let repo: string;
@@ -105,4 +105,21 @@ test('an unknown request is refused; stopping a waiting agent ends the wait and 
   expect(ended.waiting_approval).toBe(false);
   expect(fs.existsSync(path.join(repo, 'stopped.txt'))).toBe(false);
   expect((await c.action('answer_permission', { request_id: waiting.request_id, decision: 'allow' })).error?.code).toBe('NOT_FOUND');
+});
+
+test('over REST: the session lists the waiting request, POST /api/agents/:id/permissions/:requestId answers it; another user cannot', async () => {
+  await c.action('start_agent', { agent_id: 'asker', prompt: 'write rest.txt\nfrom rest' });
+  const waiting = await pendingOf();
+  const list = await api(server).get('/api/sessions?agentId=asker');
+  expect(list.body.sessions[0]).toMatchObject({ waiting_approval: true, pending_approvals: [{ request_id: waiting.request_id, tool: 'Write', summary: 'rest.txt' }] });
+  const bad = await api(server).post(`/api/agents/asker/permissions/${waiting.request_id}`, { decision: 'maybe' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.code).toBe('INVALID_INPUT');
+  const other = await api(server).post(`/api/agents/asker/permissions/${waiting.request_id}`, { decision: 'allow' }, ALICE);
+  expect(other.status).toBe(404);
+  expect(fs.existsSync(path.join(repo, 'rest.txt'))).toBe(false);
+  const ok = await api(server).post(`/api/agents/asker/permissions/${waiting.request_id}`, { decision: 'allow' });
+  expect(ok.status).toBe(200);
+  expect(ok.body.session.pending_approvals).toEqual([]);
+  await waitFor(() => fs.existsSync(path.join(repo, 'rest.txt')), 'rest.txt to be written');
 });
