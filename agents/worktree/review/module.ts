@@ -12,10 +12,15 @@ import { loadReviewConfig } from './config';
 import { reviewEndpoints } from './endpoints';
 import { GhCli } from './gh';
 import { ReviewService } from './service';
+import { createReviewPlugin } from './plugin';
+import type { WorktreeService } from '../service';
+import type { AgentSupervisor } from '../../control/supervisor';
 
 export interface ReviewServices {
   review: ReviewService;
   sessions: WorktreeSessions;
+  worktrees: WorktreeService;
+  supervisor: AgentSupervisor;
 }
 
 export const reviewModule = defineModule<ReviewServices>({
@@ -23,13 +28,17 @@ export const reviewModule = defineModule<ReviewServices>({
   uses: [worktreeModule, controlModule],
   open(ctx) {
     const config = loadReviewConfig(ctx.env);
-    const sessions = new WorktreeSessions(ctx.use(controlModule).supervisor);
+    const { supervisor } = ctx.use(controlModule);
+    const worktrees = ctx.use(worktreeModule);
+    const sessions = new WorktreeSessions(supervisor);
     const review = new ReviewService({
-      worktrees: ctx.use(worktreeModule),
+      worktrees,
       gh: new GhCli({ command: config.ghCommand, env: config.ghEnv }),
       sessionIn: (userId, worktreePath) => sessions.factsIn(userId, worktreePath),
     });
-    return { review, sessions };
+    return { review, sessions, worktrees, supervisor };
   },
+  plugins: (services) => [createReviewPlugin(services)],
   endpoints: ({ review }) => reviewEndpoints(review),
+  status: ({ worktrees }) => (worktrees.enabled ? { status: 'ok' } : { status: 'disabled', detail: worktrees.disabledReason ?? 'no repository' }),
 });
