@@ -28,9 +28,9 @@ function withSession(state: ControlState, agentId: string, record: SessionRecord
 export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState> {
   const definitions = supervisor.definitions;
 
-  const worktreeChoices = async (): Promise<WorkdirChoice[]> => {
+  const worktreeChoices = async (fresh = false): Promise<WorkdirChoice[]> => {
     try {
-      return await supervisor.workdirs.choices();
+      return await supervisor.workdirs.choices({ fresh });
     } catch (error) {
       console.error('[agents] could not list the worktrees:', error);
       return [];
@@ -49,10 +49,18 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
   const followUser = (host: PluginHost<ControlState>): (() => void) => {
     const pending: AgentEvent[] = [];
     let scheduled = false;
+    let recounting = false;
     const flush = () => {
       scheduled = false;
       const batch = pending.splice(0);
       updateInBackground(host, 'agents', (state) => applyEvents(state, batch, (agentId) => supervisor.latest(host.userId, agentId)));
+      // A turn ended (or a process): the agent may have changed files; the list shows how many.
+      if (!recounting && batch.some((event) => event.type === 'result' || event.type === 'exit')) {
+        recounting = true;
+        void worktreeChoices(true)
+          .then((worktrees) => updateInBackground(host, 'agents', (state) => ({ ...state, worktrees })))
+          .finally(() => (recounting = false));
+      }
     };
     return supervisor.subscribe(host.userId, (event) => {
       pending.push(event);
@@ -137,6 +145,28 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
           const record = supervisor.answerPermission(userId, agentId, payload.request_id as string, decision);
           const word = decision === 'deny' ? 'Denied' : decision === 'always' ? 'Always allowed' : 'Approved';
           return { state: withSession(state, agentId, record), sideEffects: [{ type: 'toast', variant: decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
+        }
+        case 'start_parallel': {
+          const p = payload as { prompt: string; agent_ids: string[]; title?: string };
+          const agentIds = [...new Set(p.agent_ids)];
+          for (const id of agentIds) supervisor.definition(id);
+          // All or nothing: refuse before any worktree is made when one of the agents is busy.
+          const busy = agentIds.filter((id) => {
+            const latest = supervisor.latest(userId, id);
+            return latest && latest.status !== 'terminated';
+          });
+          if (busy.length) throw new PluginError('SESSION_EXISTS', `${busy.map((id) => supervisor.definition(id).name).join(', ')} already ${busy.length === 1 ? 'has' : 'have'} a session: stop ${busy.length === 1 ? 'it' : 'them'} first.`);
+          const taskId = `run-${Date.now().toString(36)}`;
+          const title = p.title?.trim() || p.prompt.trim().split('\n')[0]!.slice(0, 60);
+          let next = state;
+          for (const agentId of agentIds) {
+            const created = await supervisor.workdirs.create({ agentName: agentId, taskId, taskTitle: title });
+            next = withSession(next, agentId, await supervisor.start(userId, agentId, { prompt: p.prompt, worktree: created.path, signal }));
+          }
+          return {
+            state: { ...next, worktrees: await worktreeChoices(), promptNonce: state.promptNonce + 1 },
+            sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${agentIds.length} agent${agentIds.length === 1 ? '' : 's'} in new worktrees (task ${taskId}).` }],
+          };
         }
         case 'send_input': {
           const agentId = agentOf(payload, route.params);

@@ -35,6 +35,8 @@ export const actionSchemas = {
   stop_agent: z.object({ agent_id: agentIdSchema.optional() }),
   resume_agent: z.object({ agent_id: agentIdSchema.optional() }),
   send_input: z.object({ agent_id: agentIdSchema.optional(), input: inputSchema }),
+  /** The same prompt to several agents, each in a new worktree (the picker's selection is a list). */
+  start_parallel: z.object({ prompt: inputSchema, agent_ids: z.array(agentIdSchema).min(1).max(20), title: z.string().max(200).optional() }),
   answer_permission: z.object({ agent_id: agentIdSchema.optional(), request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }),
 };
 

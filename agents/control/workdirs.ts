@@ -15,6 +15,8 @@ export interface WorktreeInfo {
   isMain: boolean;
   agentName: string | null;
   taskId: string | null;
+  /** Changed files (modified, staged, untracked), when the source counts them. */
+  changedFiles?: number;
 }
 
 export interface WorktreeSource {
@@ -23,6 +25,8 @@ export interface WorktreeSource {
   /** The list as last read (for the picker; a start checks against `list`). */
   known(): Promise<WorktreeInfo[]>;
   onChange(listener: () => void): () => void;
+  /** A new worktree for an agent's task (the parallel start). */
+  create(input: { agentName: string; taskId: string; taskTitle?: string }): Promise<{ path: string; branch: string }>;
 }
 
 /** One entry of the start form's worktree picker. */
@@ -30,6 +34,9 @@ export interface WorkdirChoice {
   /** The worktree's path ('' = none: the repository). */
   value: string;
   label: string;
+  /** The worktree's branch (for the agents list). */
+  branch: string | null;
+  changedFiles: number;
 }
 
 export interface Workdir {
@@ -43,16 +50,24 @@ export class Workdirs {
     private readonly worktrees?: WorktreeSource,
   ) {}
 
-  /** The worktrees an agent can run in (every one but the main worktree). */
-  async choices(): Promise<WorkdirChoice[]> {
+  /** The worktrees an agent can run in (every one but the main worktree); `fresh` asks git again. */
+  async choices(options: { fresh?: boolean } = {}): Promise<WorkdirChoice[]> {
     if (!this.worktrees?.enabled) return [];
-    const list = await this.worktrees.known();
+    const list = options.fresh ? await this.worktrees.list() : await this.worktrees.known();
     return list
       .filter((w) => !w.isMain)
       .map((w) => ({
         value: w.path,
         label: [w.branch ?? w.path, w.agentName && `agent ${w.agentName}`, w.taskId && `task ${w.taskId}`].filter(Boolean).join(' · '),
+        branch: w.branch,
+        changedFiles: w.changedFiles ?? 0,
       }));
+  }
+
+  /** Creates a worktree for an agent's task (503 when there are no worktrees). */
+  async create(input: { agentName: string; taskId: string; taskTitle?: string }): Promise<{ path: string; branch: string }> {
+    if (!this.worktrees?.enabled) throw new PluginError('WORKTREES_DISABLED', 'Worktrees are not available: the repository is not a git repository.');
+    return this.worktrees.create(input);
   }
 
   /** Tells `listener` when the worktrees change (the picker re-reads them). */

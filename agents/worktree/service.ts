@@ -37,6 +37,8 @@ export interface Worktree {
   createdAt: string | null;
   /** Modified, staged or untracked files. */
   dirty: boolean;
+  /** How many (untracked files counted one by one, as the review lists them). */
+  changedFiles: number;
 }
 
 export interface CreateWorktreeInput {
@@ -89,6 +91,18 @@ export type RemovalGuard = (worktreePath: string) => string | undefined;
 export type WorktreeListener = (worktrees: readonly Worktree[]) => void;
 
 const WORKTREE_BASE = '.worktrees';
+
+/** The entries of `git status --porcelain -z`: a rename's (or copy's) second field is its old path, not an entry. */
+function countStatusEntries(output: string): number {
+  const fields = output.split('\0');
+  let count = 0;
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i] === '') continue;
+    count++;
+    if (/^[RC]/.test(fields[i]!)) i++;
+  }
+  return count;
+}
 
 export interface WorktreeServiceOptions {
   /** Any directory inside the repository; its top level is used. */
@@ -249,12 +263,12 @@ export class WorktreeService {
 
   private async describe(entry: PorcelainWorktree): Promise<Worktree> {
     const meta = Object.hasOwn(this.store.data.worktrees, entry.path) ? this.store.data.worktrees[entry.path] : undefined;
-    let dirty = false;
+    let changedFiles = 0;
     if (!entry.prunable) {
       try {
-        dirty = (await git(entry.path, ['status', '--porcelain', '--untracked-files=normal'])).length > 0;
+        changedFiles = countStatusEntries(await git(entry.path, ['status', '--porcelain', '-z', '--untracked-files=all']));
       } catch {
-        dirty = false; // a directory that vanished is `prunable` at the next list
+        changedFiles = 0; // a directory that vanished is `prunable` at the next list
       }
     }
     return {
@@ -267,7 +281,8 @@ export class WorktreeService {
       taskId: meta?.taskId ?? null,
       taskTitle: meta?.taskTitle ?? null,
       createdAt: meta?.createdAt ?? null,
-      dirty,
+      dirty: changedFiles > 0,
+      changedFiles,
     };
   }
 

@@ -73,7 +73,7 @@ test('demo agent → review screen → comment back → commit → squash-merge 
   expect(lines().map((l) => l[4])).toEqual(['', '▶', '▶']);
   const ack = await c.action('review_comment', { comment: 'Add a third line, please:\nwrite src/feature.txt\nline one\nline two\nline three' });
   expect(ack.status).toBe('success');
-  expect(c.toasts()).toContain('Sent your comment to Demo agent.');
+  await c.waitFor(() => c.toasts().includes('Sent your comment to Demo agent.'));
   const inputs = readLog(server, (await session()).id).filter((e) => e.type === 'input');
   expect(inputs.at(-1).text).toBe(
     'Review comment on src/feature.txt, lines 1-2:\n> +line one\n> +line two\n\nAdd a third line, please:\nwrite src/feature.txt\nline one\nline two\nline three',
@@ -97,7 +97,7 @@ test('demo agent → review screen → comment back → commit → squash-merge 
   const before = gitIn(repo, 'rev-parse', 'main').trim();
   const merged = await c.action('review_merge', { strategy: ['squash'], message: 'Feature from the demo agent' });
   expect(merged.status).toBe('success');
-  expect(c.toasts().at(-1)).toMatch(new RegExp(`^Squash-merged ${created.body.branch} into main \\([0-9a-f]{7}\\)\\.$`));
+  await c.waitFor(() => c.toasts().some((t) => new RegExp(`^Squash-merged ${created.body.branch} into main \\([0-9a-f]{7}\\)\\.$`).test(t)));
   expect(gitIn(repo, 'rev-list', '--parents', '-1', 'main').trim().split(' ')).toEqual([gitIn(repo, 'rev-parse', 'main').trim(), before]);
   expect(gitIn(repo, 'log', '-1', '--format=%s', 'main').trim()).toBe('Feature from the demo agent');
   expect(fs.readFileSync(path.join(repo, 'src/feature.txt'), 'utf8')).toBe('line one\nline two\nline three\n');
