@@ -8,6 +8,10 @@ import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import type { Plugin, PluginHost, SideEffect } from '../types';
+import type { AgentApprovalSource } from '../control/agent-approvals';
+import { agentIdSchema } from '../control/ids';
+import { PERMISSION_DECISIONS, type PermissionDecision } from '../control/permissions';
+import { requestIdSchema } from '../control/requests';
 import { callIdSchema, type ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
 import { appendEntry, entriesOf, toolLine } from './entries';
@@ -20,6 +24,8 @@ export interface AssistantPluginDeps {
   assistant: Assistant;
   approvals: ApprovalBroker;
   history: ConversationStore;
+  /** The agents' permission requests, answered from the panel too. */
+  agentApprovals?: AgentApprovalSource;
 }
 
 const callId = z.object({ call_id: callIdSchema });
@@ -30,10 +36,11 @@ const ACTIONS = {
   /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
   assistant_review: callId,
   assistant_clear: z.object({}),
+  assistant_agent_permission: z.object({ agent_id: agentIdSchema, request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }),
 };
 
 export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<AssistantState> {
-  const { assistant, approvals, history } = deps;
+  const { assistant, approvals, history, agentApprovals } = deps;
 
   /** One background turn (never awaited: its updates queue behind the action that started it). */
   function runTurn(host: PluginHost<AssistantState>, message: string): void {
@@ -65,6 +72,9 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
           if (event.userId === host.userId) updateInBackground(host, 'assistant', (s) => ({ ...s, approvals: approvals.pendingFor(host.userId) }));
         }),
       );
+      if (agentApprovals) {
+        host.onClose(agentApprovals.subscribe(host.userId, () => updateInBackground(host, 'assistant', (s) => ({ ...s, agentApprovals: agentApprovals.pendingFor(host.userId) }))));
+      }
       host.onClose(
         history.onChange((userId, namespace) => {
           if (userId !== host.userId || namespace !== DEFAULT_NAMESPACE) return;
@@ -77,6 +87,7 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
         streaming: '',
         busy: false,
         approvals: approvals.pendingFor(host.userId),
+        agentApprovals: agentApprovals?.pendingFor(host.userId) ?? [],
         formEpoch: 0,
       };
     },
@@ -100,6 +111,13 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
             throw new PluginError('NOT_FOUND', 'That request is no longer waiting (answered or timed out).');
           }
           return { sideEffects: [{ type: 'toast', variant: approved ? 'success' : 'info', message: `${approved ? 'Approved' : 'Denied'}: ${request.tool_name}` }] };
+        }
+        case 'assistant_agent_permission': {
+          if (!agentApprovals) throw new PluginError('NOT_FOUND', 'There are no agent permission requests here.');
+          const p = action.payload as { agent_id: string; request_id: string; decision: PermissionDecision };
+          agentApprovals.answer(host.userId, p.agent_id, p.request_id, p.decision);
+          const word = p.decision === 'deny' ? 'Denied' : p.decision === 'always' ? 'Always allowed' : 'Approved';
+          return { state: { ...state, agentApprovals: agentApprovals.pendingFor(host.userId) }, sideEffects: [{ type: 'toast', variant: p.decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
         }
         case 'assistant_clear': {
           if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; clear after it finishes.');

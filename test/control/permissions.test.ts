@@ -123,3 +123,18 @@ test('over REST: the session lists the waiting request, POST /api/agents/:id/per
   expect(ok.body.session.pending_approvals).toEqual([]);
   await waitFor(() => fs.existsSync(path.join(repo, 'rest.txt')), 'rest.txt to be written');
 });
+
+test('the assistant panel shows the waiting request beside every screen and answers it', async () => {
+  await c.action('stop_agent', { agent_id: 'asker' });
+  await waitFor(async () => (await status()).session.status === 'terminated', 'the stop');
+  await c.action('start_agent', { agent_id: 'asker', prompt: 'write panel.txt\nfrom the panel' });
+  const waiting = await pendingOf();
+  await c.action('navigate', { to: '/' });
+  const id = `assistant-agent-approval-asker-${waiting.request_id}`;
+  await c.waitFor(() => c.text(`${id}-title`) === 'Asking demo asks to use Write');
+  expect(c.text(`${id}-summary`)).toBe('panel.txt');
+  const ack = await c.action('assistant_agent_permission', { agent_id: 'asker', request_id: waiting.request_id, decision: 'allow' });
+  expect(ack.status).toBe('success');
+  await waitFor(() => fs.existsSync(path.join(repo, 'panel.txt')), 'panel.txt to be written');
+  await c.waitFor(() => c.doc!.components[id] === undefined);
+});
