@@ -29,9 +29,13 @@ export function bigDiff(lines: number, changedLine = -1): FileDiff {
   return { file: { ...file, additions, deletions }, hunks, omitted: null, page: 1, pages: 1, pageSize: lines, totalLines: lines + 0 };
 }
 
+/** The worktree key of the review the fixture shows (the route's `:key`). */
+export const BENCH_KEY = '0123456789abcdef';
+
 /** The screen's state with `diff` open (a worktree with that one changed file, and no gh). */
 export function reviewStateWith(diff: FileDiff, previous?: ReviewState): ReviewState {
-  const changes: ChangeList = previous?.current?.changes ?? {
+  const shown = previous?.reviews[BENCH_KEY];
+  const changes: ChangeList = shown?.changes ?? {
     against: 'head',
     base: null,
     from: 'a'.repeat(40),
@@ -42,6 +46,7 @@ export function reviewStateWith(diff: FileDiff, previous?: ReviewState): ReviewS
     truncated: false,
   };
   const worktree = { path: '/repo/.worktrees/demo-1', branch: 'agent/demo/1', head: 'b'.repeat(40) };
-  const pr = previous?.current?.pr ?? { gh: { available: false as const, reason: 'gh is not installed.' }, pullRequest: null };
-  return { ...(previous ?? INITIAL_REVIEW_STATE), current: { key: '0123456789abcdef', worktree, base: 'main', against: 'head', changes, diff, pr } };
+  const pr = shown?.pr ?? { gh: { available: false as const, reason: 'gh is not installed.' }, pullRequest: null };
+  const base = previous ?? INITIAL_REVIEW_STATE;
+  return { ...base, reviews: { ...base.reviews, [BENCH_KEY]: { key: BENCH_KEY, worktree, base: 'main', against: 'head', changes, diff, pr } } };
 }

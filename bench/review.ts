@@ -28,7 +28,7 @@ const input: ViewInput = { context, route, nav: [] };
 export function renderer(): (state: ReviewState) => Surface {
   const view = createReviewView();
   return (state) => {
-    const rendered = view(state, input);
+    const rendered = view(state, { formEpoch: 0 }, input);
     return buildSurface({ surfaceId: 'main', root: column('root', { children: [rendered.root] }), dataModel: { review: rendered.data ?? {} } });
   };
 }

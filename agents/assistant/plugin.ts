@@ -7,18 +7,18 @@
 import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
-import type { Plugin, PluginHost, SideEffect } from '../types';
+import { actionsOf, type Plugin, type PluginHost, type SideEffect } from '../types';
 import type { AgentApprovalSource } from '../control/agent-approvals';
 import { agentIdSchema } from '../control/ids';
-import { PERMISSION_DECISIONS, type PermissionDecision } from '../control/permissions';
+import { PERMISSION_DECISIONS } from '../control/permissions';
 import { requestIdSchema } from '../control/requests';
 import { callIdSchema, type ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
 import { appendEntry, entriesOf, toolLine } from './entries';
 import { DEFAULT_NAMESPACE, type ConversationStore } from './history';
-import { createAssistantView, type AssistantViewState } from './view';
+import { createAssistantView, type AssistantState, type AssistantTab } from './view';
 
-export type AssistantState = AssistantViewState;
+export type { AssistantState, AssistantTab };
 
 export interface AssistantPluginDeps {
   assistant: Assistant;
@@ -29,18 +29,10 @@ export interface AssistantPluginDeps {
 }
 
 const callId = z.object({ call_id: callIdSchema });
-const ACTIONS = {
-  assistant_send: z.object({ message: z.string().max(20_000) }),
-  assistant_approve: callId,
-  assistant_deny: callId,
-  /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
-  assistant_review: callId,
-  assistant_clear: z.object({}),
-  assistant_agent_permission: z.object({ agent_id: agentIdSchema, request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }),
-};
 
-export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<AssistantState> {
+export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<AssistantState, AssistantTab> {
   const { assistant, approvals, history, agentApprovals } = deps;
+  const action = actionsOf<AssistantState, AssistantTab>();
 
   /** One background turn (never awaited: its updates queue behind the action that started it). */
   function runTurn(host: PluginHost<AssistantState>, message: string): void {
@@ -59,12 +51,50 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
       );
   }
 
+  /** Approve or deny a waiting tool call (the panel's dialog buttons). */
+  const answer = (approved: boolean) =>
+    action(callId, ({ payload, host }) => {
+      const request = approvals.pendingFor(host.userId).find((r) => r.call_id === payload.call_id);
+      if (!request || !approvals.respond(host.userId, payload.call_id, approved)) {
+        throw new PluginError('NOT_FOUND', 'That request is no longer waiting (answered or timed out).');
+      }
+      return { sideEffects: [{ type: 'toast', variant: approved ? 'success' : 'info', message: `${approved ? 'Approved' : 'Denied'}: ${request.tool_name}` }] };
+    });
+
   return {
     id: 'assistant',
     title: 'Assistant',
     routes: [],
     panel: true,
-    actions: ACTIONS,
+    actions: {
+      assistant_send: action(z.object({ message: z.string().max(20_000) }), ({ state, view, payload, host }) => {
+        const message = payload.message.trim();
+        assistant.assertConfigured();
+        if (!message) throw new PluginError('INVALID_INPUT', 'Type a message first.');
+        if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; wait for it to finish.');
+        runTurn(host, message);
+        return { state: { ...state, busy: true, streaming: '', entries: appendEntry(state.entries, 'user', message) }, view: { formEpoch: view.formEpoch + 1 } };
+      }),
+      assistant_approve: answer(true),
+      assistant_deny: answer(false),
+      /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
+      assistant_review: action(callId, () => ({})),
+      assistant_agent_permission: action(z.object({ agent_id: agentIdSchema, request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }), ({ state, payload, host }) => {
+        if (!agentApprovals) throw new PluginError('NOT_FOUND', 'There are no agent permission requests here.');
+        agentApprovals.answer(host.userId, payload.agent_id, payload.request_id, payload.decision);
+        const word = payload.decision === 'deny' ? 'Denied' : payload.decision === 'always' ? 'Always allowed' : 'Approved';
+        return {
+          state: { ...state, agentApprovals: agentApprovals.pendingFor(host.userId) },
+          sideEffects: [{ type: 'toast', variant: payload.decision === 'deny' ? 'info' : 'success', message: `${word}.` }],
+        };
+      }),
+      assistant_clear: action(z.object({}), async ({ state, host }) => {
+        if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; clear after it finishes.');
+        // Awaited: a failed write is this action's error toast, not an unhandled rejection.
+        await history.clear(host.userId, DEFAULT_NAMESPACE);
+        return { state: { ...state, entries: [], streaming: '' } };
+      }),
+    },
 
     init(host) {
       host.onClose(
@@ -88,49 +118,9 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
         busy: false,
         approvals: approvals.pendingFor(host.userId),
         agentApprovals: agentApprovals?.pendingFor(host.userId) ?? [],
-        formEpoch: 0,
       };
     },
-
-    async handle({ state, action, host }) {
-      switch (action.name) {
-        case 'assistant_send': {
-          const message = (action.payload.message as string).trim();
-          assistant.assertConfigured();
-          if (!message) throw new PluginError('INVALID_INPUT', 'Type a message first.');
-          if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; wait for it to finish.');
-          runTurn(host, message);
-          return { state: { ...state, busy: true, streaming: '', entries: appendEntry(state.entries, 'user', message), formEpoch: state.formEpoch + 1 } };
-        }
-        case 'assistant_approve':
-        case 'assistant_deny': {
-          const approved = action.name === 'assistant_approve';
-          const id = action.payload.call_id as string;
-          const request = approvals.pendingFor(host.userId).find((r) => r.call_id === id);
-          if (!request || !approvals.respond(host.userId, id, approved)) {
-            throw new PluginError('NOT_FOUND', 'That request is no longer waiting (answered or timed out).');
-          }
-          return { sideEffects: [{ type: 'toast', variant: approved ? 'success' : 'info', message: `${approved ? 'Approved' : 'Denied'}: ${request.tool_name}` }] };
-        }
-        case 'assistant_agent_permission': {
-          if (!agentApprovals) throw new PluginError('NOT_FOUND', 'There are no agent permission requests here.');
-          const p = action.payload as { agent_id: string; request_id: string; decision: PermissionDecision };
-          agentApprovals.answer(host.userId, p.agent_id, p.request_id, p.decision);
-          const word = p.decision === 'deny' ? 'Denied' : p.decision === 'always' ? 'Always allowed' : 'Approved';
-          return { state: { ...state, agentApprovals: agentApprovals.pendingFor(host.userId) }, sideEffects: [{ type: 'toast', variant: p.decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
-        }
-        case 'assistant_clear': {
-          if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; clear after it finishes.');
-          // Awaited: a failed write is this action's error toast, not an unhandled rejection.
-          await history.clear(host.userId, DEFAULT_NAMESPACE);
-          return { state: { ...state, entries: [], streaming: '' } };
-        }
-        default:
-          return {};
-      }
-    },
-
+    initView: () => ({ formEpoch: 0 }),
     createView: () => createAssistantView(assistant.configured),
-    status: () => (assistant.configured ? { status: 'ok' } : { status: 'disabled', detail: 'no AI provider (set ANTHROPIC_API_KEY)' }),
   };
 }

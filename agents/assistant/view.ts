@@ -18,12 +18,13 @@ import {
   textField,
   type UiNode,
 } from '../../renderer';
-import type { PluginRender } from '../types';
+import type { PluginView } from '../types';
 import type { AgentApproval } from '../control/agent-approvals';
 import type { ApprovalRequest } from './approvals';
 import type { Entry } from './entries';
 
-export interface AssistantViewState {
+/** The user's conversation in the panel (every tab shows the same one). */
+export interface AssistantState {
   entries: readonly Entry[];
   /** The reply of the running turn, whole so far ('' when none). */
   streaming: string;
@@ -31,7 +32,11 @@ export interface AssistantViewState {
   approvals: readonly ApprovalRequest[];
   /** Agents waiting for permission to use a tool (their `--permission-prompt-tool stdio` requests). */
   agentApprovals: readonly AgentApproval[];
-  /** Bumped after a send: the input binds to a fresh data path, so it starts empty. */
+}
+
+/** One tab's panel: its message box. */
+export interface AssistantTab {
+  /** Bumped after a send from this tab: the input binds to a fresh data path, so it starts empty. */
   formEpoch: number;
 }
 
@@ -96,7 +101,7 @@ function createAgentApprovalsView(): (approvals: readonly AgentApproval[]) => Ui
   });
 }
 
-const offPanel = memo((agentApprovals: UiNode) =>
+const offPanel = (agentApprovals: UiNode): UiNode =>
   card('assistant-panel', {
     child: column('assistant-panel-body', {
       children: [
@@ -107,14 +112,13 @@ const offPanel = memo((agentApprovals: UiNode) =>
         }),
       ],
     }),
-  }),
-);
+  });
 
 /** `configured`: whether any AI provider is set, which is fixed for the server's life. */
-export function createAssistantView(configured: boolean): (state: AssistantViewState) => PluginRender {
+export function createAssistantView(configured: boolean): PluginView<AssistantState, AssistantTab> {
   const agentApprovals = createAgentApprovalsView();
   if (!configured) {
-    const off = memo((agents: UiNode) => offPanel(agents)); // one slot per session, not the module's shared one
+    const off = memo(offPanel); // one slot per view
     return (state) => ({ root: off(agentApprovals(state.agentApprovals)) });
   }
   const entryView = keyedMemo(entryRow);
@@ -165,8 +169,8 @@ export function createAssistantView(configured: boolean): (state: AssistantViewS
 
   const data = memo((streamingText: string, busy: boolean, epoch: number) => ({ streaming: streamingText, busy, forms: { [`f${epoch}`]: { message: '' } } }));
 
-  return (state) => ({
-    root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(state.formEpoch), agentApprovals(state.agentApprovals)),
-    data: data(state.streaming, state.busy, state.formEpoch),
+  return (state, tab) => ({
+    root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(tab.formEpoch), agentApprovals(state.agentApprovals)),
+    data: data(state.streaming, state.busy, tab.formEpoch),
   });
 }

@@ -35,10 +35,15 @@ export interface ControlState {
   panels: ReadonlyMap<string, AgentPanel>;
   /** The start form's worktree choices. */
   worktrees: readonly WorkdirChoice[];
-  /** Bumped by a start / an input sent: the bound field moves to a fresh, empty data key (cleared). */
+}
+
+/** One tab's state: its forms. Bumped by a start / an input sent there: the bound field moves to a fresh, empty data key (cleared). */
+export interface ControlTab {
   promptNonce: number;
   inputNonce: number;
 }
+
+export const NEW_CONTROL_TAB: ControlTab = { promptNonce: 0, inputNonce: 0 };
 
 export const EMPTY_PANEL: AgentPanel = { sessionId: null, lines: [], lastSeq: 0 };
 

@@ -9,11 +9,10 @@
  */
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
-import type { HandleResult, Plugin, PluginHost } from '../types';
+import { actionsOf, type Plugin, type PluginHost } from '../types';
 import type { AgentEvent } from './events';
-import type { PermissionDecision } from './permissions';
 import { agentIdSchema } from './ids';
-import { PANEL_LINES, applyEvents, panelOf, type AgentPanel, type ControlState } from './panel';
+import { NEW_CONTROL_TAB, PANEL_LINES, applyEvents, panelOf, type AgentPanel, type ControlState, type ControlTab } from './panel';
 import { actionSchemas } from './requests';
 import type { SessionRecord } from './session-record';
 import { isLive } from './status';
@@ -25,7 +24,7 @@ function withSession(state: ControlState, agentId: string, record: SessionRecord
   return { ...state, sessions: new Map(state.sessions).set(agentId, record) };
 }
 
-export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState> {
+export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState, ControlTab> {
   const definitions = supervisor.definitions;
 
   const worktreeChoices = async (fresh = false): Promise<WorkdirChoice[]> => {
@@ -38,7 +37,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
   };
 
   /** The agent an action is about: the payload's, else the page's; it must be configured. */
-  const agentOf = (payload: Record<string, unknown>, params: Record<string, string>): string => {
+  const agentOf = (payload: { agent_id?: string }, params: Record<string, string>): string => {
     const parsed = agentIdSchema.safeParse(payload.agent_id ?? params.id);
     if (!parsed.success) throw new PluginError('INVALID_INPUT', 'Which agent? Open an agent first.');
     supervisor.definition(parsed.data);
@@ -71,6 +70,8 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
     });
   };
 
+  const action = actionsOf<ControlState, ControlTab>();
+
   return {
     id: 'control',
     title: 'Agents',
@@ -79,7 +80,78 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
       { state: 'AGENTS', path: '/agents' },
       { state: 'AGENT_DETAIL', path: '/agents/:id' },
     ],
-    actions: actionSchemas,
+    actions: {
+      open_agent: action(actionSchemas.open_agent, ({ payload }) => {
+        const agentId = agentOf(payload, {});
+        return { sideEffects: [{ type: 'navigate', to: `/agents/${agentId}` }] };
+      }),
+      start_agent: action(actionSchemas.start_agent, async ({ state, view, payload, host, signal }) => {
+        const agentId = agentOf(payload, {});
+        const record = await supervisor.start(host.userId, agentId, {
+          ...(payload.prompt ? { prompt: payload.prompt } : {}),
+          worktree: payload.worktree ?? null,
+          signal,
+        });
+        return {
+          state: withSession(state, agentId, record),
+          view: { ...view, promptNonce: view.promptNonce + 1 },
+          sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${supervisor.definition(agentId).name}.` }],
+        };
+      }),
+      stop_agent: action(actionSchemas.stop_agent, ({ state, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const record = supervisor.stop(host.userId, agentId);
+        const name = supervisor.definition(agentId).name;
+        return {
+          state: withSession(state, agentId, record),
+          sideEffects: [{ type: 'toast', variant: 'info', message: isLive(record.status) ? `Stopping ${name}…` : `Stopped ${name}.` }],
+        };
+      }),
+      resume_agent: action(actionSchemas.resume_agent, ({ state, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const record = supervisor.resume(host.userId, agentId);
+        return {
+          state: withSession(state, agentId, record),
+          sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
+        };
+      }),
+      answer_permission: action(actionSchemas.answer_permission, ({ state, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const record = supervisor.answerPermission(host.userId, agentId, payload.request_id, payload.decision);
+        const word = payload.decision === 'deny' ? 'Denied' : payload.decision === 'always' ? 'Always allowed' : 'Approved';
+        return { state: withSession(state, agentId, record), sideEffects: [{ type: 'toast', variant: payload.decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
+      }),
+      start_parallel: action(actionSchemas.start_parallel, async ({ state, view, payload, host, signal }) => {
+        const agentIds = [...new Set(payload.agent_ids)];
+        for (const id of agentIds) supervisor.definition(id);
+        // All or nothing: refuse before any worktree is made when one of the agents is busy.
+        const busy = agentIds.filter((id) => {
+          const latest = supervisor.latest(host.userId, id);
+          return latest && latest.status !== 'terminated';
+        });
+        if (busy.length) {
+          const names = busy.map((id) => supervisor.definition(id).name).join(', ');
+          throw new PluginError('SESSION_EXISTS', `${names} already ${busy.length === 1 ? 'has' : 'have'} a session: stop ${busy.length === 1 ? 'it' : 'them'} first.`);
+        }
+        const taskId = `run-${Date.now().toString(36)}`;
+        const title = payload.title?.trim() || payload.prompt.trim().split('\n')[0]!.slice(0, 60);
+        let next = state;
+        for (const agentId of agentIds) {
+          const created = await supervisor.workdirs.create({ agentName: agentId, taskId, taskTitle: title });
+          next = withSession(next, agentId, await supervisor.start(host.userId, agentId, { prompt: payload.prompt, worktree: created.path, signal }));
+        }
+        return {
+          state: { ...next, worktrees: await worktreeChoices() },
+          view: { ...view, promptNonce: view.promptNonce + 1 },
+          sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${agentIds.length} agent${agentIds.length === 1 ? '' : 's'} in new worktrees (task ${taskId}).` }],
+        };
+      }),
+      send_input: action(actionSchemas.send_input, ({ state, view, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const { session } = supervisor.input(host.userId, agentId, payload.input);
+        return { state: withSession(state, agentId, session), view: { ...view, inputNonce: view.inputNonce + 1 } };
+      }),
+    },
 
     async init(host) {
       // Subscribe first, read the logs second: an event in between is folded in once (by seq).
@@ -98,91 +170,9 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
         sessions.set(definition.id, latest);
         panels.set(definition.id, panelOf(latest.id, supervisor.tail(latest.id, PANEL_LINES), latest.firstSeq - 1));
       }
-      return { sessions, panels, worktrees: await worktreeChoices(), promptNonce: 0, inputNonce: 0 };
+      return { sessions, panels, worktrees: await worktreeChoices() };
     },
-
-    async handle({ state, action, host, route, signal }): Promise<HandleResult<ControlState>> {
-      const payload = action.payload;
-      const userId = host.userId;
-      switch (action.name) {
-        case 'open_agent': {
-          const agentId = agentOf(payload, {});
-          return { sideEffects: [{ type: 'navigate', to: `/agents/${agentId}` }] };
-        }
-        case 'start_agent': {
-          const agentId = agentOf(payload, {});
-          const record = await supervisor.start(userId, agentId, {
-            ...(typeof payload.prompt === 'string' && payload.prompt !== '' ? { prompt: payload.prompt } : {}),
-            worktree: (payload.worktree as string | undefined) ?? null,
-            signal,
-          });
-          const next = withSession(state, agentId, record);
-          return {
-            state: { ...next, promptNonce: state.promptNonce + 1 },
-            sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${supervisor.definition(agentId).name}.` }],
-          };
-        }
-        case 'stop_agent': {
-          const agentId = agentOf(payload, route.params);
-          const record = supervisor.stop(userId, agentId);
-          const name = supervisor.definition(agentId).name;
-          return {
-            state: withSession(state, agentId, record),
-            sideEffects: [{ type: 'toast', variant: 'info', message: isLive(record.status) ? `Stopping ${name}…` : `Stopped ${name}.` }],
-          };
-        }
-        case 'resume_agent': {
-          const agentId = agentOf(payload, route.params);
-          const record = supervisor.resume(userId, agentId);
-          return {
-            state: withSession(state, agentId, record),
-            sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
-          };
-        }
-        case 'answer_permission': {
-          const agentId = agentOf(payload, route.params);
-          const decision = payload.decision as PermissionDecision;
-          const record = supervisor.answerPermission(userId, agentId, payload.request_id as string, decision);
-          const word = decision === 'deny' ? 'Denied' : decision === 'always' ? 'Always allowed' : 'Approved';
-          return { state: withSession(state, agentId, record), sideEffects: [{ type: 'toast', variant: decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
-        }
-        case 'start_parallel': {
-          const p = payload as { prompt: string; agent_ids: string[]; title?: string };
-          const agentIds = [...new Set(p.agent_ids)];
-          for (const id of agentIds) supervisor.definition(id);
-          // All or nothing: refuse before any worktree is made when one of the agents is busy.
-          const busy = agentIds.filter((id) => {
-            const latest = supervisor.latest(userId, id);
-            return latest && latest.status !== 'terminated';
-          });
-          if (busy.length) throw new PluginError('SESSION_EXISTS', `${busy.map((id) => supervisor.definition(id).name).join(', ')} already ${busy.length === 1 ? 'has' : 'have'} a session: stop ${busy.length === 1 ? 'it' : 'them'} first.`);
-          const taskId = `run-${Date.now().toString(36)}`;
-          const title = p.title?.trim() || p.prompt.trim().split('\n')[0]!.slice(0, 60);
-          let next = state;
-          for (const agentId of agentIds) {
-            const created = await supervisor.workdirs.create({ agentName: agentId, taskId, taskTitle: title });
-            next = withSession(next, agentId, await supervisor.start(userId, agentId, { prompt: p.prompt, worktree: created.path, signal }));
-          }
-          return {
-            state: { ...next, worktrees: await worktreeChoices(), promptNonce: state.promptNonce + 1 },
-            sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${agentIds.length} agent${agentIds.length === 1 ? '' : 's'} in new worktrees (task ${taskId}).` }],
-          };
-        }
-        case 'send_input': {
-          const agentId = agentOf(payload, route.params);
-          const { session } = supervisor.input(userId, agentId, payload.input as string);
-          return { state: { ...withSession(state, agentId, session), inputNonce: state.inputNonce + 1 } };
-        }
-        default:
-          return {};
-      }
-    },
-
+    initView: () => NEW_CONTROL_TAB,
     createView: () => createControlView(definitions),
-
-    status() {
-      return { status: 'ok', detail: `${definitions.length} agents configured` };
-    },
   };
 }
-

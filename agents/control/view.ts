@@ -32,7 +32,7 @@ import {
 import type { PluginView } from '../types';
 import { WorktreeService } from '../worktree/service';
 import type { AgentDefinition } from './definitions';
-import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState } from './panel';
+import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState, type ControlTab } from './panel';
 import { isResumable, waitsForApproval, type PendingApproval, type SessionRecord } from './session-record';
 import type { WorkdirChoice } from './workdirs';
 
@@ -77,7 +77,7 @@ function canSend(session: SessionRecord | undefined): boolean {
   return session?.status === 'running';
 }
 
-export function createControlView(definitions: readonly AgentDefinition[]): PluginView<ControlState> {
+export function createControlView(definitions: readonly AgentDefinition[]): PluginView<ControlState, ControlTab> {
   const byId = new Map(definitions.map((d) => [d.id, d]));
 
   // ------------------------------------------------------------------ /agents
@@ -305,8 +305,8 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     }),
   );
 
-  return (state, { route }) => {
-    if (route.state !== 'AGENT_DETAIL') return { root: agentList(state.promptNonce, ...definitions.flatMap((d) => glanceOf(state, d))), data: parallelData(state.promptNonce) };
+  return (state, tab, { route }) => {
+    if (route.state !== 'AGENT_DETAIL') return { root: agentList(tab.promptNonce, ...definitions.flatMap((d) => glanceOf(state, d))), data: parallelData(tab.promptNonce) };
     const agentId = route.params.id ?? '';
     const definition = byId.get(agentId);
     if (!definition) return { root: missing(agentId) };
@@ -315,15 +315,15 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     return {
       root: detailPage(
         header(definition, statusLabel(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null),
-        startForm(definition, state.worktrees, state.promptNonce),
+        startForm(definition, state.worktrees, tab.promptNonce),
         controls(agentId),
         approvals(agentId, session?.pendingApprovals),
         summary(session?.lastResult ?? null, session?.costUsd ?? null),
         exitInfo(session?.exit ?? null),
         output,
-        inputRow(agentId, state.inputNonce),
+        inputRow(agentId, tab.inputNonce),
       ),
-      data: detailData(agentId, panel.lines, canStart(session), canStop(session), canResume(session), canSend(session), state.promptNonce, state.inputNonce),
+      data: detailData(agentId, panel.lines, canStart(session), canStop(session), canResume(session), canSend(session), tab.promptNonce, tab.inputNonce),
     };
   };
 }

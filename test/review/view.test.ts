@@ -3,7 +3,7 @@
  * (the line's text in the data model), and picking lines changes only their markers.
  */
 import { diff } from '../../diff';
-import { bigDiff, reviewStateWith } from '../../bench/review-fixture';
+import { BENCH_KEY, bigDiff, reviewStateWith } from '../../bench/review-fixture';
 import { oneLineChange, renderer } from '../../bench/review';
 
 test('a one-line change of a 5,000-line diff is one replace of that line in the data model', () => {
@@ -16,7 +16,7 @@ test('picking two lines marks exactly the lines between them; the line list comp
   const render = renderer();
   const state = reviewStateWith(bigDiff(300));
   const before = render(state);
-  const after = render({ ...state, selection: { file: 'src/big.ts', from: 10, to: 12 } });
+  const after = render({ ...state, selections: { [BENCH_KEY]: { file: 'src/big.ts', from: 10, to: 12 } } });
   const ops = diff(before, after);
   const marks = ops.filter((op) => op.path.startsWith('/dataModel/review/lines/'));
   const items = (before.dataModel.review as { lines: Array<{ line: number }> }).lines;

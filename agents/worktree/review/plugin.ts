@@ -1,11 +1,11 @@
 /**
  * The review screens' plugin: routes `/worktrees/review/:key` and `/worktrees/compare/:left/:right`,
- * and the actions that read and act on a worktree's changes through the ReviewService.
+ * and the actions that read and act on a worktree's changes through the ReviewService. The user state
+ * holds what was read, by worktree key (shared by the user's tabs); each tab keeps only its form epoch.
  *
- * What a screen shows is read when it is asked for: by an action (open_review, a file, a page), or,
- * for a route reached by a link, a reload or Back, by the view noticing the gap (the loader; see
- * email/loader.ts for why the view is what notices). Background refreshes: when the worktrees change
- * (a commit, a merge, another tab) and when an agent working in the reviewed worktree ends a turn.
+ * `enter` reads the worktree a route shows; actions act on the route's worktree and read it again.
+ * Background refreshes: when the worktrees change (a commit, a merge, another tab, the REST API) and
+ * when an agent working in a reviewed worktree ends a turn (its changes are on disk then).
  */
 import { z } from 'zod';
 import { updateInBackground } from '../../background';
@@ -13,37 +13,20 @@ import type { WorktreeSessions } from '../../control/worktree-sessions';
 import type { AgentSupervisor } from '../../control/supervisor';
 import { PluginError } from '../../errors';
 import { reuseUnchanged } from '../../reuse';
-import type { HandleResult, Plugin, PluginHost, SideEffect } from '../../types';
+import { actionsOf, type ActionResult, type Plugin, type PluginHost, type RouteMatch, type SideEffect } from '../../types';
 import { WorktreeService, type Worktree } from '../service';
 import { quotedLines } from './diff-lines';
-import { MERGE_STRATEGIES, type MergeStrategy } from './merge';
+import { MERGE_STRATEGIES } from './merge';
 import { DIFF_AGAINST, type ChangeList, type DiffAgainst } from './model';
 import type { ReviewService } from './service';
-import { INITIAL_REVIEW_STATE, type ComparedWorktree, type ReviewedWorktree, type ReviewState } from './state';
+import { INITIAL_REVIEW_STATE, NEW_REVIEW_TAB, withEntry, withoutEntry, type ComparedWorktree, type ReviewedWorktree, type ReviewState, type ReviewTab } from './state';
 import { createReviewView } from './view';
 
-const keySchema = z.string().regex(/^[0-9a-f]{16}$/);
+const KEY = /^[0-9a-f]{16}$/;
 /** A picker's selection arrives as a one-item list. */
 const strategySchema = z.union([z.enum(MERGE_STRATEGIES), z.array(z.enum(MERGE_STRATEGIES)).length(1)]).transform((v) => (Array.isArray(v) ? v[0]! : v));
 const optionalText = z.string().max(10_000).optional();
-
-const ACTIONS = {
-  open_review: z.object({ path: z.string().min(1).max(4096) }),
-  compare_worktrees: z.object({ left: z.string().min(1).max(4096), right: z.string().min(1).max(4096) }),
-  review_against: z.object({ against: z.enum(DIFF_AGAINST) }),
-  review_open_file: z.object({ file: z.string().min(1).max(4096) }),
-  review_page: z.object({ page: z.number().int().min(1).max(1_000_000) }),
-  review_refresh: z.object({}),
-  review_pick_line: z.object({ line: z.number().int().min(0).max(100_000_000) }),
-  review_clear_selection: z.object({}),
-  review_comment: z.object({ comment: z.string().max(20_000) }),
-  review_commit: z.object({ message: optionalText }),
-  review_merge: z.object({ strategy: strategySchema, message: optionalText }),
-  /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
-  review_confirm_discard: z.object({ file: z.string().max(4096) }),
-  review_discard: z.object({ file: z.string().min(1).max(4096) }),
-  review_open_pr: z.object({}),
-};
+const fileSchema = z.object({ file: z.string().min(1).max(4096) });
 
 export interface ReviewPluginDeps {
   review: ReviewService;
@@ -60,38 +43,35 @@ function toast(variant: 'success' | 'info' | 'error', message: string): SideEffe
   return { type: 'toast', variant, message };
 }
 
-export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState> {
+/** The list with unchanged files identical to last time's (their rows are skipped by the view). */
+function keepFiles<T extends ChangeList>(previous: ChangeList | undefined, next: T): T {
+  if (!previous) return next;
+  const files = reuseUnchanged(previous.files, next.files, (f) => f.path) as T['files'];
+  return files === next.files ? next : { ...next, files };
+}
+
+export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, ReviewTab> {
   const { review, worktrees, sessions, supervisor } = deps;
-  const hosts = new Map<string, Set<PluginHost<ReviewState>>>();
-  const inFlight = new Set<string>();
-  const again = new Map<string, () => void>();
+  const refreshing = new Set<string>();
+  const again = new Set<string>();
 
   const byKey = async (key: string): Promise<Worktree> => {
-    const found = (await worktrees.list()).find((w) => WorktreeService.keyOf(w.path) === key);
+    const found = KEY.test(key) ? (await worktrees.list()).find((w) => WorktreeService.keyOf(w.path) === key) : undefined;
     if (!found) throw new PluginError('NOT_FOUND', 'No such worktree.');
     return found;
   };
-  const byPath = async (worktreePath: string): Promise<Worktree> => byKey(WorktreeService.keyOf(worktreePath));
-  const mainBranch = async (): Promise<string | null> => (await worktrees.known()).find((w) => w.isMain)?.branch ?? null;
 
   /** Reads a worktree for the screen: its changes, a page of one file (the one asked, else the first), its pull request. */
-  async function read(worktree: Worktree, options: { against?: DiffAgainst; file?: string | null; page?: number; previous?: ReviewedWorktree | null; pr?: boolean } = {}): Promise<ReviewedWorktree> {
-    const key = WorktreeService.keyOf(worktree.path);
-    const previous = options.previous?.key === key ? options.previous : null;
+  async function read(worktree: Worktree, options: { against?: DiffAgainst; file?: string | null; page?: number; previous?: ReviewedWorktree; pr?: boolean } = {}): Promise<ReviewedWorktree> {
+    const previous = options.previous;
     const against = options.against ?? previous?.against ?? (worktree.dirty ? 'head' : 'base');
     const changes = keepFiles(previous?.changes, await review.changes(worktree.path, { against }));
     const wanted = options.file ?? previous?.diff?.file.path;
     const file = changes.files.find((f) => f.path === wanted) ?? changes.files[0];
     const diff = file ? await review.fileDiff(worktree.path, { against, file: file.path, page: options.page ?? 1 }) : null;
     const pr = options.pr === false && previous ? previous.pr : await review.pullRequest(worktree.path);
-    return { key, worktree: changes.worktree, base: await mainBranch(), against, changes, diff, pr };
-  }
-
-  /** The new list with unchanged files identical to last time's (their rows are skipped by the view). */
-  function keepFiles<T extends ChangeList>(previous: ChangeList | undefined, next: T): T {
-    if (!previous) return next;
-    const files = reuseUnchanged(previous.files, next.files, (f) => f.path) as T['files'];
-    return files === next.files ? next : { ...next, files };
+    const base = (await worktrees.known()).find((w) => w.isMain)?.branch ?? null;
+    return { key: WorktreeService.keyOf(worktree.path), worktree: changes.worktree, base, against, changes, diff, pr };
   }
 
   const compared = async (worktree: Worktree): Promise<ComparedWorktree> => {
@@ -99,73 +79,70 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState> 
     return { key: WorktreeService.keyOf(worktree.path), worktree: changes.worktree, changes };
   };
 
-  /**
-   * A background read for one user: at most one per user and target at a time. A refresh asked for
-   * while one runs runs once more after it (the worktree may have changed after that read began).
-   */
-  function load(host: PluginHost<ReviewState>, target: string, run: () => Promise<(s: ReviewState) => ReviewState>): void {
-    const id = `${host.userId}\u0000${target}`;
-    if (inFlight.has(id)) {
-      if (target.startsWith('refresh:')) again.set(id, () => load(host, target, run));
+  /** The review the route shows (an action acts on it). */
+  const reviewed = (state: ReviewState, route: RouteMatch): ReviewedWorktree => {
+    const key = route.params.key ?? '';
+    if (!Object.hasOwn(state.reviews, key)) throw new PluginError('CONFLICT', "Open a worktree's review first.");
+    return state.reviews[key]!;
+  };
+
+  /** The state with `next` read for its key (and its failure, if any, forgotten). */
+  const withReview = (state: ReviewState, next: ReviewedWorktree): ReviewState => ({ ...state, reviews: withEntry(state.reviews, next.key, next), failed: withoutEntry(state.failed, next.key) });
+
+  /** Re-reads a shown review in the background, keeping its file and page; one at a time per key, once more when asked meanwhile. */
+  function refresh(host: PluginHost<ReviewState>, shown: ReviewedWorktree): void {
+    const id = `${host.userId}\u0000${shown.key}`;
+    if (refreshing.has(id)) {
+      again.add(id);
       return;
     }
-    inFlight.add(id);
-    queueMicrotask(() => {
-      run()
-        .then(
-          (recipe) => host.update(recipe),
-          (error: unknown) => {
-            const message = error instanceof PluginError ? error.message : 'The worktree could not be read.';
-            if (!(error instanceof PluginError)) console.error('[review] load failed:', error);
-            return host.update((s) => ({ ...s, failed: { key: target, message } }), [toast('error', message)]);
-          },
-        )
-        .catch((error: unknown) => console.error('[review] background update failed:', error))
-        .finally(() => {
-          inFlight.delete(id);
-          const next = again.get(id);
-          again.delete(id);
-          next?.();
-        });
-    });
+    refreshing.add(id);
+    byKey(shown.key)
+      .then((worktree) => read(worktree, { previous: shown, page: shown.diff?.page, pr: false }))
+      .then(
+        // Only over the review it read from: an action that replaced it meanwhile read the worktree later.
+        (next) => host.update((s) => (s.reviews[shown.key] === shown ? withReview(s, next) : s)),
+        (error: unknown) => {
+          if (!(error instanceof PluginError)) console.error('[review] refresh failed:', error);
+          // A worktree removed meanwhile: the screen says so.
+          return host.update((s) => (s.reviews[shown.key] === shown ? { ...s, reviews: withoutEntry(s.reviews, shown.key), failed: withEntry(s.failed, shown.key, error instanceof PluginError ? error.message : 'The worktree could not be read.') } : s));
+        },
+      )
+      .catch((error: unknown) => console.error('[review] background update failed:', error))
+      .finally(() => {
+        refreshing.delete(id);
+        if (again.delete(id)) updateInBackground(host, 'review', (s) => (Object.hasOwn(s.reviews, shown.key) && refresh(host, s.reviews[shown.key]!), s));
+      });
   }
 
-  const anyHost = (userId: string) => hosts.get(userId)?.values().next().value;
-
-  function requestReview(userId: string, key: string): void {
-    const host = anyHost(userId);
-    if (!host || !keySchema.safeParse(key).success) {
-      if (host) void host.update((s) => ({ ...s, failed: { key, message: 'No such worktree.' } }));
-      return;
-    }
-    load(host, key, async () => {
-      const current = await read(await byKey(key));
-      return (s) => ({ ...s, current, failed: null, selection: null });
+  /** Refreshes the shown reviews `which` picks. The recipe only looks (it returns the state as it is). */
+  const refreshWhere = (host: PluginHost<ReviewState>, which: (shown: ReviewedWorktree) => boolean) =>
+    updateInBackground(host, 'review', (s) => {
+      for (const shown of Object.values(s.reviews)) if (which(shown)) refresh(host, shown);
+      return s;
     });
-  }
 
-  function requestCompare(userId: string, left: string, right: string): void {
-    const host = anyHost(userId);
-    const keys = `${left}:${right}`;
-    if (!host) return;
-    load(host, keys, async () => {
-      if (!keySchema.safeParse(left).success || !keySchema.safeParse(right).success) throw new PluginError('NOT_FOUND', 'No such worktree.');
-      const [l, r] = await Promise.all([byKey(left).then(compared), byKey(right).then(compared)]);
-      return (s) => ({ ...s, compare: { keys, left: l, right: r }, failed: null });
-    });
-  }
+  const action = actionsOf<ReviewState, ReviewTab>();
 
-  /** Re-reads the worktree on screen, keeping the file and page, in the background. */
-  function refreshCurrent(host: PluginHost<ReviewState>, state: ReviewState): void {
-    const current = state.current;
-    if (!current) return;
-    load(host, `refresh:${current.key}`, async () => {
-      const next = await read(await byKey(current.key), { previous: current, page: current.diff?.page, pr: false });
-      // Only over the state it read from: an action that replaced it meanwhile (another file, the other
-      // comparison, a commit) read the worktree after this one started.
-      return (s) => (s.current === current ? { ...s, current: next } : s);
+  /** An action that re-reads the route's review after doing `act` (which answers its toast). */
+  const acting = <P>(schema: z.ZodType<P, unknown>, act: (input: { shown: ReviewedWorktree; payload: P; userId: string }) => Promise<{ toast: SideEffect; options?: Parameters<typeof read>[1]; bumpForm?: boolean }>) =>
+    action(schema, async ({ state, view, payload, host, route }): Promise<ActionResult<ReviewState, ReviewTab>> => {
+      const shown = reviewed(state, route);
+      const done = await act({ shown, payload, userId: host.userId });
+      const next = await read(await byKey(shown.key), { previous: shown, pr: false, ...done.options });
+      return {
+        state: { ...withReview(state, next), selections: withoutEntry(state.selections, shown.key) },
+        ...(done.bumpForm ? { view: { formEpoch: view.formEpoch + 1 } } : {}),
+        sideEffects: [done.toast],
+      };
     });
-  }
+
+  /** An action that reads the route's review again with other options (another comparison, file, page). */
+  const rereading = <P>(schema: z.ZodType<P, unknown>, options: (payload: P, shown: ReviewedWorktree) => Parameters<typeof read>[1]) =>
+    action(schema, async ({ state, payload, route }) => {
+      const shown = reviewed(state, route);
+      return { state: withReview(state, await read(await byKey(shown.key), { previous: shown, pr: false, ...options(payload, shown) })) };
+    });
 
   return {
     id: 'review',
@@ -174,146 +151,98 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState> 
       { state: 'WORKTREE_REVIEW', path: '/worktrees/review/:key' },
       { state: 'WORKTREE_COMPARE', path: '/worktrees/compare/:left/:right' },
     ],
-    actions: ACTIONS,
+    actions: {
+      review_against: rereading(z.object({ against: z.enum(DIFF_AGAINST) }), (p) => ({ against: p.against, file: null })),
+      review_open_file: rereading(fileSchema, (p, shown) => {
+        if (!shown.changes.files.some((f) => f.path === p.file)) throw new PluginError('NOT_FOUND', 'That file has no changes any more.');
+        return { file: p.file };
+      }),
+      review_page: rereading(z.object({ page: z.number().int().min(1).max(1_000_000) }), (p, shown) => ({ page: p.page, file: shown.diff?.file.path ?? null })),
+      review_refresh: rereading(z.object({}), (_p, shown) => ({ page: shown.diff?.page, pr: true })),
+      review_pick_line: action(z.object({ line: z.number().int().min(0).max(100_000_000) }), ({ state, payload, route }) => {
+        const shown = reviewed(state, route);
+        const file = shown.diff?.file.path;
+        if (!file || payload.line === 0) return {};
+        const s = Object.hasOwn(state.selections, shown.key) ? state.selections[shown.key] : undefined;
+        const line = payload.line;
+        // First pick: one line. A second pick in the same file: the lines between. A third: start over.
+        const selection = s && s.file === file && s.from === s.to && line !== s.from ? { file, from: Math.min(s.from, line), to: Math.max(s.from, line) } : { file, from: line, to: line };
+        return { state: { ...state, selections: withEntry(state.selections, shown.key, selection) } };
+      }),
+      review_clear_selection: action(z.object({}), ({ state, route }) => ({ state: { ...state, selections: withoutEntry(state.selections, reviewed(state, route).key) } })),
+      review_comment: action(z.object({ comment: z.string().max(20_000) }), ({ state, view, payload, host, route }) => {
+        const shown = reviewed(state, route);
+        const s = Object.hasOwn(state.selections, shown.key) ? state.selections[shown.key] : undefined;
+        const comment = payload.comment.trim();
+        if (!s) throw new PluginError('INVALID_INPUT', 'Pick the lines to comment on first.');
+        if (!comment) throw new PluginError('INVALID_INPUT', 'Write a comment first.');
+        const range = s.from === s.to ? `line ${s.from}` : `lines ${s.from}-${s.to}`;
+        const text = [`Review comment on ${s.file}, ${range}:`, ...quotedLines(shown.diff, s), '', comment].join('\n');
+        const sent = sessions.send(host.userId, shown.worktree.path, text);
+        const name = supervisor.definition(sent.agentId).name;
+        return {
+          state: { ...state, selections: withoutEntry(state.selections, shown.key) },
+          view: { formEpoch: view.formEpoch + 1 },
+          sideEffects: [toast('success', sent.resumed ? `Resumed ${name} with your comment.` : `Sent your comment to ${name}.`)],
+        };
+      }),
+      review_commit: acting(z.object({ message: optionalText }), async ({ shown, payload, userId }) => {
+        const result = await review.commit(userId, shown.worktree.path, { message: given(payload.message) });
+        return { toast: toast('success', `Committed ${result.files.length} file${result.files.length === 1 ? '' : 's'} (${result.commit.slice(0, 7)}).`), bumpForm: true };
+      }),
+      review_merge: acting(z.object({ strategy: strategySchema, message: optionalText }), async ({ shown, payload, userId }) => {
+        const result = await review.merge(userId, shown.worktree.path, { strategy: payload.strategy, message: given(payload.message) });
+        const how = payload.strategy === 'ff' ? 'Fast-forwarded' : payload.strategy === 'squash' ? 'Squash-merged' : 'Merged';
+        return { toast: toast('success', `${how} ${result.branch} into ${result.base} (${result.commit.slice(0, 7)}).`), bumpForm: true };
+      }),
+      /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
+      review_confirm_discard: action(z.object({ file: z.string().max(4096) }), () => ({})),
+      review_discard: acting(fileSchema, async ({ shown, payload }) => {
+        await review.discard(shown.worktree.path, { files: [payload.file] });
+        return { toast: toast('info', `Discarded the changes to ${payload.file}.`) };
+      }),
+      review_open_pr: acting(z.object({}), async ({ shown, userId }) => {
+        const opened = await review.openPullRequest(userId, shown.worktree.path, {});
+        return { toast: toast('success', opened.created ? `Opened ${opened.url}` : `Pushed; the pull request is ${opened.url}`), options: { pr: true } };
+      }),
+    },
 
     init(host) {
-      let mine = hosts.get(host.userId);
-      if (!mine) hosts.set(host.userId, (mine = new Set()));
-      mine.add(host);
-      host.onClose(() => {
-        mine!.delete(host);
-        if (mine!.size === 0 && hosts.get(host.userId) === mine) hosts.delete(host.userId);
-      });
-      // The recipes below only look at the state (which worktree is on screen) and start a background
-      // read; they return it unchanged.
       // A commit, a merge, a discard (here, in another tab, over REST) or a new worktree: read again.
-      host.onClose(worktrees.onChange(() => updateInBackground(host, 'review', (s) => (refreshCurrent(host, s), s))));
-      // An agent in the reviewed worktree ended a turn: its changes are on disk now.
+      host.onClose(worktrees.onChange(() => refreshWhere(host, () => true)));
+      // An agent in a reviewed worktree ended a turn: its changes are on disk now.
       host.onClose(
         supervisor.subscribe(host.userId, (event, record) => {
-          if (event.type !== 'result' && event.type !== 'exit') return;
-          updateInBackground(host, 'review', (s) => (s.current && record.worktree === s.current.worktree.path ? (refreshCurrent(host, s), s) : s));
+          if (event.type === 'result' || event.type === 'exit') refreshWhere(host, (shown) => shown.worktree.path === record.worktree);
         }),
       );
       return INITIAL_REVIEW_STATE;
     },
+    initView: () => NEW_REVIEW_TAB,
 
-    async handle({ state, action, host }): Promise<HandleResult<ReviewState>> {
-      const p = action.payload as Record<string, any>;
-      const current = state.current;
-      const need = (): ReviewedWorktree => {
-        if (!current) throw new PluginError('CONFLICT', 'Open a worktree\'s review first.');
-        return current;
-      };
-      switch (action.name) {
-        case 'open_review': {
-          const next = await read(await byPath(p.path as string));
-          return { state: { ...state, current: next, failed: null, selection: null }, sideEffects: [{ type: 'navigate', to: `/worktrees/review/${next.key}` }] };
+    /** Reads what the route shows: the worktree (again, each time a tab enters), or the two compared. */
+    async enter({ state, route }) {
+      if (route.state === 'WORKTREE_COMPARE') {
+        const left = route.params.left ?? '';
+        const right = route.params.right ?? '';
+        const keys = `${left}:${right}`;
+        try {
+          const [l, r] = await Promise.all([byKey(left).then(compared), byKey(right).then(compared)]);
+          return { state: { ...state, compares: withEntry(state.compares, keys, { left: l, right: r }), failed: withoutEntry(state.failed, keys) } };
+        } catch (error) {
+          if (!(error instanceof PluginError)) throw error;
+          return { state: { ...state, failed: withEntry(state.failed, keys, error.message) } };
         }
-        case 'compare_worktrees': {
-          const [l, r] = await Promise.all([byPath(p.left as string).then(compared), byPath(p.right as string).then(compared)]);
-          const keys = `${l.key}:${r.key}`;
-          return { state: { ...state, compare: { keys, left: l, right: r } }, sideEffects: [{ type: 'navigate', to: `/worktrees/compare/${l.key}/${r.key}` }] };
-        }
-        case 'review_against': {
-          const c = need();
-          return { state: { ...state, current: await read(await byKey(c.key), { against: p.against as DiffAgainst, previous: c, pr: false }), selection: null } };
-        }
-        case 'review_open_file': {
-          const c = need();
-          if (!c.changes.files.some((f) => f.path === p.file)) throw new PluginError('NOT_FOUND', 'That file has no changes any more.');
-          return { state: { ...state, current: await read(await byKey(c.key), { file: p.file as string, previous: c, pr: false }) } };
-        }
-        case 'review_page': {
-          const c = need();
-          return { state: { ...state, current: await read(await byKey(c.key), { page: p.page as number, previous: c, pr: false }) } };
-        }
-        case 'review_refresh': {
-          const c = need();
-          return { state: { ...state, current: await read(await byKey(c.key), { previous: c, page: c.diff?.page }) } };
-        }
-        case 'review_pick_line': {
-          const c = need();
-          const line = p.line as number;
-          const file = c.diff?.file.path;
-          if (!file || line === 0) return {};
-          const s = state.selection;
-          // First pick: one line. Second pick in the same file: the range between. Third: start over.
-          const selection = s && s.file === file && s.from === s.to && line !== s.from ? { file, from: Math.min(s.from, line), to: Math.max(s.from, line) } : { file, from: line, to: line };
-          return { state: { ...state, selection } };
-        }
-        case 'review_clear_selection':
-          return { state: { ...state, selection: null } };
-        case 'review_comment': {
-          const c = need();
-          const s = state.selection;
-          const comment = (p.comment as string).trim();
-          if (!s) throw new PluginError('INVALID_INPUT', 'Pick the lines to comment on first.');
-          if (!comment) throw new PluginError('INVALID_INPUT', 'Write a comment first.');
-          const range = s.from === s.to ? `line ${s.from}` : `lines ${s.from}-${s.to}`;
-          const text = [`Review comment on ${s.file}, ${range}:`, ...quotedLines(c.diff, s), '', comment].join('\n');
-          const sent = sessions.send(host.userId, c.worktree.path, text);
-          const name = supervisor.definition(sent.agentId).name;
-          return {
-            state: { ...state, selection: null, formEpoch: state.formEpoch + 1 },
-            sideEffects: [toast('success', sent.resumed ? `Resumed ${name} with your comment.` : `Sent your comment to ${name}.`)],
-          };
-        }
-        case 'review_commit': {
-          const c = need();
-          const result = await review.commit(host.userId, c.worktree.path, { message: given(p.message as string | undefined) });
-          return {
-            state: { ...state, current: await read(await byKey(c.key), { previous: c, pr: false }), selection: null, formEpoch: state.formEpoch + 1 },
-            sideEffects: [toast('success', `Committed ${result.files.length} file${result.files.length === 1 ? '' : 's'} (${result.commit.slice(0, 7)}).`)],
-          };
-        }
-        case 'review_merge': {
-          const c = need();
-          const strategy = p.strategy as MergeStrategy;
-          const result = await review.merge(host.userId, c.worktree.path, { strategy, message: given(p.message as string | undefined) });
-          const how = strategy === 'ff' ? 'Fast-forwarded' : strategy === 'squash' ? 'Squash-merged' : 'Merged';
-          return {
-            state: { ...state, current: await read(await byKey(c.key), { previous: c, pr: false }), formEpoch: state.formEpoch + 1 },
-            sideEffects: [toast('success', `${how} ${result.branch} into ${result.base} (${result.commit.slice(0, 7)}).`)],
-          };
-        }
-        case 'review_confirm_discard':
-          return {};
-        case 'review_discard': {
-          const c = need();
-          await review.discard(c.worktree.path, { files: [p.file as string] });
-          return {
-            state: { ...state, current: await read(await byKey(c.key), { previous: c, pr: false }), selection: null },
-            sideEffects: [toast('info', `Discarded the changes to ${p.file as string}.`)],
-          };
-        }
-        case 'review_open_pr': {
-          const c = need();
-          const opened = await review.openPullRequest(host.userId, c.worktree.path, {});
-          return {
-            state: { ...state, current: await read(await byKey(c.key), { previous: c }) },
-            sideEffects: [toast('success', opened.created ? `Opened ${opened.url}` : `Pushed; the pull request is ${opened.url}`)],
-          };
-        }
-        default:
-          return {};
+      }
+      const key = route.params.key ?? '';
+      try {
+        const previous = Object.hasOwn(state.reviews, key) ? state.reviews[key] : undefined;
+        return { state: withReview(state, await read(await byKey(key), { previous, page: previous?.diff?.page })) };
+      } catch (error) {
+        if (!(error instanceof PluginError)) throw error;
+        return { state: { ...state, reviews: withoutEntry(state.reviews, key), failed: withEntry(state.failed, key, error.message) } };
       }
     },
-
-    createView: () => {
-      const view = createReviewView(); // one per session: its memo caches are this user's
-      // The view notices a route it has nothing for, and asks for it (see the header comment).
-      return (state, input) => {
-        const { route, context } = input;
-        if (route.state === 'WORKTREE_REVIEW') {
-          const key = route.params.key ?? '';
-          if (state.current?.key !== key && state.failed?.key !== key) requestReview(context.user_id, key);
-        } else if (route.state === 'WORKTREE_COMPARE') {
-          const keys = `${route.params.left ?? ''}:${route.params.right ?? ''}`;
-          if (state.compare?.keys !== keys && state.failed?.key !== keys) requestCompare(context.user_id, route.params.left ?? '', route.params.right ?? '');
-        }
-        return view(state, input);
-      };
-    },
+    createView: createReviewView,
   };
 }

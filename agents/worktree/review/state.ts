@@ -35,14 +35,39 @@ export interface ComparedWorktree {
   changes: ChangeList;
 }
 
+/**
+ * The user's reviews, shared by their tabs (two tabs on the same worktree show the same file and
+ * page), keyed by worktree key (compares by `<left>:<right>`); at most MAX_KEPT of each are kept.
+ */
 export interface ReviewState {
-  current: ReviewedWorktree | null;
-  /** A load that failed, for the key it was for (the view does not ask again in a loop). */
-  failed: { key: string; message: string } | null;
-  selection: LineSelection | null;
-  /** Bumped after a commit / a comment: the bound fields move to fresh, empty data keys. */
-  formEpoch: number;
-  compare: { keys: string; left: ComparedWorktree; right: ComparedWorktree } | null;
+  reviews: Readonly<Record<string, ReviewedWorktree>>;
+  /** A read that failed, by the key it was for: the screen says why instead of loading forever. */
+  failed: Readonly<Record<string, string>>;
+  selections: Readonly<Record<string, LineSelection>>;
+  compares: Readonly<Record<string, { left: ComparedWorktree; right: ComparedWorktree }>>;
 }
 
-export const INITIAL_REVIEW_STATE: ReviewState = { current: null, failed: null, selection: null, formEpoch: 0, compare: null };
+/** One tab's: bumped after a commit, a merge or a comment, so the bound fields start empty. */
+export interface ReviewTab {
+  formEpoch: number;
+}
+
+export const INITIAL_REVIEW_STATE: ReviewState = { reviews: {}, failed: {}, selections: {}, compares: {} };
+export const NEW_REVIEW_TAB: ReviewTab = { formEpoch: 0 };
+
+const MAX_KEPT = 8;
+
+/** `record` with `key` set to `value` (the newest last; the oldest dropped past MAX_KEPT). */
+export function withEntry<T>(record: Readonly<Record<string, T>>, key: string, value: T): Readonly<Record<string, T>> {
+  const { [key]: _old, ...rest } = record;
+  const keys = Object.keys(rest);
+  const kept = keys.length >= MAX_KEPT ? Object.fromEntries(keys.slice(keys.length - MAX_KEPT + 1).map((k) => [k, rest[k]!])) : rest;
+  return { ...kept, [key]: value };
+}
+
+/** `record` without `key` (the same object when it has none). */
+export function withoutEntry<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
+  if (!Object.hasOwn(record, key)) return record;
+  const { [key]: _old, ...rest } = record;
+  return rest;
+}

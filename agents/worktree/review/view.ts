@@ -14,7 +14,7 @@ import { bind, card, choicePicker, column, event, icon, keyedMemo, labelButton, 
 import type { PluginView } from '../../types';
 import { lineItems } from './diff-lines';
 import type { ChangedFile, ChangeList, DiffAgainst, FileDiff } from './model';
-import type { ComparedWorktree, LineSelection, ReviewedWorktree, ReviewState } from './state';
+import type { ComparedWorktree, LineSelection, ReviewedWorktree, ReviewState, ReviewTab } from './state';
 
 const FORMS = '/review/forms';
 
@@ -38,7 +38,7 @@ function fileKey(path: string): string {
   return hash.toString(36);
 }
 
-export function createReviewView(): PluginView<ReviewState> {
+export function createReviewView(): PluginView<ReviewState, ReviewTab> {
   const discardDialog = (id: string, file: ChangedFile): UiNode =>
     modal(`${id}-discard`, {
       trigger: labelButton(`${id}-discard-open`, 'Discard', event('review_confirm_discard', { file: file.path }), { variant: 'borderless' }),
@@ -270,32 +270,33 @@ export function createReviewView(): PluginView<ReviewState> {
     });
   });
 
-  return (state, { route }) => {
+  return (state, tab, { route }) => {
     if (route.state === 'WORKTREE_COMPARE') {
       const keys = `${route.params.left ?? ''}:${route.params.right ?? ''}`;
-      if (state.compare?.keys !== keys) {
-        if (state.failed?.key === keys) return { root: message('review-missing', 'Cannot compare', state.failed.message) };
-        return { root: message('review-loading', 'Loading…', 'Reading both worktrees.') };
+      const compared = Object.hasOwn(state.compares, keys) ? state.compares[keys] : undefined;
+      if (!compared) {
+        const failed = Object.hasOwn(state.failed, keys) ? state.failed[keys] : undefined;
+        return { root: failed ? message('review-missing', 'Cannot compare', failed) : message('review-loading', 'Loading…', 'Reading both worktrees.') };
       }
-      return { root: comparePage(state.compare.left, state.compare.right) };
+      return { root: comparePage(compared.left, compared.right) };
     }
     const key = route.params.key ?? '';
-    const current = state.current?.key === key ? state.current : null;
+    const current = Object.hasOwn(state.reviews, key) ? state.reviews[key]! : null;
     if (!current) {
-      if (state.failed?.key === key) return { root: message('review-missing', 'Cannot review this worktree', state.failed.message) };
-      return { root: message('review-loading', 'Loading…', 'Reading the worktree\'s changes.') };
+      const failed = Object.hasOwn(state.failed, key) ? state.failed[key] : undefined;
+      return { root: failed ? message('review-missing', 'Cannot review this worktree', failed) : message('review-loading', 'Loading…', "Reading the worktree's changes.") };
     }
-    const base = current.base ?? 'the base branch';
+    const selection = Object.hasOwn(state.selections, key) ? state.selections[key]! : null;
     return {
       root: reviewPage(
         header(current.worktree.branch, current.against, current.changes.base),
         bodyRow(fileList(current.changes, current.diff?.file.path ?? null), diffColumn(diffHead(current.diff))),
-        commentCard(state.selection, state.formEpoch),
-        commitCard(state.formEpoch),
-        mergeCard(state.formEpoch, base),
+        commentCard(selection, tab.formEpoch),
+        commitCard(tab.formEpoch),
+        mergeCard(tab.formEpoch, current.base ?? 'the base branch'),
         prCard(current.pr),
       ),
-      data: data(current, state.selection, state.formEpoch),
+      data: data(current, selection, tab.formEpoch),
     };
   };
 }
