@@ -10,7 +10,9 @@ import { ReviewService, type SessionFacts } from '../../agents/worktree/review/s
 import { WorktreeService, type WorktreeMetadataFile } from '../../agents/worktree/service';
 import { openStore } from '../../server/app/store';
 import { gitIn, makeRepo } from '../helpers/git-repo';
-import { tempDir } from '../helpers/server';
+import { tempDir, type TestServer } from '../helpers/server';
+import { LiveClient } from '../helpers/client';
+import { startAgentServer } from '../control/helpers';
 
 export async function openReview(options: { repo?: string; env?: NodeJS.ProcessEnv; session?: SessionFacts } = {}) {
   const repo = options.repo ?? makeRepo();
@@ -53,4 +55,22 @@ export async function refused(promise: Promise<unknown>, code: string): Promise<
   expect(error).toBeInstanceOf(PluginError);
   expect((error as PluginError).code).toBe(code);
   return error as PluginError;
+}
+
+/**
+ * For a test file: a server with the test agents over a throwaway repository, and a live client of
+ * the main user; opened before the tests, closed after. Read the fields inside the tests.
+ */
+export function agentServerWithClient(): { server: TestServer; repo: string; client: LiveClient } {
+  const opened = {} as { server: TestServer; repo: string; client: LiveClient };
+  beforeAll(async () => {
+    opened.repo = makeRepo();
+    opened.server = await startAgentServer({ repo: opened.repo });
+    opened.client = await LiveClient.open(opened.server.url, opened.server.token);
+  });
+  afterAll(async () => {
+    opened.client.close();
+    await opened.server.close();
+  });
+  return opened;
 }
