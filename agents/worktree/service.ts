@@ -202,9 +202,10 @@ export class WorktreeService {
    * The hook for the review steps (agents/worktree/review/: diff, commit, merge, discard, push): runs
    * `step` with the listed worktree at `worktreePath` in the repository's queue, like every other git
    * step here. With `changes`, the listeners get the new list afterwards (dirty flags, HEADs), whether
-   * the step succeeded or not. An unknown path is a 404 that does not echo the path.
+   * the step succeeded or not. An unknown path is a 404 that does not echo the path. `userId` is who
+   * asks (for the owners of worktrees, when they have them).
    */
-  withWorktree<T>(worktreePath: string, step: (worktree: Worktree, list: readonly Worktree[]) => Promise<T>, options: { changes?: boolean } = {}): Promise<T> {
+  withWorktree<T>(_userId: string, worktreePath: string, step: (worktree: Worktree, list: readonly Worktree[]) => Promise<T>, options: { changes?: boolean } = {}): Promise<T> {
     return this.serialize(async () => {
       const list = await this.readList();
       const wanted = path.resolve(this.requireRoot(), worktreePath);

@@ -25,7 +25,7 @@ async function branchReadyForPr(env: NodeJS.ProcessEnv) {
 test('pushes the branch to origin, opens the pull request with the session title and body, and shows its URL and state', async () => {
   const gh = installFakeGh();
   const { review, wt, branch, origin, head } = await branchReadyForPr({ ...process.env, PATH: gh.path });
-  expect(await review.pullRequest(wt)).toEqual({ gh: { available: true }, pullRequest: null });
+  expect(await review.pullRequest('local', wt)).toEqual({ gh: { available: true }, pullRequest: null });
 
   const opened = await review.openPullRequest('local', wt, {});
   expect(opened).toEqual({ url: 'https://github.com/owner/repo/pull/1', state: 'OPEN', created: true });
@@ -36,7 +36,7 @@ test('pushes the branch to origin, opens the pull request with the session title
   // A second press finds the open pull request instead of opening another.
   expect(await review.openPullRequest('local', wt, { title: 'Another' })).toEqual({ url: 'https://github.com/owner/repo/pull/1', state: 'OPEN', created: false });
   expect(gh.calls().filter((args) => args[1] === 'create')).toHaveLength(1);
-  expect(await review.pullRequest(wt)).toEqual({ gh: { available: true }, pullRequest: { url: 'https://github.com/owner/repo/pull/1', state: 'OPEN' } });
+  expect(await review.pullRequest('local', wt)).toEqual({ gh: { available: true }, pullRequest: { url: 'https://github.com/owner/repo/pull/1', state: 'OPEN' } });
 });
 
 test('a title that looks like an option stays a title', async () => {
@@ -48,7 +48,7 @@ test('a title that looks like an option stays a title', async () => {
 
 test('without gh, or signed out, nothing is pushed and the answer says what is missing', async () => {
   const { review, repo, wt, origin, branch } = await branchReadyForPr({ ...process.env, PATH: pathWithoutGh() });
-  expect(await review.pullRequest(wt)).toEqual({ gh: { available: false, reason: GH_MISSING }, pullRequest: null });
+  expect(await review.pullRequest('local', wt)).toEqual({ gh: { available: false, reason: GH_MISSING }, pullRequest: null });
   expect((await refused(review.openPullRequest('local', wt, {}), 'CONFLICT')).message).toBe(GH_MISSING);
 
   const gh = installFakeGh();

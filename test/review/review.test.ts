@@ -23,7 +23,7 @@ describe('changes', () => {
     fs.rmSync(path.join(wt, 'gone.txt'));
     gitIn(wt, 'mv', 'old name.txt', 'renamed "name".txt');
 
-    const changes = await review.changes(wt, { against: 'head' });
+    const changes = await review.changes('local', wt, { against: 'head' });
     expect(changes.files).toEqual([
       { path: 'gone.txt', oldPath: null, status: 'deleted', additions: 0, deletions: 1, binary: false, untracked: false },
       { path: 'new file.txt', oldPath: null, status: 'added', additions: 2, deletions: 0, binary: false, untracked: true },
@@ -33,7 +33,7 @@ describe('changes', () => {
     ]);
     expect(changes).toMatchObject({ against: 'head', base: null, additions: 4, deletions: 2, truncated: false, to: null });
 
-    const diff = await review.fileDiff(wt, { against: 'head', file: 'src/a.txt' });
+    const diff = await review.fileDiff('local', wt, { against: 'head', file: 'src/a.txt' });
     expect(diff).toMatchObject({ page: 1, pages: 1, totalLines: 5, omitted: null });
     expect(diff.hunks).toEqual([
       {
@@ -51,14 +51,14 @@ describe('changes', () => {
         ],
       },
     ]);
-    const added = await review.fileDiff(wt, { against: 'head', file: 'new file.txt' });
+    const added = await review.fileDiff('local', wt, { against: 'head', file: 'new file.txt' });
     expect(added.hunks![0]!.lines).toEqual([
       { kind: 'add', text: 'n1', oldNumber: null, newNumber: 1 },
       { kind: 'add', text: 'n2', oldNumber: null, newNumber: 2, noNewline: true },
     ]);
-    expect(await review.fileDiff(wt, { against: 'head', file: 'pic.bin' })).toMatchObject({ hunks: null, omitted: 'binary' });
-    expect((await review.fileDiff(wt, { against: 'head', file: 'renamed "name".txt' })).hunks).toEqual([]);
-    expect((await review.fileDiff(wt, { against: 'head', file: 'gone.txt' })).hunks![0]!.lines).toEqual([{ kind: 'delete', text: 'bye', oldNumber: 1, newNumber: null }]);
+    expect(await review.fileDiff('local', wt, { against: 'head', file: 'pic.bin' })).toMatchObject({ hunks: null, omitted: 'binary' });
+    expect((await review.fileDiff('local', wt, { against: 'head', file: 'renamed "name".txt' })).hunks).toEqual([]);
+    expect((await review.fileDiff('local', wt, { against: 'head', file: 'gone.txt' })).hunks![0]!.lines).toEqual([{ kind: 'delete', text: 'bye', oldNumber: 1, newNumber: null }]);
   });
 
   test('against the base branch: the commits since the merge-base, not what main did meanwhile nor uncommitted work', async () => {
@@ -69,11 +69,11 @@ describe('changes', () => {
     commitAll(repo, 'main moves on');
     writeFiles(wt, { 'scratch.txt': 'not committed\n' });
 
-    const changes = await review.changes(wt, { against: 'base' });
+    const changes = await review.changes('local', wt, { against: 'base' });
     expect(changes.base).toBe('main');
     expect(changes.files.map((f) => [f.path, f.status])).toEqual([['feature.txt', 'added']]);
     expect(changes.from).toBe(gitIn(wt, 'merge-base', 'main', 'HEAD').trim());
-    const diff = await review.fileDiff(wt, { against: 'base', file: 'feature.txt' });
+    const diff = await review.fileDiff('local', wt, { against: 'base', file: 'feature.txt' });
     expect(diff.hunks![0]!.lines).toEqual([{ kind: 'add', text: 'f', oldNumber: null, newNumber: 1 }]);
   });
 
@@ -81,15 +81,15 @@ describe('changes', () => {
     const { review, wt } = await withWorktree();
     const lines = Array.from({ length: 1200 }, (_, i) => `line ${i + 1}`);
     writeFiles(wt, { 'big.txt': `${lines.join('\n')}\n` });
-    const first = await review.fileDiff(wt, { against: 'head', file: 'big.txt', pageSize: 500 });
+    const first = await review.fileDiff('local', wt, { against: 'head', file: 'big.txt', pageSize: 500 });
     expect(first).toMatchObject({ page: 1, pages: 3, totalLines: 1200, pageSize: 500 });
     expect(first.hunks![0]!.lines).toHaveLength(500);
-    const third = await review.fileDiff(wt, { against: 'head', file: 'big.txt', pageSize: 500, page: 3 });
+    const third = await review.fileDiff('local', wt, { against: 'head', file: 'big.txt', pageSize: 500, page: 3 });
     expect(third.hunks![0]!.header).toBe('@@ -0,0 +1,1200 @@');
     expect(third.hunks![0]!.lines).toHaveLength(200);
     expect(third.hunks![0]!.lines[0]).toEqual({ kind: 'add', text: 'line 1001', oldNumber: null, newNumber: 1001 });
     // Past the last page: the last page.
-    expect((await review.fileDiff(wt, { against: 'head', file: 'big.txt', pageSize: 500, page: 99 })).page).toBe(3);
+    expect((await review.fileDiff('local', wt, { against: 'head', file: 'big.txt', pageSize: 500, page: 99 })).page).toBe(3);
   });
 });
 
@@ -217,7 +217,7 @@ describe('discard', () => {
     commitAll(wt, 'files');
     writeFiles(wt, { 'a.txt': 'changed\n', 'new/dir/n.txt': 'new\n', 'other.txt': 'stays\n' });
     fs.rmSync(path.join(wt, 'b.txt'));
-    const result = await review.discard(wt, { files: ['a.txt', 'b.txt', 'new/dir/n.txt'] });
+    const result = await review.discard('local', wt, { files: ['a.txt', 'b.txt', 'new/dir/n.txt'] });
     expect(result.files).toEqual(['a.txt', 'b.txt', 'new/dir/n.txt']);
     expect(fs.readFileSync(path.join(wt, 'a.txt'), 'utf8')).toBe('a\n');
     expect(fs.readFileSync(path.join(wt, 'b.txt'), 'utf8')).toBe('b\n');
@@ -233,22 +233,22 @@ describe('discard', () => {
     writeFiles(wt, { 'mine.txt': 'm\n' });
     const before = repoState(wt);
     for (const file of ['../README.md', '/etc/passwd', '-rf', '--', 'a/../../x', '.git/config', 'link/../../x', 'not-changed.txt', 'README.md', 'x\0y', '']) {
-      const error = await refused(review.discard(wt, { files: [file] }), 'INVALID_INPUT');
+      const error = await refused(review.discard('local', wt, { files: [file] }), 'INVALID_INPUT');
       expect(error.message).not.toContain(repo);
     }
     // `link` itself is an untracked symlink (listed), but a path through it is not a listed file.
-    await refused(review.discard(wt, { files: ['link/victim.txt'] }), 'INVALID_INPUT');
+    await refused(review.discard('local', wt, { files: ['link/victim.txt'] }), 'INVALID_INPUT');
     expect(repoState(wt)).toEqual(before);
     expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious\n');
     // Discarding the link removes the link, never what it points to.
-    await review.discard(wt, { files: ['link'] });
+    await review.discard('local', wt, { files: ['link'] });
     expect(fs.existsSync(path.join(wt, 'link'))).toBe(false);
     expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious\n');
   });
 
   test('an unknown worktree is a 404 that does not echo the path', async () => {
     const { review, repo } = await withWorktree();
-    const error = await refused(review.changes(path.join(repo, 'nope'), { against: 'head' }), 'NOT_FOUND');
+    const error = await refused(review.changes('local', path.join(repo, 'nope'), { against: 'head' }), 'NOT_FOUND');
     expect(error.message).not.toContain(repo);
   });
 });

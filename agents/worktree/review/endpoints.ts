@@ -46,12 +46,12 @@ export function reviewEndpoints(review: ReviewService): Endpoint[] {
       path: '/api/worktrees/:path/diff',
       params: pathParams,
       query: diffQuery,
-      async handle({ params, query }) {
+      async handle({ caller, params, query }) {
         if (query.file !== undefined) {
-          const diff = await review.fileDiff(params.path, { against: query.against, base: query.base, file: query.file, page: query.page, pageSize: query.pageSize });
+          const diff = await review.fileDiff(caller.userId, params.path, { against: query.against, base: query.base, file: query.file, page: query.page, pageSize: query.pageSize });
           return { json: { success: true, diff } };
         }
-        return { json: { success: true, ...(await review.changes(params.path, { against: query.against, base: query.base, limit: query.limit })) } };
+        return { json: { success: true, ...(await review.changes(caller.userId, params.path, { against: query.against, base: query.base, limit: query.limit })) } };
       },
     }),
     endpoint({
@@ -80,8 +80,8 @@ export function reviewEndpoints(review: ReviewService): Endpoint[] {
       params: pathParams,
       query: noQuery,
       body: discardBody,
-      async handle({ params, body }) {
-        return { json: { success: true, ...(await review.discard(params.path, body)) } };
+      async handle({ caller, params, body }) {
+        return { json: { success: true, ...(await review.discard(caller.userId, params.path, body)) } };
       },
     }),
     endpoint({
@@ -89,8 +89,8 @@ export function reviewEndpoints(review: ReviewService): Endpoint[] {
       path: '/api/worktrees/:path/pr',
       params: pathParams,
       query: noQuery,
-      async handle({ params }) {
-        const { gh, pullRequest } = await review.pullRequest(params.path);
+      async handle({ caller, params }) {
+        const { gh, pullRequest } = await review.pullRequest(caller.userId, params.path);
         return { json: { success: true, gh, pull_request: pullRequest } };
       },
     }),

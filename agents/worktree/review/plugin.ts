@@ -62,20 +62,20 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
   };
 
   /** Reads a worktree for the screen: its changes, a page of one file (the one asked, else the first), its pull request. */
-  async function read(worktree: Worktree, options: { against?: DiffAgainst; file?: string | null; page?: number; previous?: ReviewedWorktree; pr?: boolean } = {}): Promise<ReviewedWorktree> {
+  async function read(userId: string, worktree: Worktree, options: { against?: DiffAgainst; file?: string | null; page?: number; previous?: ReviewedWorktree; pr?: boolean } = {}): Promise<ReviewedWorktree> {
     const previous = options.previous;
     const against = options.against ?? previous?.against ?? (worktree.dirty ? 'head' : 'base');
-    const changes = keepFiles(previous?.changes, await review.changes(worktree.path, { against }));
+    const changes = keepFiles(previous?.changes, await review.changes(userId, worktree.path, { against }));
     const wanted = options.file ?? previous?.diff?.file.path;
     const file = changes.files.find((f) => f.path === wanted) ?? changes.files[0];
-    const diff = file ? await review.fileDiff(worktree.path, { against, file: file.path, page: options.page ?? 1 }) : null;
-    const pr = options.pr === false && previous ? previous.pr : await review.pullRequest(worktree.path);
+    const diff = file ? await review.fileDiff(userId, worktree.path, { against, file: file.path, page: options.page ?? 1 }) : null;
+    const pr = options.pr === false && previous ? previous.pr : await review.pullRequest(userId, worktree.path);
     const base = (await worktrees.known()).find((w) => w.isMain)?.branch ?? null;
     return { key: WorktreeService.keyOf(worktree.path), worktree: changes.worktree, base, against, changes, diff, pr };
   }
 
-  const compared = async (worktree: Worktree): Promise<ComparedWorktree> => {
-    const changes = await review.changes(worktree.path, { against: 'base' });
+  const compared = async (userId: string, worktree: Worktree): Promise<ComparedWorktree> => {
+    const changes = await review.changes(userId, worktree.path, { against: 'base' });
     return { key: WorktreeService.keyOf(worktree.path), worktree: changes.worktree, changes };
   };
 
@@ -98,7 +98,7 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
     }
     refreshing.add(id);
     byKey(shown.key)
-      .then((worktree) => read(worktree, { previous: shown, page: shown.diff?.page, pr: false }))
+      .then((worktree) => read(host.userId, worktree, { previous: shown, page: shown.diff?.page, pr: false }))
       .then(
         // Only over the review it read from: an action that replaced it meanwhile read the worktree later.
         (next) => host.update((s) => (s.reviews[shown.key] === shown ? withReview(s, next) : s)),
@@ -125,11 +125,11 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
   const action = actionsOf<ReviewState, ReviewTab>();
 
   /** An action that re-reads the route's review after doing `act` (which answers its toast). */
-  const acting = <P>(schema: z.ZodType<P, unknown>, act: (input: { shown: ReviewedWorktree; payload: P; userId: string }) => Promise<{ toast: SideEffect; options?: Parameters<typeof read>[1]; bumpForm?: boolean }>) =>
+  const acting = <P>(schema: z.ZodType<P, unknown>, act: (input: { shown: ReviewedWorktree; payload: P; userId: string }) => Promise<{ toast: SideEffect; options?: Parameters<typeof read>[2]; bumpForm?: boolean }>) =>
     action(schema, async ({ state, view, payload, host, route }): Promise<ActionResult<ReviewState, ReviewTab>> => {
       const shown = reviewed(state, route);
       const done = await act({ shown, payload, userId: host.userId });
-      const next = await read(await byKey(shown.key), { previous: shown, pr: false, ...done.options });
+      const next = await read(host.userId, await byKey(shown.key), { previous: shown, pr: false, ...done.options });
       return {
         state: { ...withReview(state, next), selections: withoutEntry(state.selections, shown.key) },
         ...(done.bumpForm ? { view: { formEpoch: view.formEpoch + 1 } } : {}),
@@ -138,10 +138,10 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
     });
 
   /** An action that reads the route's review again with other options (another comparison, file, page). */
-  const rereading = <P>(schema: z.ZodType<P, unknown>, options: (payload: P, shown: ReviewedWorktree) => Parameters<typeof read>[1]) =>
-    action(schema, async ({ state, payload, route }) => {
+  const rereading = <P>(schema: z.ZodType<P, unknown>, options: (payload: P, shown: ReviewedWorktree) => Parameters<typeof read>[2]) =>
+    action(schema, async ({ state, payload, route, host }) => {
       const shown = reviewed(state, route);
-      return { state: withReview(state, await read(await byKey(shown.key), { previous: shown, pr: false, ...options(payload, shown) })) };
+      return { state: withReview(state, await read(host.userId, await byKey(shown.key), { previous: shown, pr: false, ...options(payload, shown) })) };
     });
 
   return {
@@ -197,8 +197,8 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
       }),
       /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
       review_confirm_discard: action(z.object({ file: z.string().max(4096) }), () => ({})),
-      review_discard: acting(fileSchema, async ({ shown, payload }) => {
-        await review.discard(shown.worktree.path, { files: [payload.file] });
+      review_discard: acting(fileSchema, async ({ shown, payload, userId }) => {
+        await review.discard(userId, shown.worktree.path, { files: [payload.file] });
         return { toast: toast('info', `Discarded the changes to ${payload.file}.`) };
       }),
       review_open_pr: acting(z.object({}), async ({ shown, userId }) => {
@@ -221,13 +221,13 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
     initView: () => NEW_REVIEW_TAB,
 
     /** Reads what the route shows: the worktree (again, each time a tab enters), or the two compared. */
-    async enter({ state, route }) {
+    async enter({ state, route, host }) {
       if (route.state === 'WORKTREE_COMPARE') {
         const left = route.params.left ?? '';
         const right = route.params.right ?? '';
         const keys = `${left}:${right}`;
         try {
-          const [l, r] = await Promise.all([byKey(left).then(compared), byKey(right).then(compared)]);
+          const [l, r] = await Promise.all([byKey(left).then((w) => compared(host.userId, w)), byKey(right).then((w) => compared(host.userId, w))]);
           return { state: { ...state, compares: withEntry(state.compares, keys, { left: l, right: r }), failed: withoutEntry(state.failed, keys) } };
         } catch (error) {
           if (!(error instanceof PluginError)) throw error;
@@ -237,7 +237,7 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
       const key = route.params.key ?? '';
       try {
         const previous = Object.hasOwn(state.reviews, key) ? state.reviews[key] : undefined;
-        return { state: withReview(state, await read(await byKey(key), { previous, page: previous?.diff?.page })) };
+        return { state: withReview(state, await read(host.userId, await byKey(key), { previous, page: previous?.diff?.page })) };
       } catch (error) {
         if (!(error instanceof PluginError)) throw error;
         return { state: { ...state, reviews: withoutEntry(state.reviews, key), failed: withEntry(state.failed, key, error.message) } };

@@ -66,17 +66,17 @@ export class ReviewService {
     return this.options.gh;
   }
 
-  changes(worktreePath: string, request: { against: DiffAgainst; base?: string; limit?: number }): Promise<ChangesAnswer> {
-    return this.options.worktrees.withWorktree(worktreePath, async (worktree, list) => {
+  changes(userId: string, worktreePath: string, request: { against: DiffAgainst; base?: string; limit?: number }): Promise<ChangesAnswer> {
+    return this.options.worktrees.withWorktree(userId, worktreePath, async (worktree, list) => {
       const comparison = await this.compare(worktree, list, request.against, request.base);
       const changes = await listChanges(worktree.path, comparison, Math.min(request.limit ?? MAX_LISTED_FILES, MAX_LISTED_FILES));
       return { ...changes, worktree: summary(worktree) };
     });
   }
 
-  fileDiff(worktreePath: string, request: { against: DiffAgainst; base?: string; file: string; page?: number; pageSize?: number }): Promise<FileDiff> {
+  fileDiff(userId: string, worktreePath: string, request: { against: DiffAgainst; base?: string; file: string; page?: number; pageSize?: number }): Promise<FileDiff> {
     checkRelativePath('file', request.file);
-    return this.options.worktrees.withWorktree(worktreePath, async (worktree, list) => {
+    return this.options.worktrees.withWorktree(userId, worktreePath, async (worktree, list) => {
       const comparison = await this.compare(worktree, list, request.against, request.base);
       const { files } = await listChanges(worktree.path, comparison, Number.MAX_SAFE_INTEGER);
       const [file] = pickListed('file', [request.file], files);
@@ -87,6 +87,7 @@ export class ReviewService {
   /** Commits all changes, or `files`; the message defaults to the agent's last result. */
   commit(userId: string, worktreePath: string, request: { message?: string; files?: readonly string[] }): Promise<CommitResult> {
     return this.options.worktrees.withWorktree(
+      userId,
       worktreePath,
       async (worktree, list) => {
         const message = checkMessage('message', request.message ?? this.options.sessionIn?.(userId, worktree.path)?.lastResult);
@@ -99,6 +100,7 @@ export class ReviewService {
   /** Merges the worktree's branch into its base branch; see merge.ts for what is refused. */
   merge(userId: string, worktreePath: string, request: { strategy: MergeStrategy; base?: string; message?: string }): Promise<MergeResult> {
     return this.options.worktrees.withWorktree(
+      userId,
       worktreePath,
       async (worktree, list) => {
         const branch = this.branchOf(worktree);
@@ -116,8 +118,9 @@ export class ReviewService {
   }
 
   /** Discards the uncommitted changes of `files` (restored from the last commit, or deleted when new). */
-  discard(worktreePath: string, request: { files: readonly string[] }): Promise<{ files: string[] }> {
+  discard(userId: string, worktreePath: string, request: { files: readonly string[] }): Promise<{ files: string[] }> {
     return this.options.worktrees.withWorktree(
+      userId,
       worktreePath,
       async (worktree, list) => {
         if (request.files.length === 0) throw new PluginError('INVALID_INPUT', 'files is empty: name the files to discard.');
@@ -129,8 +132,8 @@ export class ReviewService {
   }
 
   /** Whether pull requests can be opened, and the branch's pull request when there is one. */
-  pullRequest(worktreePath: string): Promise<{ gh: GhAvailability; pullRequest: PullRequest | null }> {
-    return this.options.worktrees.withWorktree(worktreePath, async (worktree) => {
+  pullRequest(userId: string, worktreePath: string): Promise<{ gh: GhAvailability; pullRequest: PullRequest | null }> {
+    return this.options.worktrees.withWorktree(userId, worktreePath, async (worktree) => {
       const gh = await this.options.gh.availability(worktree.path);
       if (!gh.available || !worktree.branch) return { gh, pullRequest: null };
       return { gh, pullRequest: await pullRequestOf(this.options.gh, worktree.path, worktree.branch) };
@@ -140,6 +143,7 @@ export class ReviewService {
   /** Pushes the branch to `origin` and opens its pull request (title and body default to the agent session's). */
   openPullRequest(userId: string, worktreePath: string, request: { title?: string; body?: string; base?: string }): Promise<PullRequest & { created: boolean }> {
     return this.options.worktrees.withWorktree(
+      userId,
       worktreePath,
       async (worktree, list) => {
         const gh = await this.options.gh.availability(worktree.path);
