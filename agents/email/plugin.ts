@@ -102,7 +102,10 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
       await provider.send({ to: to.trim(), subject, body, inReplyTo });
       // Sent: a draft still streaming must not write into the next message.
       drafts?.cancel(host.userId, tab.viewId);
-      let next: EmailState = { ...state, inbox: state.inbox && { ...state.inbox, stale: true } };
+      // Mail to yourself lands in the inbox: every tab that shows it gets the new row now; should the
+      // reload fail, the inbox is reloaded when a view next enters it.
+      const inbox = state.inbox && (await withInbox(state, host.userId, state.inbox.query, state.inbox.pageTokens).then((s) => s.inbox, () => ({ ...state.inbox!, stale: true })));
+      let next: EmailState = { ...state, inbox };
       if (inReplyTo !== null) {
         // The reply is part of its thread now; if the thread cannot be read back, the route loads it.
         const thread = await provider.thread(inReplyTo).catch(() => null);

@@ -560,7 +560,7 @@ export class UserSession {
       for (const id of ids.slice(0, ids.length - MAX_REMEMBERED_VIEWS)) delete views[id];
     }
     this.record = { ...this.record, views };
-    if (view.kind === 'tab') this.deps.save(this.userId, this.record);
+    if (view.kind !== 'stream') this.deps.save(this.userId, this.record);
   }
 
   private drop(view: View): void {

@@ -29,6 +29,12 @@ export interface ViewDeps {
 /** Who drives a view: a tab's socket(s), a v0.9 stream, or a REST caller that named no view. */
 export type ViewKind = 'tab' | 'stream' | 'api';
 
+/**
+ * The surface id of a token's own view (the seed protocol's "main"): every client of that token that
+ * names no view of its own shares it. Other views' surface ids are their view ids.
+ */
+export const API_SURFACE_ID = 'main';
+
 export class View {
   readonly router: Router;
   context: Context;
@@ -41,6 +47,8 @@ export class View {
   private readonly compose: ViewComposer;
   /** When a client last used the view (an action, a subscription ending): idle views are dropped. */
   lastActive = Date.now();
+  /** The id its frames and v0.9 messages carry. */
+  readonly surfaceId: string;
 
   constructor(
     readonly id: string,
@@ -49,13 +57,14 @@ export class View {
     firstVersion: number,
     private readonly deps: ViewDeps,
   ) {
+    this.surfaceId = kind === 'api' ? API_SURFACE_ID : id;
     this.router = new Router(deps.routes);
     this.router.navigate(context.route);
     this.context = { ...context, route: this.router.current.path };
     this.version = firstVersion;
     this.log = new FrameLog(deps.frameLogSize);
     this.toasts = new Toasts(deps.toastLifetimeMs, (toastId) => deps.expireToast(this, toastId));
-    this.compose = createComposer(id, deps.plugins, deps.nav);
+    this.compose = createComposer(this.surfaceId, deps.plugins, deps.nav);
   }
 
   get route(): RouteMatch {
@@ -128,7 +137,7 @@ export class View {
       this.log.push(from, this.version, ops);
     }
     this.surface = next;
-    const frame: Frame = { surfaceId: this.id, from, to: this.version, ops, side_effects: sideEffects };
+    const frame: Frame = { surfaceId: this.surfaceId, from, to: this.version, ops, side_effects: sideEffects };
     if (ops.length > 0 || sideEffects.length > 0) {
       for (const listener of this.listeners) if (listener !== origin) listener(frame, next);
     }
@@ -139,9 +148,9 @@ export class View {
   catchUp(version?: number): Frame {
     if (version !== undefined) {
       const ops = this.log.since(version, this.version);
-      if (ops) return { surfaceId: this.id, from: version, to: this.version, ops, side_effects: [] };
+      if (ops) return { surfaceId: this.surfaceId, from: version, to: this.version, ops, side_effects: [] };
     }
-    return { surfaceId: this.id, from: null, to: this.version, ops: snapshot(this.surface), side_effects: [] };
+    return { surfaceId: this.surfaceId, from: null, to: this.version, ops: snapshot(this.surface), side_effects: [] };
   }
 
   /** The action's frame as seen from a client at `baseVersion`: it also needs what it missed. */
@@ -154,7 +163,6 @@ export class View {
   close(): void {
     this.toasts.close();
     this.listeners.clear();
-    this.router.stop();
   }
 }
 

@@ -37,7 +37,7 @@ import {
 import type { RateLimiter } from './rate-limit';
 import type { FrameListener } from '../session/frame';
 import type { Users } from '../session/users';
-import { attachView, newViewId, type ViewRef } from './views';
+import { attachView, namedView, newViewId, type ViewRef } from './views';
 
 export interface LiveDeps {
   auth: TokenAuth;
@@ -97,15 +97,18 @@ function connect(socket: Socket, deps: LiveDeps): void {
     void reply(ack, async () => {
       const request = parseInput(joinRequestSchema, raw ?? {});
       const v09 = request.format === A2UI_V09_FORMAT;
-      const viewId = request.surface_id ?? (joined && joined.format === (request.format ?? 'native') ? joined.view.id : newViewId());
-      const ref = await attachView(deps.users, identity, viewId, v09 ? 'stream' : 'tab', request.context);
+      // The tab's own view; "main" (the seed protocol's id) is the token's own, as over REST; no id on a
+      // socket that joined before is the view it has, else a new one.
+      const named = request.surface_id !== undefined ? namedView(identity, request.surface_id) : undefined;
+      const viewId = named?.id ?? (joined && joined.format === (request.format ?? 'native') ? joined.view.id : newViewId());
+      const ref = await attachView(deps.users, identity, viewId, v09 ? 'stream' : (named?.kind ?? 'tab'), request.context);
       if (v09) {
         // The sync (a reset when this socket had this view already) goes out in the same step as the
         // subscription: no change can come between them.
         const again = joined?.view === ref.view && joined.format === A2UI_V09_FORMAT;
         if (!again) subscribe(ref, A2UI_V09_FORMAT);
         emitA2ui(socket, again ? encodeReset(ref.view.surface) : encodeSync(ref.view.surface));
-        return { status: 'ok', surfaceId: ref.view.id };
+        return { status: 'ok', surfaceId: ref.view.surfaceId };
       }
       if (joined?.view !== ref.view || joined.format !== 'native') subscribe(ref, 'native');
       return ref.session.catchUp(ref.view, request.version);
@@ -129,8 +132,8 @@ function connect(socket: Socket, deps: LiveDeps): void {
         const mine = await current();
         // An action may name another of the user's views (a tab acting for another): it runs there,
         // and this socket is not that view's listener.
-        const named = request.surface_id !== undefined && request.surface_id !== mine.view.id ? request.surface_id : undefined;
-        const target = named ? await attachView(deps.users, identity, named, 'tab') : mine;
+        const named = request.surface_id !== undefined ? namedView(identity, request.surface_id) : undefined;
+        const target = named && named.id !== mine.view.id ? await attachView(deps.users, identity, named.id, named.kind) : mine;
         // This socket gets the change in the ack; the view sends it to its other listeners. (A v0.9
         // socket has no versions to tell a copy from a change: it gets the change as usual.)
         const origin = target === mine && mine.format === 'native' ? mine.sender : undefined;

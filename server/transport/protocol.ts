@@ -14,7 +14,7 @@ export type { Operation, SideEffect };
  * The surface id a client names when it has no view of its own: a REST caller's own view (one per
  * token), never a tab's. The seed protocol's examples use it.
  */
-export const MAIN_SURFACE_ID = 'main';
+export { API_SURFACE_ID as MAIN_SURFACE_ID } from '../session/view';
 
 /** A view's id (the surface id of its frames): made by the server, or kept by a tab in sessionStorage. */
 export const VIEW_ID = /^[A-Za-z0-9_-]{1,64}$/;
