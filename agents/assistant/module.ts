@@ -4,6 +4,8 @@
  * endpoints and the approval socket events.
  */
 import { aiModule } from '../ai/module';
+import { agentApprovals } from '../control/agent-approvals';
+import { controlModule } from '../control/module';
 import { emailModule } from '../email/module';
 import { defineModule } from '../module';
 import { assistantEndpoints } from './api';
@@ -21,7 +23,7 @@ export interface AssistantServices {
 
 export const assistantModule = defineModule<AssistantServices>({
   id: 'assistant',
-  uses: [aiModule, emailModule],
+  uses: [aiModule, emailModule, controlModule],
   async open(ctx) {
     const { pool, config } = ctx.use(aiModule);
     const history = new ConversationStore(await ctx.openStore<HistoryFile>('chat-history', { users: {} }, historyFileSchema), config.historyLimit);
@@ -30,7 +32,7 @@ export const assistantModule = defineModule<AssistantServices>({
     return { assistant, history, approvals };
   },
   close: ({ approvals }) => approvals.close(),
-  plugins: (services) => [createAssistantPlugin(services)],
+  plugins: (services, ctx) => [createAssistantPlugin({ ...services, agentApprovals: agentApprovals(ctx.use(controlModule).supervisor) })],
   endpoints: (services, ctx) => assistantEndpoints({ ...services, mail: ctx.use(emailModule) }),
   socketEvents: ({ approvals }) => approvalSocketEvents(approvals),
   socketConnected: ({ approvals }, channel) => pushApprovals(approvals, channel),

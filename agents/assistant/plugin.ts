@@ -8,6 +8,10 @@ import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import { actionsOf, type Plugin, type PluginHost, type SideEffect } from '../types';
+import type { AgentApprovalSource } from '../control/agent-approvals';
+import { agentIdSchema } from '../control/ids';
+import { PERMISSION_DECISIONS } from '../control/permissions';
+import { requestIdSchema } from '../control/requests';
 import { callIdSchema, type ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
 import { appendEntry, entriesOf, toolLine } from './entries';
@@ -20,12 +24,14 @@ export interface AssistantPluginDeps {
   assistant: Assistant;
   approvals: ApprovalBroker;
   history: ConversationStore;
+  /** The agents' permission requests, answered from the panel too. */
+  agentApprovals?: AgentApprovalSource;
 }
 
 const callId = z.object({ call_id: callIdSchema });
 
 export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<AssistantState, AssistantTab> {
-  const { assistant, approvals, history } = deps;
+  const { assistant, approvals, history, agentApprovals } = deps;
   const action = actionsOf<AssistantState, AssistantTab>();
 
   /** One background turn (never awaited: its updates queue behind the action that started it). */
@@ -73,6 +79,15 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
       assistant_deny: answer(false),
       /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
       assistant_review: action(callId, () => ({})),
+      assistant_agent_permission: action(z.object({ agent_id: agentIdSchema, request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }), ({ state, payload, host }) => {
+        if (!agentApprovals) throw new PluginError('NOT_FOUND', 'There are no agent permission requests here.');
+        agentApprovals.answer(host.userId, payload.agent_id, payload.request_id, payload.decision);
+        const word = payload.decision === 'deny' ? 'Denied' : payload.decision === 'always' ? 'Always allowed' : 'Approved';
+        return {
+          state: { ...state, agentApprovals: agentApprovals.pendingFor(host.userId) },
+          sideEffects: [{ type: 'toast', variant: payload.decision === 'deny' ? 'info' : 'success', message: `${word}.` }],
+        };
+      }),
       assistant_clear: action(z.object({}), async ({ state, host }) => {
         if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; clear after it finishes.');
         // Awaited: a failed write is this action's error toast, not an unhandled rejection.
@@ -87,6 +102,9 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
           if (event.userId === host.userId) updateInBackground(host, 'assistant', (s) => ({ ...s, approvals: approvals.pendingFor(host.userId) }));
         }),
       );
+      if (agentApprovals) {
+        host.onClose(agentApprovals.subscribe(host.userId, () => updateInBackground(host, 'assistant', (s) => ({ ...s, agentApprovals: agentApprovals.pendingFor(host.userId) }))));
+      }
       host.onClose(
         history.onChange((userId, namespace) => {
           if (userId !== host.userId || namespace !== DEFAULT_NAMESPACE) return;
@@ -99,6 +117,7 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
         streaming: '',
         busy: false,
         approvals: approvals.pendingFor(host.userId),
+        agentApprovals: agentApprovals?.pendingFor(host.userId) ?? [],
       };
     },
     initView: () => ({ formEpoch: 0 }),

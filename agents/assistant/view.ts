@@ -19,6 +19,7 @@ import {
   type UiNode,
 } from '../../renderer';
 import type { PluginView } from '../types';
+import type { AgentApproval } from '../control/agent-approvals';
 import type { ApprovalRequest } from './approvals';
 import type { Entry } from './entries';
 
@@ -29,6 +30,8 @@ export interface AssistantState {
   streaming: string;
   busy: boolean;
   approvals: readonly ApprovalRequest[];
+  /** Agents waiting for permission to use a tool (their `--permission-prompt-tool stdio` requests). */
+  agentApprovals: readonly AgentApproval[];
 }
 
 /** One tab's panel: its message box. */
@@ -68,24 +71,55 @@ function approvalDialog(key: string, request: ApprovalRequest): UiNode {
   });
 }
 
-function offPanel(): UiNode {
-  return card('assistant-panel', {
-    child: column('assistant-panel-body', {
+function agentApprovalCard(key: string, approval: AgentApproval): UiNode {
+  const id = `assistant-agent-approval-${key}`;
+  const answer = (decision: string) => event('assistant_agent_permission', { agent_id: approval.agentId, request_id: approval.requestId, decision });
+  return card(id, {
+    child: column(`${id}-body`, {
       children: [
-        text('assistant-title', { text: 'Assistant', variant: 'h4' }),
-        text('assistant-off', {
-          text: 'The assistant is off. Set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS for several providers) and restart the server; everything else works without it.',
+        text(`${id}-title`, { text: `${approval.agentName} asks to use ${approval.tool}`, variant: 'h5' }),
+        text(`${id}-summary`, { text: approval.summary || '(no details)', variant: 'caption' }),
+        row(`${id}-actions`, {
+          children: [
+            labelButton(`${id}-allow`, 'Approve', answer('allow'), { variant: 'primary' }),
+            labelButton(`${id}-deny`, 'Deny', answer('deny')),
+            labelButton(`${id}-always`, 'Always allow', answer('always'), { variant: 'borderless' }),
+          ],
         }),
       ],
     }),
   });
 }
 
+/** The agents' permission requests, shown whether or not the assistant itself is on. */
+function createAgentApprovalsView(): (approvals: readonly AgentApproval[]) => UiNode {
+  const cardView = keyedMemo(agentApprovalCard);
+  return memo((approvals: readonly AgentApproval[]) => {
+    const cards = approvals.map((approval) => cardView(idPart(`${approval.agentId}-${approval.requestId}`), approval));
+    cardView.sweep();
+    return column('assistant-agent-approvals', { children: cards });
+  });
+}
+
+const offPanel = (agentApprovals: UiNode): UiNode =>
+  card('assistant-panel', {
+    child: column('assistant-panel-body', {
+      children: [
+        text('assistant-title', { text: 'Assistant', variant: 'h4' }),
+        agentApprovals,
+        text('assistant-off', {
+          text: 'The assistant is off. Set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS for several providers) and restart the server; everything else works without it.',
+        }),
+      ],
+    }),
+  });
+
 /** `configured`: whether any AI provider is set, which is fixed for the server's life. */
 export function createAssistantView(configured: boolean): PluginView<AssistantState, AssistantTab> {
+  const agentApprovals = createAgentApprovalsView();
   if (!configured) {
-    const root = offPanel(); // built once: the identical node every render
-    return () => ({ root });
+    const off = memo(offPanel); // one slot per view
+    return (state) => ({ root: off(agentApprovals(state.agentApprovals)) });
   }
   const entryView = keyedMemo(entryRow);
   const approvalView = keyedMemo(approvalDialog);
@@ -127,16 +161,16 @@ export function createAssistantView(configured: boolean): PluginView<AssistantSt
     });
   });
 
-  const panel = memo((h: UiNode, a: UiNode, s: readonly UiNode[], i: UiNode) =>
+  const panel = memo((h: UiNode, a: UiNode, s: readonly UiNode[], i: UiNode, agents: UiNode) =>
     card('assistant-panel', {
-      child: column('assistant-panel-body', { children: [text('assistant-title', { text: 'Assistant', variant: 'h4' }), h, ...s, a, i] }),
+      child: column('assistant-panel-body', { children: [text('assistant-title', { text: 'Assistant', variant: 'h4' }), agents, h, ...s, a, i] }),
     }),
   );
 
   const data = memo((streamingText: string, busy: boolean, epoch: number) => ({ streaming: streamingText, busy, forms: { [`f${epoch}`]: { message: '' } } }));
 
   return (state, tab) => ({
-    root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(tab.formEpoch)),
+    root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(tab.formEpoch), agentApprovals(state.agentApprovals)),
     data: data(state.streaming, state.busy, tab.formEpoch),
   });
 }

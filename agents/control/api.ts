@@ -9,6 +9,7 @@
  *   POST /api/agents/:id/stop             → {success, session}   404 NO_SESSION, 409 CONFLICT (already terminated)
  *   POST /api/agents/:id/resume {prompt?} → {success, session}   404 NO_RESUMABLE_SESSION, 409 CONFLICT (running)
  *   POST /api/agents/:id/input {input}    → 202 {success, accepted, seq}   404 NO_SESSION, 409 CONFLICT (not running)
+ *   POST /api/agents/:id/permissions/:requestId {decision: allow|deny|always} → {success, session}   404 when not waiting
  *   GET  /api/agents/:id/stream           → SSE, see below
  *   GET  /api/sessions?agentId=&role=&status=&resumable= → {success, sessions}
  *   GET  /api/sessions/:id                → {success, session}   (another user's: 404)
@@ -23,7 +24,7 @@ import { endpoint, type Endpoint } from '../endpoint';
 import type { AgentDefinition } from './definitions';
 import { agentFeed } from './feed';
 import { ROLES, agentIdSchema, sessionIdSchema } from './ids';
-import { inputBodySchema, resumeBodySchema, startBodySchema, stopBodySchema } from './requests';
+import { inputBodySchema, permissionBodySchema, requestIdSchema, resumeBodySchema, startBodySchema, stopBodySchema } from './requests';
 import { sessionJson, type SessionRecord } from './session-record';
 import { SESSION_STATUSES } from './status';
 import type { AgentSupervisor } from './supervisor';
@@ -134,6 +135,17 @@ export function agentEndpoints(supervisor: AgentSupervisor, options: { heartbeat
         const definition = agentOf(params);
         const { seq, session } = supervisor.input(caller.userId, definition.id, body.input);
         return { status: 202, json: { success: true, accepted: true, seq, session_id: session.id } };
+      },
+    }),
+    endpoint({
+      method: 'POST',
+      path: '/api/agents/:id/permissions/:requestId',
+      params: z.object({ id: agentIdSchema, requestId: requestIdSchema }),
+      body: permissionBodySchema,
+      handle({ params, body, caller }) {
+        const definition = agentOf(params);
+        const session = supervisor.answerPermission(caller.userId, definition.id, params.requestId, body.decision);
+        return { json: { success: true, session: sessionJson(session) } };
       },
     }),
     endpoint({

@@ -39,7 +39,8 @@ export interface AgentDefinition {
 const PROJECT_DIR = path.resolve(__dirname, '../..');
 export const DEMO_AGENT_SCRIPT = path.join(PROJECT_DIR, 'agents/control/demo-agent.js');
 
-const CLAUDE_ARGS = ['-p', '--verbose', '--output-format', 'stream-json', '--input-format', 'stream-json'];
+/** `--permission-prompt-tool stdio`: Claude Code asks before a tool use it is not allowed, and the user answers on the agent page (permissions.ts). */
+const CLAUDE_ARGS = ['-p', '--verbose', '--output-format', 'stream-json', '--input-format', 'stream-json', '--permission-prompt-tool', 'stdio'];
 
 const withoutNul = (schema: z.ZodString, what: string) => schema.refine((s) => !s.includes('\0'), `${what} must not contain NUL`);
 

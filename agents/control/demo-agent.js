@@ -9,6 +9,14 @@
  * - honours the interrupt control request (the turn stops, a control_response answers it);
  * - exits when its input ends, after the turn in progress.
  *
+ * File changes, so tests and demos can make real changes in a worktree: a turn whose lines include
+ * `write <path>` (the lines after it, up to the next command, are the file's content) or
+ * `delete <path>` does those instead, each as a `Write` / `Delete` tool use. With
+ * `--permission-prompt-tool stdio` (Claude Code's flag) it first asks, as Claude Code does: a
+ * `control_request` of subtype `can_use_tool` on stdout, then waits for the `control_response` on
+ * stdin (`behavior: "allow"` with `updatedInput`, or `"deny"` with a `message`). Paths stay inside the
+ * working directory.
+ *
  * Plain Node.js on purpose: the server runs it as `process.execPath demo-agent.js`, with no build step.
  * `--delay-ms <n>` sets the pause between chunks (default 150 ms, so a screen visibly streams).
  */
@@ -16,6 +24,7 @@
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const path = require('node:path');
 const readline = require('node:readline');
 
 const argv = process.argv.slice(2);
@@ -25,6 +34,7 @@ function option(name) {
 }
 
 const resumeId = option('--resume');
+const asksPermission = option('--permission-prompt-tool') === 'stdio';
 const delayMs = Math.max(0, Number(option('--delay-ms') ?? 150) || 0);
 const sessionId = resumeId || crypto.randomUUID();
 const cwd = process.cwd();
@@ -33,6 +43,10 @@ let turns = 0;
 let totalCostUsd = 0;
 /** The turn being answered: `{interrupted}`; null between turns. */
 let current = null;
+/** Permission requests waiting for their control_response: request id → resolve(response). */
+const waiting = new Map();
+let requests = 0;
+let toolUses = 0;
 const pending = [];
 let inputEnded = false;
 
@@ -75,6 +89,81 @@ function listDirectory() {
   return entries;
 }
 
+/** The file commands of a turn: `write <path>` + content lines, `delete <path>`; [] for an ordinary turn. */
+function fileCommands(prompt) {
+  const commands = [];
+  for (const line of String(prompt).split('\n')) {
+    const match = /^(write|delete) (\S.*)$/.exec(line);
+    if (match) commands.push({ tool: match[1] === 'write' ? 'Write' : 'Delete', path: match[2].trim(), lines: [] });
+    else if (commands.length > 0) commands[commands.length - 1].lines.push(line);
+  }
+  return commands;
+}
+
+/** Asks the user (through the server) whether a tool may run; resolves with the control_response's answer. */
+function askPermission(turn, tool, input, toolUseId) {
+  requests += 1;
+  const requestId = `demo-perm-${requests}`;
+  send({ type: 'control_request', request_id: requestId, request: { subtype: 'can_use_tool', tool_name: tool, input, tool_use_id: toolUseId, permission_suggestions: [] } });
+  return new Promise((resolve) => {
+    waiting.set(requestId, resolve);
+    turn.cancel = () => resolve({ behavior: 'deny', message: 'Interrupted.' });
+  });
+}
+
+/** A path the demo may touch: relative, inside the working directory. */
+function inside(relative) {
+  const absolute = path.resolve(cwd, relative);
+  return absolute.startsWith(cwd + path.sep) ? absolute : null;
+}
+
+/** Runs one file command (asking first when told to); answers the line the result reports. */
+async function runFileCommand(turn, command) {
+  toolUses += 1;
+  const toolUseId = `toolu_demo_${turns}_${toolUses}`;
+  let input = command.tool === 'Write' ? { file_path: command.path, content: `${command.lines.join('\n').replace(/\n+$/, '')}\n` } : { file_path: command.path };
+  assistant([{ type: 'tool_use', id: toolUseId, name: command.tool, input }]);
+  const reply = (content, isError) => send({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUseId, content, is_error: isError }] }, session_id: sessionId });
+  if (asksPermission) {
+    const answer = await askPermission(turn, command.tool, input, toolUseId);
+    if (!answer || answer.behavior !== 'allow') {
+      const why = (answer && answer.message) || 'Permission denied.';
+      reply(why, true);
+      return `${command.tool} ${command.path} refused: ${why}`;
+    }
+    if (answer.updatedInput && typeof answer.updatedInput === 'object') input = answer.updatedInput;
+  }
+  const target = inside(String(input.file_path));
+  if (!target) {
+    reply(`${input.file_path} is outside the working directory.`, true);
+    return `${command.tool} ${input.file_path} refused: outside the working directory`;
+  }
+  try {
+    if (command.tool === 'Write') {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, String(input.content));
+    } else {
+      fs.rmSync(target);
+    }
+  } catch (error) {
+    reply(String(error.message), true);
+    return `${command.tool} ${input.file_path} failed`;
+  }
+  reply(command.tool === 'Write' ? `Wrote ${Buffer.byteLength(String(input.content))} bytes to ${input.file_path}` : `Deleted ${input.file_path}`, false);
+  return `${command.tool === 'Write' ? 'Wrote' : 'Deleted'} ${input.file_path}`;
+}
+
+/** A file turn: each command in order; the result lists what was done. */
+async function changeFiles(turn, commands) {
+  const done = [];
+  if (!(await say(turn, `Changing ${commands.length} file${commands.length === 1 ? '' : 's'}.`))) return null;
+  for (const command of commands) {
+    if (turn.interrupted) return null;
+    done.push(await runFileCommand(turn, command));
+  }
+  return done.join('; ');
+}
+
 /** The turn's chunks in order; false when it was interrupted. */
 async function speak(turn, prompt) {
   const resumed = resumeId && turns === 1 ? ' (This conversation was resumed.)' : '';
@@ -87,11 +176,13 @@ async function speak(turn, prompt) {
 }
 
 async function answer(prompt) {
-  const turn = { interrupted: false };
+  const turn = { interrupted: false, cancel: null };
   current = turn;
   turns += 1;
   const started = Date.now();
-  const done = await speak(turn, prompt);
+  const commands = fileCommands(prompt);
+  const summary = commands.length > 0 ? await changeFiles(turn, commands) : null;
+  const done = commands.length > 0 ? summary !== null && !turn.interrupted : await speak(turn, prompt);
   totalCostUsd = Math.round((totalCostUsd + (done ? 0.0042 : 0.0011)) * 1e6) / 1e6;
   send({
     type: 'result',
@@ -99,7 +190,7 @@ async function answer(prompt) {
     is_error: !done,
     duration_ms: Date.now() - started,
     num_turns: turns,
-    result: done ? `Answered "${short(prompt)}" after looking at ${cwd}.` : 'Interrupted.',
+    result: !done ? 'Interrupted.' : summary !== null ? `${summary}.` : `Answered "${short(prompt)}" after looking at ${cwd}.`,
     session_id: sessionId,
     total_cost_usd: totalCostUsd,
   });
@@ -118,7 +209,7 @@ function textOf(message) {
   return '';
 }
 
-send({ type: 'system', subtype: 'init', session_id: sessionId, cwd, model: 'demo', tools: ['LS'], resumed: Boolean(resumeId) });
+send({ type: 'system', subtype: 'init', session_id: sessionId, cwd, model: 'demo', tools: ['LS', 'Write', 'Delete'], permissionMode: asksPermission ? 'default' : 'acceptEdits', resumed: Boolean(resumeId) });
 
 const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 input.on('line', (line) => {
@@ -131,8 +222,15 @@ input.on('line', (line) => {
   if (event && event.type === 'user') {
     pending.push(textOf(event.message));
     void drain();
+  } else if (event && event.type === 'control_response' && event.response && waiting.has(event.response.request_id)) {
+    const resolve = waiting.get(event.response.request_id);
+    waiting.delete(event.response.request_id);
+    resolve(event.response.response);
   } else if (event && event.type === 'control_request' && event.request && event.request.subtype === 'interrupt') {
-    if (current) current.interrupted = true;
+    if (current) {
+      current.interrupted = true;
+      if (current.cancel) current.cancel();
+    }
     pending.length = 0;
     send({ type: 'control_response', response: { subtype: 'success', request_id: event.request_id } });
   }

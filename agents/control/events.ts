@@ -22,6 +22,10 @@ export type AgentEventBody =
   /** A stdout line that is not stream-json (every line of a plain command). */
   | { type: 'output'; text: string }
   | { type: 'error'; message: string }
+  /** The agent asks before using a tool (Claude Code's `can_use_tool` control request); see permissions.ts. */
+  | { type: 'permission_request'; request_id: string; tool: string; summary: string }
+  /** How it was answered: by the user, or at once because the tool is always allowed in this session. */
+  | { type: 'permission_answer'; request_id: string; tool: string; behavior: 'allow' | 'deny'; by: 'user' | 'always' }
   | {
       type: 'exit';
       code: number | null;

@@ -85,6 +85,10 @@ function linesOf(event: AgentEvent): Array<{ icon: IconName; text: string }> {
       return [{ icon: 'error', text: cut(event.message) }];
     case 'exit':
       return [{ icon: event.reason === 'crashed' ? 'error' : 'stop', text: exitText(event) }];
+    case 'permission_request':
+      return [{ icon: 'lock', text: cut(`Asks to use ${event.tool}${event.summary ? `: ${event.summary}` : ''}`) }];
+    case 'permission_answer':
+      return [{ icon: event.behavior === 'allow' ? 'lockOpen' : 'error', text: `${event.behavior === 'allow' ? 'Allowed' : 'Denied'} ${event.tool}${event.by === 'always' ? ' (always allowed in this session)' : ''}` }];
   }
 }
 

@@ -27,9 +27,9 @@ function withSession(state: ControlState, agentId: string, record: SessionRecord
 export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState, ControlTab> {
   const definitions = supervisor.definitions;
 
-  const worktreeChoices = async (userId: string): Promise<WorkdirChoice[]> => {
+  const worktreeChoices = async (userId: string, fresh = false): Promise<WorkdirChoice[]> => {
     try {
-      return await supervisor.workdirs.choices(userId);
+      return await supervisor.workdirs.choices(userId, { fresh });
     } catch (error) {
       console.error('[agents] could not list the worktrees:', error);
       return [];
@@ -48,10 +48,18 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
   const followUser = (host: PluginHost<ControlState>): (() => void) => {
     const pending: AgentEvent[] = [];
     let scheduled = false;
+    let recounting = false;
     const flush = () => {
       scheduled = false;
       const batch = pending.splice(0);
       updateInBackground(host, 'agents', (state) => applyEvents(state, batch, (agentId) => supervisor.latest(host.userId, agentId)));
+      // A turn ended (or a process): the agent may have changed files; the list shows how many.
+      if (!recounting && batch.some((event) => event.type === 'result' || event.type === 'exit')) {
+        recounting = true;
+        void worktreeChoices(host.userId, true)
+          .then((worktrees) => updateInBackground(host, 'agents', (state) => ({ ...state, worktrees })))
+          .finally(() => (recounting = false));
+      }
     };
     return supervisor.subscribe(host.userId, (event) => {
       pending.push(event);
@@ -105,6 +113,37 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
         return {
           state: withSession(state, agentId, record),
           sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
+        };
+      }),
+      answer_permission: action(actionSchemas.answer_permission, ({ state, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const record = supervisor.answerPermission(host.userId, agentId, payload.request_id, payload.decision);
+        const word = payload.decision === 'deny' ? 'Denied' : payload.decision === 'always' ? 'Always allowed' : 'Approved';
+        return { state: withSession(state, agentId, record), sideEffects: [{ type: 'toast', variant: payload.decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
+      }),
+      start_parallel: action(actionSchemas.start_parallel, async ({ state, view, payload, host, signal }) => {
+        const agentIds = [...new Set(payload.agent_ids)];
+        for (const id of agentIds) supervisor.definition(id);
+        // All or nothing: refuse before any worktree is made when one of the agents is busy.
+        const busy = agentIds.filter((id) => {
+          const latest = supervisor.latest(host.userId, id);
+          return latest && latest.status !== 'terminated';
+        });
+        if (busy.length) {
+          const names = busy.map((id) => supervisor.definition(id).name).join(', ');
+          throw new PluginError('SESSION_EXISTS', `${names} already ${busy.length === 1 ? 'has' : 'have'} a session: stop ${busy.length === 1 ? 'it' : 'them'} first.`);
+        }
+        const taskId = `run-${Date.now().toString(36)}`;
+        const title = payload.title?.trim() || payload.prompt.trim().split('\n')[0]!.slice(0, 60);
+        let next = state;
+        for (const agentId of agentIds) {
+          const created = await supervisor.workdirs.create(host.userId, { agentName: agentId, taskId, taskTitle: title }, signal);
+          next = withSession(next, agentId, await supervisor.start(host.userId, agentId, { prompt: payload.prompt, worktree: created.path, signal }));
+        }
+        return {
+          state: { ...next, worktrees: await worktreeChoices(host.userId) },
+          view: { ...view, promptNonce: view.promptNonce + 1 },
+          sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${agentIds.length} agent${agentIds.length === 1 ? '' : 's'} in new worktrees (task ${taskId}).` }],
         };
       }),
       send_input: action(actionSchemas.send_input, ({ state, view, payload, host, route }) => {

@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 import { agentIdSchema } from './ids';
+import { PERMISSION_DECISIONS } from './permissions';
+
+/** A permission request's id, as the agent gave it (stream-json.ts keeps only plain tokens). */
+export const requestIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be a permission request id');
 
 /** A prompt or an input turn: generous, but bounded (a body is at most 1 MB anyway). */
 const TEXT_MAX = 100_000;
@@ -31,7 +35,13 @@ export const actionSchemas = {
   stop_agent: z.object({ agent_id: agentIdSchema.optional() }),
   resume_agent: z.object({ agent_id: agentIdSchema.optional() }),
   send_input: z.object({ agent_id: agentIdSchema.optional(), input: inputSchema }),
+  /** The same prompt to several agents, each in a new worktree (the picker's selection is a list). */
+  start_parallel: z.object({ prompt: inputSchema, agent_ids: z.array(agentIdSchema).min(1).max(20), title: z.string().max(200).optional() }),
+  answer_permission: z.object({ agent_id: agentIdSchema.optional(), request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }),
 };
+
+/** The REST body answering a permission request. */
+export const permissionBodySchema = z.object({ decision: z.enum(PERMISSION_DECISIONS) }).strict();
 
 /** REST bodies: exactly these fields. */
 export const startBodySchema = z.object({ prompt: promptSchema.optional(), worktree: worktreeSchema.optional() }).strict();

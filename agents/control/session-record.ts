@@ -43,11 +43,28 @@ export interface SessionRecord {
   costUsd: number | null;
   lastResult: string | null;
   exit: SessionExit | null;
+  /** Tool uses the agent asked permission for, waiting for the user (see permissions.ts); absent = none. */
+  pendingApprovals?: readonly PendingApproval[];
+  /** Tools the user allowed for the rest of this session ("Always allow"); absent = none. */
+  alwaysAllow?: readonly string[];
   /** The seq of this session's first event and of its latest. */
   firstSeq: number;
   lastSeq: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface PendingApproval {
+  requestId: string;
+  tool: string;
+  /** The tool's input in one line (`Write: notes.txt`). */
+  summary: string;
+  at: string;
+}
+
+/** The session waits for the user to approve a tool use. */
+export function waitsForApproval(record: SessionRecord): boolean {
+  return (record.pendingApprovals?.length ?? 0) > 0;
 }
 
 export interface AgentSessionsFile {
@@ -126,6 +143,9 @@ export function sessionJson(record: SessionRecord) {
     provider_session_id: record.providerSessionId,
     pid: record.pid,
     busy: record.busy,
+    waiting_approval: waitsForApproval(record),
+    pending_approvals: (record.pendingApprovals ?? []).map((p) => ({ request_id: p.requestId, tool: p.tool, summary: p.summary, at: p.at })),
+    always_allow: record.alwaysAllow ?? [],
     cost_usd: record.costUsd,
     last_result: record.lastResult,
     exit: record.exit && {

@@ -149,12 +149,46 @@ export function parseStreamJsonLine(line: string): AgentEventBody[] {
       if (turns !== undefined) body.num_turns = turns;
       return [body];
     }
+    case 'control_request':
+      return permissionRequestOf(event);
     case 'control_response':
     case 'stream_event':
       return [];
     default:
       return [{ type: 'output', text: truncate(line, 2000) }];
   }
+}
+
+/** A request id we write back: a plain token, bounded. */
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * `{"type":"control_request","request_id":…,"request":{"subtype":"can_use_tool","tool_name":…,"input":{…}}}`
+ * as a `permission_request` (the input itself is kept by the supervisor, see permissions.ts); any
+ * other control request is not ours to answer and is dropped.
+ */
+function permissionRequestOf(event: Json): AgentEventBody[] {
+  const request = isObject(event.request) ? event.request : undefined;
+  const requestId = str(event.request_id);
+  const tool = str(request?.tool_name);
+  if (request?.subtype !== 'can_use_tool' || !requestId || !REQUEST_ID.test(requestId) || !tool) return [];
+  return [{ type: 'permission_request', request_id: requestId, tool: truncate(tool, 100), summary: summariseToolInput(request.input) }];
+}
+
+/** The tool input of a `can_use_tool` line (what an allow sends back as `updatedInput`). */
+export function permissionInputOf(line: string): Record<string, unknown> {
+  try {
+    const event: unknown = JSON.parse(line);
+    if (isObject(event) && isObject(event.request) && isObject(event.request.input)) return event.request.input;
+  } catch {
+    // not JSON: no input
+  }
+  return {};
+}
+
+/** The answer to a `can_use_tool` request on stdin. */
+export function permissionResponse(requestId: string, answer: { behavior: 'allow'; updatedInput: Record<string, unknown> } | { behavior: 'deny'; message: string }): string {
+  return `${JSON.stringify({ type: 'control_response', response: { subtype: 'success', request_id: requestId, response: answer } })}\n`;
 }
 
 /** A user turn on stdin. */

@@ -29,7 +29,8 @@ import { isStillRunning, stampOf, stopGroup } from './os-process';
 import { AgentProcess, describeSpawnError, type ProcessCallbacks, type ProcessExit } from './process';
 import { hasConversation, isResumable, sessionJson, type AgentSessionsFile, type SessionRecord } from './session-record';
 import { isLive, transition, type SessionStatus } from './status';
-import { parseStreamJsonLine, truncate, userTurn } from './stream-json';
+import { answerLine, foldPermission, isAlwaysAllowed, PendingInputs, type PermissionDecision } from './permissions';
+import { parseStreamJsonLine, permissionInputOf, truncate, userTurn } from './stream-json';
 import type { Workdirs } from './workdirs';
 
 export interface SupervisorOptions {
@@ -73,6 +74,8 @@ export class AgentSupervisor {
   private readonly orphanStops = new Map<string, Promise<void>>();
   private readonly log: EventLog;
   private readonly env: NodeJS.ProcessEnv;
+  /** The tool inputs of permission requests waiting for the user (permissions.ts). */
+  private readonly permissionInputs = new PendingInputs();
   private closing = false;
 
   private constructor(private readonly options: SupervisorOptions) {
@@ -270,6 +273,40 @@ export class AgentSupervisor {
     return this.log.tail(sessionId, count);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Permissions as approvals (permissions.ts)
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Answers a tool-use permission request of the user's session of an agent: allow, deny, or always
+   * (allow, and allow this tool without asking for the rest of the session). 404 when the request is
+   * not waiting (answered, or its process ended).
+   */
+  answerPermission(userId: string, agentId: string, requestId: string, decision: PermissionDecision): SessionRecord {
+    this.definition(agentId);
+    const record = this.latest(userId, agentId);
+    const pending = record?.pendingApprovals?.find((p) => p.requestId === requestId);
+    const proc = record && this.processes.get(record.id);
+    if (!record || !pending || !proc) throw new PluginError('NOT_FOUND', 'That permission request is no longer waiting (answered, or the agent stopped).');
+    if (decision === 'always' && !isAlwaysAllowed(record, pending.tool)) this.replace(record.id, { alwaysAllow: [...(record.alwaysAllow ?? []), pending.tool] });
+    this.answerNow(record.id, proc, requestId, pending.tool, decision, 'user');
+    return this.record(record.id);
+  }
+
+  /** A request came in: keep its input, and answer at once when the tool is always allowed. */
+  private permissionAsked(sessionId: string, requestId: string, tool: string, line: string): void {
+    this.permissionInputs.keep(sessionId, requestId, permissionInputOf(line));
+    const proc = this.processes.get(sessionId);
+    if (proc && isAlwaysAllowed(this.record(sessionId), tool)) this.answerNow(sessionId, proc, requestId, tool, 'allow', 'always');
+  }
+
+  private answerNow(sessionId: string, proc: AgentProcess, requestId: string, tool: string, decision: PermissionDecision, by: 'user' | 'always'): void {
+    if (!proc.write(answerLine(requestId, tool, decision, this.permissionInputs.take(sessionId, requestId)))) {
+      throw new PluginError('CONFLICT', 'The agent no longer reads its input.');
+    }
+    this.emit(sessionId, { type: 'permission_answer', request_id: requestId, tool, behavior: decision === 'deny' ? 'deny' : 'allow', by });
+  }
+
   /** Why a folder cannot be removed: a live session works in it (the worktree removal guard). */
   liveSessionIn(dir: string): string | undefined {
     const inside = `${dir.replace(/\/+$/, '')}/`;
@@ -327,7 +364,10 @@ export class AgentSupervisor {
       onLine: (line) => {
         const bodies: AgentEventBody[] =
           definition.protocol === 'stream-json' ? parseStreamJsonLine(line) : line === '' ? [] : [{ type: 'output', text: truncate(line, PLAIN_LINE_CHARS) }];
-        for (const body of bodies) this.emit(sessionId, body);
+        for (const body of bodies) {
+          this.emit(sessionId, body);
+          if (body.type === 'permission_request') this.permissionAsked(sessionId, body.request_id, body.tool, line);
+        }
       },
       onSpawnError: (message) => {
         spawnFailed = true;
@@ -355,6 +395,7 @@ export class AgentSupervisor {
 
   private exited(sessionId: string, exit: ProcessExit, spawnFailed: boolean): void {
     this.processes.delete(sessionId);
+    this.permissionInputs.forget(sessionId);
     const record = this.record(sessionId);
     const serverStopped = this.shuttingDown.delete(sessionId);
     const reason: ExitReason = serverStopped
@@ -484,6 +525,6 @@ function foldEvent(record: SessionRecord, body: AgentEventBody): Partial<Session
     case 'result':
       return { busy: false, ...(body.cost_usd !== undefined ? { costUsd: body.cost_usd } : {}), ...(body.text !== undefined ? { lastResult: truncate(body.text, 2000) } : {}) };
     default:
-      return {};
+      return foldPermission(record, body) ?? {};
   }
 }

@@ -30,9 +30,10 @@ import {
   type UiNode,
 } from '../../renderer';
 import type { PluginView } from '../types';
+import { WorktreeService } from '../worktree/service';
 import type { AgentDefinition } from './definitions';
 import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState, type ControlTab } from './panel';
-import { isResumable, type SessionRecord } from './session-record';
+import { isResumable, waitsForApproval, type PendingApproval, type SessionRecord } from './session-record';
 import type { WorkdirChoice } from './workdirs';
 
 /** Where the detail page's data lives in the data model (the plugin's slice is `/control`). */
@@ -45,6 +46,7 @@ function statusLabel(session: SessionRecord | undefined): string {
   if (!session) return 'idle';
   switch (session.status) {
     case 'running':
+      if (waitsForApproval(session)) return 'running · waiting for approval';
       return session.busy ? 'running · working' : 'running · waiting for input';
     case 'terminated':
       return session.exit ? `terminated · ${howItEnded(session.exit)}` : 'terminated';
@@ -81,7 +83,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   // ------------------------------------------------------------------ /agents
   // Memoised on primitives, not on the records: a record (and the sessions map) is replaced on every
   // event (its last seq), and a line of output must not rebuild a list whose badges say the same.
-  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string) =>
+  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string, glance: string, lastLine: string, reviewKey: string | null) =>
     row(`agent-${id}`, {
       align: 'center',
       justify: 'spaceBetween',
@@ -91,25 +93,69 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
           children: [
             text(`agent-${id}-name`, { text: `${definition.name} (${definition.role})`, variant: 'h4' }),
             text(`agent-${id}-description`, { text: definition.description || definition.id }),
+            text(`agent-${id}-glance`, { text: glance, variant: 'caption' }),
+            text(`agent-${id}-last`, { text: lastLine, variant: 'caption' }),
           ],
         }),
         text(`agent-${id}-status`, { text: status, variant: 'caption', accessibility: { label: `${definition.name} status` } }),
+        ...(reviewKey ? [labelButton(`agent-${id}-review`, 'Review', event('navigate', { to: `/worktrees/review/${reviewKey}` }), { variant: 'borderless' })] : []),
         labelButton(`agent-${id}-open`, 'Open', event('open_agent', { agent_id: id })),
       ],
     }),
   );
-  /** One status label per definition, in order. */
-  const agentList = memo((...statuses: string[]) => {
-    const rows = definitions.map((d, i) => agentRow(d.id, d, statuses[i]!));
+
+  /** Start one prompt on several agents, each in a new worktree. */
+  const parallelCard = memo((nonce: number) =>
+    card('control-parallel', {
+      child: column('control-parallel-body', {
+        children: [
+          text('control-parallel-title', { text: 'Run in parallel', variant: 'h4' }),
+          text('control-parallel-hint', { text: 'The same prompt to each agent picked, each in a new worktree of its own; compare and review the results.', variant: 'caption' }),
+          textField('control-parallel-prompt', { label: 'Prompt', value: bind(`/control/parallel_${nonce}/prompt`), variant: 'longText' }),
+          choicePicker('control-parallel-agents', {
+            label: 'Agents',
+            variant: 'multipleSelection',
+            options: definitions.map((d) => ({ label: d.name, value: d.id })),
+            value: bind(`/control/parallel_${nonce}/agents`),
+          }),
+          labelButton(
+            'control-parallel-start',
+            'Start in new worktrees',
+            event('start_parallel', { prompt: bind(`/control/parallel_${nonce}/prompt`), agent_ids: bind(`/control/parallel_${nonce}/agents`) }),
+            {
+              variant: 'primary',
+              checks: [{ condition: { call: 'required', args: { value: bind(`/control/parallel_${nonce}/prompt`) }, returnType: 'boolean' }, message: 'Write the prompt first.' }],
+            },
+          ),
+        ],
+      }),
+    }),
+  );
+  const parallelData = memo((nonce: number) => ({ [`parallel_${nonce}`]: { prompt: '', agents: [] } }));
+
+  /** One row per definition, in order, from four primitives each (flat, so an unchanged list is a memo hit). */
+  const agentList = memo((nonce: number, ...facts: Array<string | null>) => {
+    const children = definitions.map((d, i) => agentRow(d.id, d, facts[i * 4]!, facts[i * 4 + 1]!, facts[i * 4 + 2]!, facts[i * 4 + 3] ?? null));
     agentRow.sweep();
     return column('control-agents', {
       children: [
         text('control-agents-title', { text: 'Agents', variant: 'h2' }),
         text('control-agents-intro', { text: 'Coding agents: start, watch, steer, stop and resume them.' }),
-        list('control-agent-list', { children: rows }),
+        list('control-agent-list', { children }),
+        parallelCard(nonce),
       ],
     });
   });
+
+  /** What the list shows of an agent at a glance: where it works, what it changed, what it cost, its last line. */
+  const glanceOf = (state: ControlState, definition: AgentDefinition): [string, string, string, string | null] => {
+    const session = state.sessions.get(definition.id);
+    const worktree = session?.worktree ? state.worktrees.find((w) => w.value === session.worktree) : undefined;
+    const where = session?.worktree ? (worktree?.branch ?? 'a removed worktree') : session ? 'the repository' : 'no session';
+    const facts = [where, worktree ? `${worktree.changedFiles} file${worktree.changedFiles === 1 ? '' : 's'} changed` : null, session?.costUsd != null ? money(session.costUsd) : null];
+    const last = state.panels.get(definition.id)?.lines.at(-1)?.text ?? '';
+    return [statusLabel(session), facts.filter(Boolean).join(' · '), last, worktree ? WorktreeService.keyOf(worktree.value) : null];
+  };
 
   // ------------------------------------------------------------------ /agents/:id
   const header = memo((definition: AgentDefinition, status: string, cwd: string | null, providerSessionId: string | null, pid: number | null) => {
@@ -171,6 +217,32 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
       ],
     }),
   );
+
+  /** One card per waiting permission request, with the three answers. */
+  const approvalCard = keyedMemo((requestId: string, agentId: string, approval: PendingApproval) => {
+    const id = `control-approval-${requestId}`;
+    const answer = (decision: string) => event('answer_permission', { agent_id: agentId, request_id: requestId, decision });
+    return card(id, {
+      child: column(`${id}-body`, {
+        children: [
+          row(`${id}-head`, { align: 'center', children: [icon(`${id}-icon`, { name: 'lock' }), text(`${id}-title`, { text: `Approve ${approval.tool}?`, variant: 'h4' })] }),
+          text(`${id}-summary`, { text: approval.summary || '(no details)' }),
+          row(`${id}-actions`, {
+            children: [
+              labelButton(`${id}-allow`, 'Approve', answer('allow'), { variant: 'primary' }),
+              labelButton(`${id}-deny`, 'Deny', answer('deny')),
+              labelButton(`${id}-always`, `Always allow ${approval.tool} in this session`, answer('always'), { variant: 'borderless' }),
+            ],
+          }),
+        ],
+      }),
+    });
+  });
+  const approvals = memo((agentId: string, pending: readonly PendingApproval[] | undefined) => {
+    const cards = (pending ?? []).map((approval) => approvalCard(approval.requestId, agentId, approval));
+    approvalCard.sweep();
+    return column('control-approvals', { children: cards });
+  });
 
   const summary = memo((lastResult: string | null, costUsd: number | null) => {
     const parts: string[] = [];
@@ -234,7 +306,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   );
 
   return (state, tab, { route }) => {
-    if (route.state !== 'AGENT_DETAIL') return { root: agentList(...definitions.map((d) => statusLabel(state.sessions.get(d.id)))) };
+    if (route.state !== 'AGENT_DETAIL') return { root: agentList(tab.promptNonce, ...definitions.flatMap((d) => glanceOf(state, d))), data: parallelData(tab.promptNonce) };
     const agentId = route.params.id ?? '';
     const definition = byId.get(agentId);
     if (!definition) return { root: missing(agentId) };
@@ -245,6 +317,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
         header(definition, statusLabel(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null),
         startForm(definition, state.worktrees, tab.promptNonce),
         controls(agentId),
+        approvals(agentId, session?.pendingApprovals),
         summary(session?.lastResult ?? null, session?.costUsd ?? null),
         exitInfo(session?.exit ?? null),
         output,

@@ -19,6 +19,8 @@ export interface WorktreeInfo {
   isMain: boolean;
   agentName: string | null;
   taskId: string | null;
+  /** Changed files (modified, staged, untracked), when the source counts them. */
+  changedFiles?: number;
 }
 
 export interface WorktreeSource {
@@ -29,6 +31,8 @@ export interface WorktreeSource {
   known(actor: Actor): Promise<WorktreeInfo[]>;
   /** Hears changes of the worktrees `actor` may use (and only those). */
   onChange(actor: Actor, listener: () => void): () => void;
+  /** A new worktree for an agent's task (the parallel start), owned by `actor`. */
+  create(actor: Actor, input: { agentName: string; taskId: string; taskTitle?: string }, options?: { signal?: AbortSignal }): Promise<{ path: string; branch: string }>;
 }
 
 /** One entry of the start form's worktree picker. */
@@ -36,6 +40,9 @@ export interface WorkdirChoice {
   /** The worktree's path ('' = none: the repository). */
   value: string;
   label: string;
+  /** The worktree's branch (for the agents list). */
+  branch: string | null;
+  changedFiles: number;
 }
 
 export interface Workdir {
@@ -50,16 +57,25 @@ export class Workdirs {
     private readonly roles: UserRoles = mainUserOnly,
   ) {}
 
-  /** The worktrees the user's agents can run in (theirs, every one for an administrator; never the main one). */
-  async choices(userId: string): Promise<WorkdirChoice[]> {
+  /** The worktrees the user's agents can run in (theirs, every one for an administrator; never the main one); `fresh` asks git again. */
+  async choices(userId: string, options: { fresh?: boolean } = {}): Promise<WorkdirChoice[]> {
     if (!this.worktrees?.enabled) return [];
-    const list = await this.worktrees.known(this.roles.actor(userId));
+    const actor = this.roles.actor(userId);
+    const list = options.fresh ? await this.worktrees.list(actor) : await this.worktrees.known(actor);
     return list
       .filter((w) => !w.isMain)
       .map((w) => ({
         value: w.path,
         label: [w.branch ?? w.path, w.agentName && `agent ${w.agentName}`, w.taskId && `task ${w.taskId}`].filter(Boolean).join(' · '),
+        branch: w.branch,
+        changedFiles: w.changedFiles ?? 0,
       }));
+  }
+
+  /** Creates a worktree for a user's agent's task (503 when there are no worktrees). */
+  async create(userId: string, input: { agentName: string; taskId: string; taskTitle?: string }, signal?: AbortSignal): Promise<{ path: string; branch: string }> {
+    if (!this.worktrees?.enabled) throw new PluginError('WORKTREES_DISABLED', 'Worktrees are not available: the repository is not a git repository.');
+    return this.worktrees.create(this.roles.actor(userId), input, { signal });
   }
 
   /** Tells `listener` when the user's worktrees change (the picker re-reads them). */

@@ -12,6 +12,8 @@ export class GitError extends Error {
     readonly args: readonly string[],
     readonly exitCode: number | null,
     readonly stderr: string,
+    /** What git printed before failing (a `merge-tree` conflict report is on stdout). */
+    readonly stdout = '',
   ) {
     super(`git ${args[0] ?? ''} failed${exitCode === null ? '' : ` (exit ${exitCode})`}: ${stderr.trim().split('\n')[0] ?? ''}`);
     this.name = 'GitError';
@@ -53,7 +55,7 @@ export class Git {
     return new Promise((resolve, reject) => {
       execFile(this.binary, args, { cwd, env, signal, killSignal: 'SIGKILL', maxBuffer: 32 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
         if (signal.aborted) reject(new GitAborted(signal.reason));
-        else if (error) reject(new GitError(args, typeof error.code === 'number' ? error.code : null, String(stderr || error.message)));
+        else if (error) reject(new GitError(args, typeof error.code === 'number' ? error.code : null, String(stderr || error.message), String(stdout)));
         else resolve(String(stdout));
       });
     });
@@ -69,4 +71,18 @@ export class Git {
       throw error;
     }
   }
+}
+
+/**
+ * One git run with the default time limit, for steps that run inside a worktree operation already
+ * serialised and time-limited by the worktree service (the review steps, `WorktreeService.withWorktree`).
+ */
+const defaultGit = new Git();
+
+export function git(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<string> {
+  return defaultGit.run(cwd, args, signal);
+}
+
+export function gitSucceeds(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<boolean> {
+  return defaultGit.succeeds(cwd, args, signal);
 }

@@ -50,6 +50,8 @@ export interface Worktree {
   createdAt: string | null;
   /** Modified, staged or untracked files. */
   dirty: boolean;
+  /** How many (untracked files counted one by one, as the review lists them). */
+  changedFiles: number;
 }
 
 export interface CreateWorktreeInput {
@@ -148,6 +150,18 @@ interface Subscriber {
 }
 
 /** The worktrees `actor` may see. */
+/** The entries of `git status --porcelain -z`: a rename's (or copy's) second field is its old path, not an entry. */
+function countStatusEntries(output: string): number {
+  const fields = output.split('\0');
+  let count = 0;
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i] === '') continue;
+    count++;
+    if (/^[RC]/.test(fields[i]!)) i++;
+  }
+  return count;
+}
+
 function visibleTo(actor: Actor, list: readonly Worktree[]): Worktree[] {
   return list.filter((worktree) => canManage(actor, worktree.owner));
 }
@@ -250,6 +264,25 @@ export class WorktreeService {
       const { removed, before } = await this.removeNow(actor, worktreePath, options, signal);
       this.emitChange(await this.readShared(), before);
       return removed;
+    });
+  }
+
+  /**
+   * The hook for the review steps (agents/worktree/review/: diff, commit, merge, discard, push): runs
+   * `step` with the worktree at `worktreePath` (one `actor` may see; else 404) in the repository's
+   * queue and time limit, like every other git write here. With `changes`, the users who may see it
+   * hear the new list afterwards (dirty flags, HEADs), whether the step succeeded or not.
+   */
+  withWorktree<T>(actor: Actor, worktreePath: string, step: (worktree: Worktree, list: readonly Worktree[]) => Promise<T>, options: OperationOptions & { changes?: boolean } = {}): Promise<T> {
+    checkPathInput(worktreePath);
+    return this.write(options, 'Reviewing the worktree', async (signal) => {
+      const before = await this.readList(signal);
+      const worktree = this.find(actor, before, worktreePath);
+      try {
+        return await step(worktree, before);
+      } finally {
+        if (options.changes) this.emitChange(await this.readShared(), before);
+      }
     });
   }
 
@@ -356,13 +389,13 @@ export class WorktreeService {
 
   private async describe(entry: PorcelainWorktree, signal: AbortSignal): Promise<Worktree> {
     const meta = Object.hasOwn(this.store.data.worktrees, entry.path) ? this.store.data.worktrees[entry.path] : undefined;
-    let dirty = false;
+    let changedFiles = 0;
     if (!entry.prunable) {
       try {
-        dirty = (await this.git.run(entry.path, ['status', '--porcelain', '--untracked-files=normal'], signal)).length > 0;
+        changedFiles = countStatusEntries(await this.git.run(entry.path, ['status', '--porcelain', '-z', '--untracked-files=all'], signal));
       } catch (error) {
         if (error instanceof GitAborted) throw error;
-        dirty = false; // a directory that vanished is `prunable` at the next list
+        changedFiles = 0; // a directory that vanished is `prunable` at the next list
       }
     }
     return {
@@ -376,7 +409,8 @@ export class WorktreeService {
       taskId: meta?.taskId ?? null,
       taskTitle: meta?.taskTitle ?? null,
       createdAt: meta?.createdAt ?? null,
-      dirty,
+      dirty: changedFiles > 0,
+      changedFiles,
     };
   }
 

@@ -114,6 +114,8 @@ function worktreeRow(key: string, worktree: Worktree, open: boolean, error: stri
         row(`${id}-actions`, {
           children: [
             labelButton(`${id}-details`, open ? 'Hide details' : 'Details', event('open_worktree', { path: open ? '' : worktree.path }), { variant: 'borderless' }),
+            // The review screen is the Review module's route: reached by navigating, so it loads by itself.
+            ...(worktree.isMain ? [] : [labelButton(`${id}-review`, 'Review', event('navigate', { to: `/worktrees/review/${key}` }))]),
             ...(worktree.isMain ? [] : [removeDialog(key, worktree, error)]),
           ],
         }),

@@ -9,5 +9,6 @@ import { dashboardModule } from '../../agents/dashboard/module';
 import { emailModule } from '../../agents/email/module';
 import type { PluginModule } from '../../agents/module';
 import { worktreeModule } from '../../agents/worktree/module';
+import { reviewModule } from '../../agents/worktree/review/module';
 
-export const MODULES: readonly PluginModule<any>[] = [dashboardModule, emailModule, controlModule, worktreeModule, assistantModule, aiModule];
+export const MODULES: readonly PluginModule<any>[] = [dashboardModule, emailModule, controlModule, worktreeModule, reviewModule, assistantModule, aiModule];

@@ -189,8 +189,10 @@ describe('POST /api/a2ui/v0.9/action', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'success', messages: expect.any(Array), side_effects: [{ type: 'navigate', to: '/agents' }] });
     const messages = res.body.messages as A2uiV09Message[];
-    expect(kinds(messages)).toEqual(['updateComponents', 'updateDataModel']);
-    expect(messages[1]).toEqual({ version: 'v0.9', updateDataModel: { surfaceId: 'main', path: '/app/route', value: '/agents' } });
+    // Components first, then the data: the route, and whatever data the agents page binds.
+    expect(kinds(messages)[0]).toBe('updateComponents');
+    expect(kinds(messages).slice(1).every((kind) => kind === 'updateDataModel')).toBe(true);
+    expect(messages).toContainEqual({ version: 'v0.9', updateDataModel: { surfaceId: 'main', path: '/app/route', value: '/agents' } });
     await reader.received(messages, 3);
     // Final values, not deltas: applying the answer again on top of the stream's copy changes nothing.
     const before = JSON.stringify(reader.client!.dataModel());

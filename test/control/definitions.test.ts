@@ -25,7 +25,7 @@ describe('agent definitions', () => {
     fs.writeFileSync(path.join(bin, 'claude'), '#!/bin/sh\n', { mode: 0o755 });
     const definitions = loadDefinitions(path.join(tempDir(), 'agents.json'), bin);
     const claude = definitions.find((d) => d.id === 'claude');
-    expect(claude).toMatchObject({ command: 'claude', protocol: 'stream-json', role: 'worker', args: ['-p', '--verbose', '--output-format', 'stream-json', '--input-format', 'stream-json'] });
+    expect(claude).toMatchObject({ command: 'claude', protocol: 'stream-json', role: 'worker', args: ['-p', '--verbose', '--output-format', 'stream-json', '--input-format', 'stream-json', '--permission-prompt-tool', 'stdio'] });
   });
 
   test('an existing file is used as it is (no defaults added)', () => {

@@ -66,9 +66,11 @@ test('the agents list shows every agent with a live status badge; open_agent ope
   await waitFor(() => component(c, 'agent-echo-status')?.text === 'running · waiting for input', 'the running badge');
   await api(server).post('/api/agents/echo/stop').expect(200);
   await waitFor(() => component(c, 'agent-echo-status')?.text === 'terminated · stopped', 'the stopped badge');
-  // Background changes touched the echo badge's text and nothing else.
+  // Background changes touched the echo row's badge, its facts and its last line, and nothing else.
   const touched = new Set(opsOf(c.frames.slice(from)).map((op) => op.path));
-  expect([...touched]).toEqual(['/components/agent-echo-status/text']);
+  expect([...touched].sort()).toEqual(['/components/agent-echo-glance/text', '/components/agent-echo-last/text', '/components/agent-echo-status/text']);
+  expect(component(c, 'agent-echo-glance')?.text).toBe('the repository');
+  expect(component(c, 'agent-echo-last')?.text).toBe('Status: terminated (stopped)');
 
   const ack = await act(c, 'open_agent', { agent_id: 'demo' });
   expect(ack.frame.side_effects).toEqual([{ type: 'navigate', to: '/agents/demo' }]);

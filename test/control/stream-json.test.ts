@@ -1,4 +1,4 @@
-import { LineSplitter, interruptRequest, parseStreamJsonLine, summariseToolInput, userTurn } from '../../agents/control/stream-json';
+import { LineSplitter, interruptRequest, parseStreamJsonLine, permissionInputOf, permissionResponse, summariseToolInput, userTurn } from '../../agents/control/stream-json';
 
 describe('LineSplitter', () => {
   test('a partial line waits for its end; CRLF and LF both end a line', () => {
@@ -94,5 +94,31 @@ describe('stdin messages', () => {
     expect(JSON.parse(userTurn('hi\nthere'))).toEqual({ type: 'user', message: { role: 'user', content: 'hi\nthere' } });
     expect(userTurn('a\nb').trimEnd()).not.toContain('\n');
     expect(JSON.parse(interruptRequest('r1'))).toEqual({ type: 'control_request', request_id: 'r1', request: { subtype: 'interrupt' } });
+  });
+});
+
+describe('permission requests (can_use_tool control requests)', () => {
+  const request = (extra: object = {}) =>
+    JSON.stringify({ type: 'control_request', request_id: 'req-1', request: { subtype: 'can_use_tool', tool_name: 'Bash', input: { command: 'rm -f /tmp/x', description: 'Remove' }, tool_use_id: 'toolu_1', permission_suggestions: [], ...extra } });
+
+  test('become permission_request events with the tool and a one-line summary; the input is read back for the answer', () => {
+    expect(parseStreamJsonLine(request())).toEqual([{ type: 'permission_request', request_id: 'req-1', tool: 'Bash', summary: 'rm -f /tmp/x' }]);
+    expect(permissionInputOf(request())).toEqual({ command: 'rm -f /tmp/x', description: 'Remove' });
+  });
+
+  test('other control requests, and request ids that are not plain tokens, are not ours to answer', () => {
+    expect(parseStreamJsonLine(JSON.stringify({ type: 'control_request', request_id: 'r', request: { subtype: 'hook_callback' } }))).toEqual([]);
+    expect(parseStreamJsonLine(JSON.stringify({ type: 'control_request', request_id: 'bad id\n', request: { subtype: 'can_use_tool', tool_name: 'Bash', input: {} } }))).toEqual([]);
+    expect(parseStreamJsonLine(JSON.stringify({ type: 'control_request', request_id: 'r', request: { subtype: 'can_use_tool', input: {} } }))).toEqual([]);
+  });
+
+  test('the answers are control responses of subtype success: allow with updatedInput, deny with a message', () => {
+    expect(JSON.parse(permissionResponse('req-1', { behavior: 'allow', updatedInput: { command: 'ls' } }))).toEqual({
+      type: 'control_response',
+      response: { subtype: 'success', request_id: 'req-1', response: { behavior: 'allow', updatedInput: { command: 'ls' } } },
+    });
+    const deny = permissionResponse('req-2', { behavior: 'deny', message: 'No.' });
+    expect(deny.endsWith('\n')).toBe(true);
+    expect(JSON.parse(deny)).toEqual({ type: 'control_response', response: { subtype: 'success', request_id: 'req-2', response: { behavior: 'deny', message: 'No.' } } });
   });
 });
