@@ -4,7 +4,7 @@
  * comes back as events in the client's format.
  *
  * `openAnswer` resolves once the answer is committed: it reads ahead through the events that carry no
- * content yet (`message_start`, `response.created`, pings) and holds them, so a provider that fails
+ * content yet (`message_start`, an empty block's start, `response.created`, pings) and holds them, so a provider that fails
  * before its first word — an error status, a refused connection, a timeout, an `error` event right
  * after the start — fails the attempt and the router moves on, with nothing sent to the client. After
  * that the events are pulled one by one as the client reads; a failure then throws from `next()`.
@@ -53,8 +53,16 @@ interface Converter {
   final(): Json | undefined;
 }
 
-/** Events that open an answer without content: held back until the first one with content. */
-const PREAMBLE = new Set(['message_start', 'ping', 'response.created', 'response.in_progress']);
+/** Events that open an answer or a block without content yet: held back until the first one with content. */
+const PREAMBLE = new Set([
+  'message_start',
+  'ping',
+  'content_block_start',
+  'response.created',
+  'response.in_progress',
+  'response.output_item.added',
+  'response.content_part.added',
+]);
 /** The event that ends a complete answer, per client format. */
 const TERMINAL: Record<WireApi, ReadonlySet<string>> = {
   anthropic: new Set(['message_stop']),
