@@ -4,6 +4,8 @@
  * a plugin never imports the server; the server turns a `PluginError` into its one error shape, and an
  * action's error toast shows its message as it is.
  */
+import type { z } from 'zod';
+
 export const ERROR_STATUS = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
@@ -32,4 +34,12 @@ export class PluginError extends Error {
     super(message);
     this.name = 'PluginError';
   }
+}
+
+/** A zod failure as one readable sentence naming the field, e.g. `payload.email_id: expected string`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
 }

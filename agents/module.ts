@@ -3,14 +3,15 @@
  * brings to the product — its configuration, its long-lived services (opened once per server, closed
  * at shutdown), its plugins (screens and actions), its HTTP endpoints and socket events, and its
  * assistant tools. `server/app/modules.ts` lists the modules; adding a feature is a folder and one
- * line there. See docs/architecture.md ("The plugin contract").
+ * line there (the list's order is the header's; modules open in the order their `uses` need).
+ * See docs/architecture.md ("The plugin contract").
  *
  * Modules know nothing of the server: they get what they need through the `ModuleContext` (the
  * environment, the data store, the services of modules listed before them) and act on other modules'
  * screens only through its ports (`actAs`), never by importing their internals.
  */
 import type { z } from 'zod';
-import type { Caller, Endpoint, SocketEvent } from './endpoint';
+import type { Caller, Endpoint, SocketChannel, SocketEvent } from './endpoint';
 import type { PersistentStore, Plugin, PluginStatus } from './types';
 
 /** A tool the assistant (Claude) may call: a module's own capability, run for the user who asked. */
@@ -57,20 +58,17 @@ export interface ModuleContext {
    * 0600). What is read is checked against `schema`: a wrong shape is moved aside and logged, and the
    * document starts from `defaults`.
    */
-  openStore<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>): Promise<PersistentStore<T>>;
-  /** The opened services of a module listed before this one. */
+  openStore<T>(name: string, defaults: T, schema?: z.ZodType<T, unknown>): Promise<PersistentStore<T>>;
+  /** The opened services of a module named in this module's `uses`. */
   use<S>(module: PluginModule<S>): S;
   ports: ModulePorts;
-}
-
-/** The dashboard's card for a module (title and path come from its first plugin's `nav`). */
-export interface DashboardCard {
-  description: string;
 }
 
 export interface PluginModule<S = unknown> {
   /** Unique; names the module in logs (`[email] …`) and in `/api/health`. */
   readonly id: string;
+  /** The modules whose services this one `use`s: they open first, wherever they are listed. */
+  readonly uses?: readonly PluginModule<any>[];
   /** Opens the services (read config, open stores, start watchers). A throw stops the start with its message. */
   open(ctx: ModuleContext): S | Promise<S>;
   /** Stops what `open` started (processes, timers, pending writes), at shutdown. */
@@ -78,8 +76,9 @@ export interface PluginModule<S = unknown> {
   plugins?(services: S, ctx: ModuleContext): readonly Plugin<any>[];
   endpoints?(services: S, ctx: ModuleContext): readonly Endpoint[];
   socketEvents?(services: S, ctx: ModuleContext): readonly SocketEvent[];
+  /** Runs for every authenticated socket as it connects: server events pushed unasked (unsubscribe in `channel.onClose`). */
+  socketConnected?(services: S, channel: SocketChannel): void;
   tools?(services: S, ctx: ModuleContext): readonly AssistantTool[];
-  dashboard?: DashboardCard;
   /** The module's health for `/api/health`. */
   status?(services: S): PluginStatus;
 }

@@ -76,6 +76,17 @@ export type PluginView<S> = (state: S, view: ViewInput) => PluginRender;
 export interface ViewInput {
   context: Readonly<Context>;
   route: RouteMatch;
+  /** Every plugin's header entry, in header order (the dashboard shows their cards). */
+  nav: readonly NavEntry[];
+}
+
+/** A plugin's entry in the header (and its card on the dashboard). */
+export interface NavEntry {
+  /** The plugin id; the header button's id is `nav-<id>`. */
+  id: string;
+  label: string;
+  path: string;
+  description?: string;
 }
 
 /** A plugin's content: a subtree, and its slice of the data model (bound under `/<plugin id>/...`). */
@@ -93,8 +104,8 @@ export interface Plugin<S = unknown> {
   /** Also the data model key of the plugin's slice and the prefix of its component ids. */
   readonly id: string;
   readonly title: string;
-  /** The header's entry for this plugin, when it has one. */
-  readonly nav?: { label: string; path: string };
+  /** The header's entry for this plugin, when it has one; `description` is its dashboard card's text. */
+  readonly nav?: NavEntry;
   readonly routes: readonly RouteDecl[];
   /**
    * A panel plugin (the assistant) is drawn beside the content of every route, and its actions are

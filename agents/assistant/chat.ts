@@ -14,17 +14,8 @@ import { PluginError } from '../errors';
 import { KeyedSerialQueue } from '../serial';
 import type { ApprovalBroker } from './approvals';
 import { checkNamespace, type ConversationStore } from './history';
+import type { AssistantTool } from '../module';
 
-/** A tool Claude may call: one of a plugin's own actions, run for the user who asked. */
-export interface AssistantTool<I = any> {
-  name: string;
-  description: string;
-  input: z.ZodType<I>;
-  /** Sends mail, stops an agent, removes a worktree: the user approves each call first. */
-  needsApproval: boolean;
-  /** Runs for `userId`; the answer goes back to Claude as JSON (keep it small). Throw to report a failure. */
-  run(userId: string, input: I, signal: AbortSignal): Promise<unknown>;
-}
 
 export interface Usage {
   input_tokens: number;
@@ -52,7 +43,8 @@ export interface AssistantOptions {
   pool: ProviderPool;
   history: ConversationStore;
   approvals: ApprovalBroker;
-  tools: readonly AssistantTool[];
+  /** The tools Claude may call (every module's), read once on the first turn: modules open before the list is complete. */
+  tools: () => readonly AssistantTool[];
   /** Model calls per turn at most (each tool round is one). */
   maxRounds?: number;
 }
@@ -68,17 +60,25 @@ const SYSTEM_PROMPT = [
 const MAX_RESULT_CHARS = 20_000;
 
 export class Assistant {
-  private readonly tools = new Map<string, AssistantTool>();
-  private readonly definitions: Tool[];
+  private toolSet: { byName: Map<string, AssistantTool>; definitions: Tool[] } | undefined;
   private readonly turns = new KeyedSerialQueue();
 
-  constructor(private readonly options: AssistantOptions) {
-    for (const tool of options.tools) this.tools.set(tool.name, tool);
-    this.definitions = options.tools.map((tool) => ({
-      name: tool.name,
-      description: tool.description + (tool.needsApproval ? ' (The user must approve each call.)' : ''),
-      input_schema: z.toJSONSchema(tool.input) as Tool['input_schema'],
-    }));
+  constructor(private readonly options: AssistantOptions) {}
+
+  /** The tools by name and as the Messages API declares them. */
+  private get tools(): { byName: Map<string, AssistantTool>; definitions: Tool[] } {
+    if (!this.toolSet) {
+      const tools = this.options.tools();
+      this.toolSet = {
+        byName: new Map(tools.map((tool) => [tool.name, tool])),
+        definitions: tools.map((tool) => ({
+          name: tool.name,
+          description: tool.description + (tool.needsApproval ? ' (The user must approve each call.)' : ''),
+          input_schema: z.toJSONSchema(tool.input) as Tool['input_schema'],
+        })),
+      };
+    }
+    return this.toolSet;
   }
 
   get configured(): boolean {
@@ -105,7 +105,7 @@ export class Assistant {
 
     for (let round = 0; round < maxRounds; round++) {
       const answer = await this.options.pool.stream(
-        { system: SYSTEM_PROMPT, messages, ...(this.definitions.length ? { tools: this.definitions } : {}) },
+        { system: SYSTEM_PROMPT, messages, ...(this.tools.definitions.length ? { tools: this.tools.definitions } : {}) },
         { onText: events.onText, signal },
       );
       usage.input_tokens += answer.usage.input_tokens;
@@ -133,7 +133,7 @@ export class Assistant {
       content: content.length > MAX_RESULT_CHARS ? `${content.slice(0, MAX_RESULT_CHARS)}…(truncated)` : content,
       ...(isError ? { is_error: true } : {}),
     });
-    const tool = this.tools.get(call.name);
+    const tool = this.tools.byName.get(call.name);
     if (!tool) return answer(`There is no tool named ${call.name}.`, true);
     const parsed = tool.input.safeParse(call.input);
     if (!parsed.success) return answer(`Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`, true);

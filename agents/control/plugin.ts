@@ -65,7 +65,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
   return {
     id: 'control',
     title: 'Agents',
-    nav: { label: 'Agents', path: '/agents' },
+    nav: { id: 'control', label: 'Agents', path: '/agents', description: 'Coding agents: start, watch, steer, stop and resume them.' },
     routes: [
       { state: 'AGENTS', path: '/agents' },
       { state: 'AGENT_DETAIL', path: '/agents/:id' },

@@ -200,7 +200,7 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState> {
   return {
     id: 'email',
     title: 'Email',
-    nav: { label: 'Email', path: '/email/inbox' },
+    nav: { id: 'email', label: 'Email', path: '/email/inbox', description: 'Your mailbox: read, search, reply, and draft replies with Claude.' },
     routes: EMAIL_ROUTES,
     actions: EMAIL_ACTIONS,
     init(host) {

@@ -1,9 +1,8 @@
 /**
- * The mail service `server/main.ts` opens once and every user's session shares: which provider is in
+ * The mail service the Email module opens once and every user's session shares: which provider is in
  * use, each user's mailbox (the local file or their Gmail), Google sign-in, and Claude drafts.
  * Everything is keyed by the authenticated user id: one user never reaches another's tokens or mail.
  */
-import path from 'node:path';
 import { PluginError } from '../errors';
 import type { ProviderPool } from '../ai/providers';
 import { DraftWriter } from './drafts';
@@ -20,8 +19,9 @@ import type { PersistentStore } from '../types';
 export type MailProviderKind = 'local' | 'gmail';
 
 export interface MailServiceOptions {
-  dataDir: string;
   openStore: StoreOpener;
+  /** The server's own base URL (known once it listens): the default public base URL. */
+  serverUrl: () => string;
   provider: MailProviderKind;
   /** Inbox rows per page. */
   pageSize: number;
@@ -42,7 +42,7 @@ export interface MailAccount {
   email: string | null;
 }
 
-const TOKENS_FILE = 'google-tokens.json';
+const TOKENS_STORE = 'google-tokens';
 const DEFAULT_GMAIL_TIMEOUT_MS = 8000;
 
 export class MailService {
@@ -50,7 +50,6 @@ export class MailService {
   readonly pageSize: number;
   readonly oauth: GoogleOAuth | null;
   readonly drafts: DraftWriter | null;
-  private serverUrl: string | null = null;
   private readonly closers: Array<() => void> = [];
   private readonly mailboxes = new Map<string, Promise<LocalMailProvider>>();
   private readonly mailboxStores: PersistentStore<LocalMailboxFile>[] = [];
@@ -75,18 +74,12 @@ export class MailService {
     if (options.provider === 'gmail' && !options.google) {
       throw new Error('MAIL_PROVIDER=gmail needs GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET');
     }
-    const tokens = options.google ? await options.openStore<GoogleTokensFile>(path.join(options.dataDir, TOKENS_FILE), { users: {} }) : null;
+    const tokens = options.google ? await options.openStore<GoogleTokensFile>(TOKENS_STORE, { users: {} }) : null;
     return new MailService(options, tokens);
   }
 
-  /** The server's own URL, known once it listens: the default public base URL. */
-  setServerUrl(url: string): void {
-    this.serverUrl = url;
-  }
-
   get baseUrl(): string {
-    const base = this.options.publicBaseUrl ?? this.serverUrl;
-    if (!base) throw new Error('the mail service does not know the server URL yet');
+    const base = this.options.publicBaseUrl ?? this.options.serverUrl();
     return base.replace(/\/+$/, '');
   }
 
@@ -122,8 +115,7 @@ export class MailService {
     if (!mailbox) {
       // User ids are [A-Za-z0-9_.-]{1,64} (server/auth.ts): a file name, never a path. Created on first
       // use with the sample threads.
-      const file = path.join(this.options.dataDir, 'mail', `mailbox-${userId}.json`);
-      mailbox = this.options.openStore<LocalMailboxFile>(file, sampleMailbox()).then((store) => {
+      mailbox = this.options.openStore<LocalMailboxFile>(`mail/mailbox-${userId}`, sampleMailbox()).then((store) => {
         this.mailboxStores.push(store);
         return new LocalMailProvider(store);
       });

@@ -4,14 +4,7 @@
  * header and toasts as the identical objects (and the diff never looks at them).
  */
 import { column, event, icon, keyedMemo, labelButton, memo, row, text, type IconName, type UiNode } from '../../renderer';
-import type { RouteMatch, ToastVariant } from '../types';
-
-export interface NavEntry {
-  /** Plugin id; the button's id is `nav-<id>`. */
-  id: string;
-  label: string;
-  path: string;
-}
+import type { NavEntry, RouteMatch, ToastVariant } from '../types';
 
 export interface Toast {
   id: string;

@@ -43,7 +43,7 @@ export function createWorktreePlugin(service: WorktreeService): Plugin<WorktreeS
   return {
     id: 'worktree',
     title: 'Worktree',
-    nav: { label: 'Worktrees', path: '/worktrees' },
+    nav: { id: 'worktree', label: 'Worktrees', path: '/worktrees', description: 'Git worktrees per agent and task.' },
     routes: [
       { state: 'WORKTREES', path: '/worktrees' },
       { state: 'WORKTREE_NEW', path: '/worktrees/new' },

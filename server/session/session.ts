@@ -7,15 +7,15 @@
  * but an error toast; a view that throws is rolled back to the previous states.
  */
 import { diff, jsonEqual, snapshot } from '../../diff';
-import { createShellView, type NavEntry, type Toast } from '../../agents/shell/view';
-import type { Context, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../../agents/types';
+import { createShellView, type Toast } from '../../agents/shell/view';
+import type { Context, NavEntry, Plugin, PluginHost, PluginView, RouteMatch, SideEffect, ToastVariant } from '../../agents/types';
 import { buildSurface, memo, type Surface, type UiNode } from '../../renderer';
 import { PluginError } from '../../agents/errors';
 import { SerialQueue } from '../../agents/serial';
-import { ApiError } from '../transport/errors';
 import { FrameLog } from './frame-log';
 import { GLOBAL_ACTIONS } from './global-actions';
-import { MAIN_SURFACE_ID, describeZodError, type ActionRequest, type ClientContext, type Frame } from '../transport/protocol';
+import { describeZodError } from '../../agents/errors';
+import { MAIN_SURFACE_ID, type ActionRequest, type ClientContext, type Frame } from '../transport/protocol';
 import { Router, type RouteTable } from './router';
 
 export interface PersistedSession {
@@ -111,7 +111,7 @@ export class Session {
       this.hosts.set(plugin.id, this.createHost(plugin));
     }
     this.panels = deps.plugins.filter((plugin) => plugin.panel);
-    this.nav = deps.plugins.filter((p) => p.nav).map((p) => ({ id: p.id, label: p.nav!.label, path: p.nav!.path }));
+    this.nav = deps.plugins.flatMap((p) => (p.nav ? [p.nav] : []));
   }
 
   static async open(userId: string, persisted: PersistedSession | undefined, deps: SessionDeps): Promise<Session> {
@@ -162,7 +162,7 @@ export class Session {
    * Runs one action. The change goes to every subscriber except `origin` (the acting tab), which gets
    * it in the result instead: each tab receives each change once. The result's frame starts at the
    * request's `base_version` when the client was behind (the missed ops, or a snapshot).
-   * Throws ApiError(INVALID_INPUT) for a payload that fails its schema (nothing changes).
+   * Throws PluginError(INVALID_INPUT) for a payload that fails its schema (nothing changes).
    */
   dispatch(request: ActionRequest, origin?: FrameListener): Promise<DispatchResult> {
     return this.enqueue(async () => {
@@ -260,7 +260,7 @@ export class Session {
       return this.fail('UNKNOWN_ACTION', `"${name}" is not an action of ${this.plugins.get(this.router.pluginId)!.title} on this page.`);
     }
     const parsed = schema.safeParse(request.payload ?? {});
-    if (!parsed.success) throw new ApiError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
+    if (!parsed.success) throw new PluginError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
     this.mergeClientContext(request.context);
 
     if (global) {
@@ -436,7 +436,7 @@ export class Session {
   private render(): Surface {
     const route = this.router.current;
     const plugin = this.plugins.get(this.router.pluginId)!;
-    const input = { context: this.context, route };
+    const input = { context: this.context, route, nav: this.nav };
     const content = this.viewOf(plugin)(this.states.get(plugin.id), input);
     const panelRoots: UiNode[] = [];
     const panelData: Array<Record<string, unknown> | undefined> = [];

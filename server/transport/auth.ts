@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCookie } from 'cookie';
 import { z } from 'zod';
-import { ApiError } from './errors';
+import type { Caller } from '../../agents/endpoint';
+import { PluginError } from './errors';
 
 export const TOKEN_COOKIE = 'a2ui_token';
 export const DEFAULT_USER_ID = 'local';
@@ -32,11 +33,8 @@ const usersFileSchema = z.object({
   ),
 });
 
-export interface Identity {
-  userId: string;
-  /** A stable, non-secret key of the token (for rate limits and logs). */
-  tokenKey: string;
-}
+/** Who a token belongs to (agents/endpoint.ts `Caller`). */
+export type Identity = Caller;
 
 function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
@@ -56,7 +54,8 @@ export class TokenAuth {
 
   private add(token: string, userId: string): void {
     const hash = hashToken(token);
-    this.byHash.set(hash, { userId, tokenKey: hash.slice(0, 16) });
+    // The main user administers the product (its shared resources, such as every worktree).
+    this.byHash.set(hash, { userId, tokenKey: hash.slice(0, 16), admin: userId === DEFAULT_USER_ID });
   }
 
   /** The identity of a token, or undefined. */
@@ -78,7 +77,7 @@ export class TokenAuth {
     const token = TokenAuth.tokenFromHeaders(headers);
     const identity = this.identify(token);
     if (!identity) {
-      throw new ApiError('UNAUTHORIZED', token ? 'The access token is not valid.' : 'An access token is required (Bearer header or the a2ui_token cookie).');
+      throw new PluginError('UNAUTHORIZED', token ? 'The access token is not valid.' : 'An access token is required (Bearer header or the a2ui_token cookie).');
     }
     return identity;
   }

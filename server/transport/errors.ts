@@ -1,45 +1,40 @@
 /**
- * The one error shape: `{"error": {"code", "message"}}` with the HTTP status of its code. Code that
- * fails on purpose throws `ApiError` (or, below the server, `PluginError`); anything else becomes
- * INTERNAL_ERROR without leaking details.
+ * The one error shape of every transport: `{"error": {"code", "message", …details}}`, with the HTTP
+ * status of its code. A refusal on purpose is a `PluginError` at every depth (a plugin, a service,
+ * the transport itself); anything else is a bug: logged with its details, answered INTERNAL_ERROR
+ * without them.
  */
 import type { z } from 'zod';
-import { PluginError } from '../../agents/errors';
-import { ERROR_STATUS, describeZodError, type ErrorBody, type ErrorCode } from './protocol';
+import { ERROR_STATUS, PluginError, describeZodError, type ErrorCode } from '../../agents/errors';
 
-/** A PluginError with its HTTP status and body: one error class for a refusal, at every depth. */
-export class ApiError extends PluginError {
-  readonly status: number;
+export { PluginError };
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
-    super(code, message, details);
-    this.name = 'ApiError';
-    this.status = ERROR_STATUS[code];
-  }
-
-  toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...this.details } };
-  }
+/** The body of every HTTP error. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; [detail: string]: unknown };
 }
 
-export function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof PluginError) return new ApiError(error.code, error.message, error.details);
-  return new ApiError('INTERNAL_ERROR', 'Internal error.');
+/** A failure as the transports answer it: its HTTP status and its body. */
+export interface WireError {
+  status: number;
+  body: ErrorBody;
 }
 
 /**
- * `toApiError` for a transport's answer: a failure that is not on purpose (neither ApiError nor
- * PluginError) is a bug, logged as `[<where>] unexpected error` with its details, which the answer never carries.
+ * Any failure as the one error shape. `where` names the transport in the log line of an unexpected
+ * failure (`[http] unexpected error: …`).
  */
-export function reportApiError(error: unknown, where: string): ApiError {
-  if (!(error instanceof PluginError)) console.error(`[${where}] unexpected error:`, error);
-  return toApiError(error);
+export function wireError(error: unknown, where: string): WireError {
+  if (error instanceof PluginError) {
+    return { status: ERROR_STATUS[error.code], body: { error: { ...error.details, code: error.code, message: error.message } } };
+  }
+  console.error(`[${where}] unexpected error:`, error);
+  return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error.' } } };
 }
 
-/** The `{code, message}` a socket answers for a failure (see reportApiError). */
-export function errorBody(error: unknown, where: string): { code: ErrorCode; message: string } {
-  const { code, message } = reportApiError(error, where);
+/** The `{code, message}` a socket answers for a failure (see wireError). */
+export function errorFields(error: unknown, where: string): { code: ErrorCode; message: string } {
+  const { code, message } = wireError(error, where).body.error;
   return { code, message };
 }
 
@@ -52,5 +47,5 @@ export function parseInput<T>(schema: z.ZodType<T, unknown>, value: unknown, whe
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const message = describeZodError(parsed.error);
-  throw new ApiError('INVALID_INPUT', where ? `${where}: ${message.replace(/^body: /, '')}` : message);
+  throw new PluginError('INVALID_INPUT', where ? `${where}: ${message.replace(/^body: /, '')}` : message);
 }

@@ -19,7 +19,11 @@ import { encodeReset, encodeSync, type A2uiV09Message } from './a2ui-v09';
 import { answerClientMessage } from './a2ui-v09/actions';
 import { A2UI_V09_FORMAT, A2uiV09SocketEvents, encodeFrame } from './a2ui-v09/protocol';
 import { TokenAuth, type Identity } from './auth';
-import { errorBody, parseInput } from './errors';
+import type { SocketChannel, SocketEvent } from '../../agents/endpoint';
+import { errorFields, parseInput } from './errors';
+import { surfaceSender } from './outbox';
+import { attachSocketEvents, socketChannel, socketSink } from './socket-events';
+import type { Surface } from '../../renderer';
 import {
   SocketEvents,
   actionRequestSchema,
@@ -37,12 +41,11 @@ export interface LiveDeps {
   sessions: Sessions;
   rateLimiter: RateLimiter;
   maxPendingFrames: number;
-  /** Plugins' own socket events (an agent's `subscribe`, `input`), attached to every authenticated socket. */
-  socketHandlers?: readonly SocketHandler[];
+  /** The modules' socket events (an agent's `subscribe`, `input`), attached to every authenticated socket. */
+  socketEvents: readonly SocketEvent[];
+  /** The modules' hooks for a new socket (pushed events such as approval requests). */
+  socketConnected(channel: SocketChannel): void;
 }
-
-/** Attaches one feature's events to an authenticated socket. */
-export type SocketHandler = (socket: Socket, identity: Identity) => void;
 
 type Ack = (answer: unknown) => void;
 
@@ -138,10 +141,12 @@ function connect(socket: Socket, deps: LiveDeps): void {
   });
 
   socket.on('disconnect', () => unsubscribe?.());
-  for (const attachHandler of deps.socketHandlers ?? []) attachHandler(socket, identity);
+  const channel = socketChannel(socket, identity, deps.maxPendingFrames);
+  attachSocketEvents(socket, channel, deps.socketEvents, deps.rateLimiter);
+  deps.socketConnected(channel);
 }
 
-type ErrorFields = ReturnType<typeof errorBody>;
+type ErrorFields = ReturnType<typeof errorFields>;
 
 /** An action refused before it ran (nothing changed): its ack. */
 const refusedAction = (error: ErrorFields) => ({ status: 'error', error });
@@ -155,16 +160,15 @@ async function reply(ack: Ack | undefined, run: () => Promise<unknown>, refused 
   try {
     answer = await run();
   } catch (error) {
-    answer = refused(errorBody(error, 'live'));
+    answer = refused(errorFields(error, 'live'));
   }
   if (typeof ack === 'function') ack(answer);
 }
 
-/** Sends frames to one socket, trading a backlog for one snapshot when the socket falls behind. */
+/** Sends frames to one socket, trading a backlog for one snapshot when the socket falls behind (outbox.ts). */
 function createFrameSender(socket: Socket, session: Session, maxPending: number): FrameListener {
-  return withBackpressure(
-    socket,
-    maxPending,
+  return surfaceSender(
+    socketSink(socket, maxPending),
     (frame: Frame) => socket.emit(SocketEvents.frame, frame),
     () => socket.emit(SocketEvents.frame, session.catchUp()),
   );
@@ -172,36 +176,13 @@ function createFrameSender(socket: Socket, session: Session, maxPending: number)
 
 /** Sends changes as v0.9 messages; a socket that fell behind gets deleteSurface and a new sync. */
 function createA2uiV09Sender(socket: Socket, session: Session, maxPending: number): FrameListener {
-  return withBackpressure(
-    socket,
-    maxPending,
-    (frame, surface) => emitA2ui(socket, encodeFrame(frame, surface)),
+  return surfaceSender(
+    socketSink(socket, maxPending),
+    (frame: Frame, surface: Surface) => emitA2ui(socket, encodeFrame(frame, surface)),
     () => emitA2ui(socket, encodeReset(session.currentSurface)),
   );
 }
 
 function emitA2ui(socket: Socket, messages: A2uiV09Message[]): void {
   if (messages.length > 0) socket.emit(A2uiV09SocketEvents.messages, { messages });
-}
-
-/** Stops sending once the socket's unsent packets pass `maxPending`; once drained, `catchUp` instead of the backlog. */
-function withBackpressure(socket: Socket, maxPending: number, send: FrameListener, catchUp: () => void): FrameListener {
-  let stale = false;
-  return (frame, surface) => {
-    if (stale) return;
-    if (unsentPackets(socket) < maxPending) {
-      send(frame, surface);
-      return;
-    }
-    stale = true;
-    socket.conn.once('drain', () => {
-      stale = false;
-      if (socket.connected) catchUp();
-    });
-  };
-}
-
-/** Packets engine.io still holds for the socket because its transport is busy writing earlier ones. */
-export function unsentPackets(socket: Socket): number {
-  return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
 }

@@ -3,7 +3,6 @@
  * (client-demo imports the types only). Ops are RFC 6902 against `{components, dataModel}`.
  */
 import type { Operation } from 'fast-json-patch';
-import { ERROR_STATUS, type ErrorCode } from '../../agents/errors';
 import { z } from 'zod';
 import type { SideEffect } from '../../agents/types';
 
@@ -109,20 +108,8 @@ export interface ActionResponse {
   error?: { code: string; message: string };
 }
 
-/** The one error shape of every HTTP error. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
-}
-
-export { ERROR_STATUS, type ErrorCode };
-
-/** A zod failure as one readable sentence naming the field, e.g. `payload.email_id: expected string`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`)
-    .join('; ');
-}
+export type { ErrorBody } from './errors';
+export type { ErrorCode } from '../../agents/errors';
 
 /** The REST form of an action's result: the frame's ops as the seed protocol's `a2ui_json` string. */
 export function toActionResponse(result: { status: 'success' | 'error'; error?: { code: string; message: string }; frame: Frame }): ActionResponse {

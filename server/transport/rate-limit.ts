@@ -1,4 +1,4 @@
-import { ApiError } from './errors';
+import { PluginError } from './errors';
 
 /**
  * Per-token rate limit: a token bucket per token key, refilled continuously. A burst of a tenth of a
@@ -28,6 +28,6 @@ export class RateLimiter {
 
   /** Takes one token, or throws RATE_LIMITED ("Too many <what>; …"). */
   enforce(key: string, what = 'requests'): void {
-    if (!this.take(key)) throw new ApiError('RATE_LIMITED', `Too many ${what}; slow down and retry shortly.`);
+    if (!this.take(key)) throw new PluginError('RATE_LIMITED', `Too many ${what}; slow down and retry shortly.`);
   }
 }

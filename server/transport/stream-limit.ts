@@ -4,8 +4,9 @@
  * the server: past the cap a new stream is refused with 429 until one closes.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { identityOf } from './http';
-import { ApiError } from './errors';
+
+import { callerOf } from './endpoints';
+import { PluginError } from './errors';
 
 export class StreamLimiter {
   private readonly open = new Map<string, number>();
@@ -14,10 +15,10 @@ export class StreamLimiter {
 
   /** Express middleware for a stream route (behind the auth middleware). */
   readonly gate = (_req: Request, res: Response, next: NextFunction): void => {
-    const userId = identityOf(res).userId;
+    const userId = callerOf(res).userId;
     const count = this.open.get(userId) ?? 0;
     if (count >= this.maxPerUser) {
-      throw new ApiError('RATE_LIMITED', `Too many open streams (${this.maxPerUser}); close one and retry.`);
+      throw new PluginError('RATE_LIMITED', `Too many open streams (${this.maxPerUser}); close one and retry.`);
     }
     this.open.set(userId, count + 1);
     res.once('close', () => {

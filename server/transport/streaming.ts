@@ -5,9 +5,9 @@
  */
 import type { Response } from 'express';
 
-/** Answers 200 with `contentType`, uncached and unbuffered, and sends the headers now. */
-export function startStream(res: Response, contentType: string): void {
-  res.status(200).set({
+/** Answers `status` (200) with `contentType`, uncached and unbuffered, and sends the headers now. */
+export function startStream(res: Response, contentType: string, status = 200): void {
+  res.status(status).set({
     'Content-Type': contentType,
     'Cache-Control': 'no-cache, no-transform',
     'X-Accel-Buffering': 'no',

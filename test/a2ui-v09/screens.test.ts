@@ -8,7 +8,6 @@
  */
 import type { Socket } from 'socket.io-client';
 import request from 'supertest';
-import { createPlugins } from '../../agents/registry';
 import { escapeEventContext, type A2uiV09Message } from '../../server/transport/a2ui-v09';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { OfficialClient, reachableFromRoot, StreamReader, v09Action, type ClientAction } from '../helpers/a2ui-v09';
@@ -16,7 +15,7 @@ import { connect, connected, emitAck, surfaceOf } from '../helpers/client';
 import { makeRepo } from '../helpers/git-repo';
 import { labCount, labPlugin } from '../helpers/lab-plugin';
 import { bearer, startTestServer, type TestServer } from '../helpers/server';
-import { closeTestServices, openTestServices } from '../helpers/services';
+import { closeTestModules, openTestModules } from '../helpers/services';
 
 jest.setTimeout(60_000);
 
@@ -46,7 +45,7 @@ afterAll(async () => {
   socket.close();
   await server.close();
   await ai.close();
-  await closeTestServices();
+  await closeTestModules();
 });
 afterEach(() => {
   for (const client of [sse.client!, socketClient, answers]) client.expectValid();
@@ -99,7 +98,7 @@ test('the official processor refuses what it should: the check can fail', () => 
 });
 
 test('every route of every plugin, and every page a navigate button leads to, clicked as the renderer does', async () => {
-  const plugins = [...createPlugins(await openTestServices()), labPlugin()];
+  const plugins = [...(await openTestModules()).plugins, labPlugin()];
   const routes = plugins.flatMap((p) => p.routes.map((r) => r.path.replace(/:(\w+)/g, 'sample-$1')));
   const visited = new Set<string>();
   const queue = [...routes];

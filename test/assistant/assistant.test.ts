@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ApprovalBroker, type ApprovalEvent } from '../../agents/assistant/approvals';
-import { Assistant, type AssistantTool } from '../../agents/assistant/chat';
+import { Assistant } from '../../agents/assistant/chat';
+import type { AssistantTool } from '../../agents/module';
 import { bound, ConversationStore, type HistoryFile } from '../../agents/assistant/history';
 import { ProviderPool, type ProviderConfig } from '../../agents/ai/providers';
 import { PluginError } from '../../agents/errors';
@@ -156,7 +157,7 @@ describe('Assistant', () => {
         },
       },
     ];
-    const assistant = new Assistant({ pool: pool([providerOf(server, 'a')]), history, approvals, tools });
+    const assistant = new Assistant({ pool: pool([providerOf(server, 'a')]), history, approvals, tools: () => tools });
     return { assistant, approvals, history, ran, events };
   }
 

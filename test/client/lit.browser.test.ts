@@ -14,8 +14,7 @@ import { WorktreeService } from '../../agents/worktree/service';
 import { gitBranches, gitWorktreePaths, makeRepo } from '../helpers/git-repo';
 import { labCount } from '../helpers/lab-plugin';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { closeTestServices, openTestServices } from '../helpers/services';
-import { createPlugins } from '../../agents/registry';
+import { closeTestModules, openTestModules } from '../helpers/services';
 import { launchBrowser } from './browser';
 import { clickButton, hashRoute, openLitPage, registerA2uiSelector, textOf, waitForHashRoute } from './lit-page';
 
@@ -43,7 +42,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser.close();
   await server.close();
-  await closeTestServices();
+  await closeTestModules();
 });
 
 async function newPage(context?: BrowserContext): Promise<Page> {
@@ -82,7 +81,7 @@ test('the dashboard renders with the official renderer', async () => {
 });
 
 test('every route of every plugin opens as a deep link and renders without a refused message', async () => {
-  const routes = createPlugins(await openTestServices()).flatMap((p) => p.routes.map((r) => r.path.replace(/:(\w+)/g, 'sample-$1')));
+  const routes = (await openTestModules()).plugins.flatMap((p) => p.routes.map((r) => r.path.replace(/:(\w+)/g, 'sample-$1')));
   expect(routes).toEqual(expect.arrayContaining(['/', '/email/inbox', '/agents', '/worktrees', '/worktrees/new']));
   const page = await newPage();
   for (const route of routes) {

@@ -32,7 +32,7 @@ describe('the demo agent', () => {
     await stream.ready;
     const started = await http.post('/api/agents/demo/start', { prompt: 'Say hello' });
     expect(started.status).toBe(201);
-    expect(started.body.session).toMatchObject({ agent_id: 'demo', status: expect.stringMatching(/^(starting|running)$/), cwd: server.config.repo, worktree: null });
+    expect(started.body.session).toMatchObject({ agent_id: 'demo', status: expect.stringMatching(/^(starting|running)$/), cwd: server.repo, worktree: null });
     const sessionId = started.body.session.id as string;
 
     // The first turn: init, text in chunks, one compact tool use and its result, the result with cost.
@@ -52,7 +52,7 @@ describe('the demo agent', () => {
       'agent_result',
     ]);
     const byName = (name: string) => stream.agentEvents.filter((e) => e.event === name).map((e) => e.data);
-    expect(byName('agent_tool_use')[0]).toMatchObject({ tool: 'LS', summary: server.config.repo });
+    expect(byName('agent_tool_use')[0]).toMatchObject({ tool: 'LS', summary: server.repo });
     expect(byName('agent_result')[0]).toMatchObject({ is_error: false, cost_usd: 0.0042, num_turns: 1 });
     const providerId = byName('agent_system')[0].provider_session_id as string;
     expect(providerId).toMatch(/^[0-9a-f-]{36}$/);
@@ -80,7 +80,7 @@ describe('the demo agent', () => {
     await stream.until((events) => events.filter((e) => e.event === 'agent_result').length === 3, 'the resumed result');
     const systems = byName('agent_system');
     expect(systems).toHaveLength(2);
-    expect(systems[1]).toMatchObject({ provider_session_id: providerId, cwd: server.config.repo });
+    expect(systems[1]).toMatchObject({ provider_session_id: providerId, cwd: server.repo });
     expect(byName('agent_text').some((e) => e.text.includes('(This conversation was resumed.)'))).toBe(true);
 
     await http.post('/api/agents/demo/stop');
@@ -163,7 +163,7 @@ describe('plain commands', () => {
     const lines = readLog(server, session.id)
       .filter((e) => e.type === 'output')
       .map((e) => e.text as string);
-    expect(lines[0]).toBe(`cwd ${fs.realpathSync(server.config.repo)}`);
+    expect(lines[0]).toBe(`cwd ${fs.realpathSync(server.repo)}`);
     const names = lines.filter((l) => l.startsWith('env ')).map((l) => l.slice(4));
     expect(names).toEqual(expect.arrayContaining(['PATH', 'AGENT_EXTRA']));
     expect(names).not.toContain('CLAUDECODE');

@@ -20,7 +20,7 @@ test('running → suspended across a restart → resumed with --resume <provider
   await first.close();
   expect(alive(running.pid)).toBe(false);
 
-  const second = await startAgentServer({ dataDir: first.dataDir, env: { A2UI_REPO: first.config.repo } });
+  const second = await startAgentServer({ dataDir: first.dataDir, env: { A2UI_REPO: first.repo } });
   servers.push(second);
   const http = api(second);
   const suspended = (await http.get('/api/agents/demo/status')).body;
@@ -57,7 +57,7 @@ test('a suspended session can be stopped without a process: it becomes terminate
   await api(first).post('/api/agents/slow/start').expect(201);
   await waitFor(async () => (await api(first).get('/api/agents/slow/status')).body.session?.provider_session_id, 'the provider id');
   await first.close();
-  const second = await startAgentServer({ dataDir: first.dataDir, env: { A2UI_REPO: first.config.repo } });
+  const second = await startAgentServer({ dataDir: first.dataDir, env: { A2UI_REPO: first.repo } });
   servers.push(second);
   const stop = await api(second).post('/api/agents/slow/stop');
   expect(stop.status).toBe(200);

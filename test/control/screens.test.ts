@@ -100,7 +100,7 @@ test('start, stream, input, stop and resume from the screen: one add per line, t
     expect.stringMatching(/^Session [0-9a-f-]{36} · model demo$/),
     'You asked: "Hello from the screen".',
     'Let me look at the working directory first.',
-    `LS: ${server.config.repo}`,
+    `LS: ${server.repo}`,
     expect.stringMatching(/^↳ \d+ entries in /),
     expect.stringMatching(/^The folder holds \d+ entries\.$/),
     'That is all for turn 1.',

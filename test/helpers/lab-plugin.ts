@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { bind, column, event, keyedMemo, labelButton, text, textField } from '../../renderer';
+import { defineModule } from '../../agents/module';
 import type { Plugin } from '../../agents/types';
 
 export interface LabState {
@@ -88,3 +89,6 @@ export function labPlugin(): Plugin<LabState> {
     },
   };
 }
+
+/** The lab as a module: one plugin, no services. */
+export const labModule = defineModule<null>({ id: 'lab', open: () => null, plugins: () => [labPlugin()] });

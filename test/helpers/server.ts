@@ -5,38 +5,41 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createPlugins, type PluginServices } from '../../agents/registry';
-import type { Plugin } from '../../agents/types';
+import type { PluginModule } from '../../agents/module';
+import { MODULES } from '../../server/app/modules';
 import { startServer, type RunningServer } from '../../server/main';
 import { makeRepo } from './git-repo';
-import { labPlugin } from './lab-plugin';
+import { labModule } from './lab-plugin';
 
 /** Defined with the HTTP client helpers; most tests take it from here, with the server. */
 export { bearer } from './client';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** The A2UI_REPO the server runs with (absolute). */
+  repo: string;
 }
 
 export function tempDir(prefix = 'a2ui-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestServer(options: { env?: Record<string, string>; dataDir?: string; plugins?: (services: PluginServices) => Plugin[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; dataDir?: string; modules?: readonly PluginModule<any>[] } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
+  // Never the project's own checkout: worktrees a test creates land in a throwaway repository.
+  const repo = path.resolve(options.env?.A2UI_REPO ?? makeRepo());
   const running = await startServer({
     env: {
       PORT: '0',
       HOST: '127.0.0.1',
       A2UI_DATA_DIR: dataDir,
       A2UI_CLIENT_DIR: path.join(__dirname, '../../client-demo/dist'),
-      // Never the project's own checkout: worktrees a test creates land in a throwaway repository.
-      A2UI_REPO: options.env?.A2UI_REPO ?? makeRepo(),
       ...options.env,
+      A2UI_REPO: repo,
     },
-    plugins: options.plugins ?? ((services) => [...createPlugins(services), labPlugin() as Plugin]),
+    modules: options.modules ?? [...MODULES, labModule],
   });
-  return { ...running, dataDir };
+  return { ...running, dataDir, repo };
 }
 
 /** Two more users, for isolation tests (their tokens go in users.json: `dataDirWithUsers`). */

@@ -1,22 +1,30 @@
 /**
- * The plugins' services as `npm start` opens them, in a fresh data dir (and, unless given, a repo
- * that is not a git repository), for tests that build sessions or route tables without a server.
+ * The product's modules as `npm start` opens them, in a fresh data dir (and, unless given, a repo that
+ * is not a git repository), for tests that build sessions or route tables without a server.
  */
-import type { PluginServices } from '../../agents/registry';
-import { loadConfig } from '../../server/app/config';
-import { closeServices, openServices } from '../../server/main';
+import type { ModulePorts } from '../../agents/module';
+import { MODULES } from '../../server/app/modules';
+import { openModules, type OpenedModules } from '../../server/app/services';
 import { tempDir } from './server';
 
-const opened: PluginServices[] = [];
+const opened: OpenedModules[] = [];
 
-export async function openTestServices(env: Record<string, string> = {}): Promise<PluginServices> {
+/** Ports for modules opened without a server: actions run nowhere, the URL is a placeholder. */
+const detachedPorts: ModulePorts = {
+  actAs: () => Promise.reject(new Error('no sessions to run the action in')),
+  baseUrl: () => 'http://127.0.0.1:9',
+  identify: () => undefined,
+  tools: () => [],
+};
+
+export async function openTestModules(env: Record<string, string> = {}): Promise<OpenedModules> {
   const dataDir = tempDir();
-  const services = await openServices(loadConfig({ A2UI_DATA_DIR: dataDir, A2UI_REPO: dataDir, ...env }));
-  opened.push(services);
-  return services;
+  const modules = await openModules(MODULES, { env: { A2UI_DATA_DIR: dataDir, A2UI_REPO: dataDir, ...env }, cwd: process.cwd(), dataDir, ports: detachedPorts });
+  opened.push(modules);
+  return modules;
 }
 
-/** Closes every service opened by this test file (call from afterAll). */
-export async function closeTestServices(): Promise<void> {
-  await Promise.all(opened.splice(0).map((services) => closeServices(services)));
+/** Closes every module opened by this test file (call from afterAll). */
+export async function closeTestModules(): Promise<void> {
+  await Promise.all(opened.splice(0).map((modules) => modules.close()));
 }

@@ -1,15 +1,14 @@
-import { createPlugins } from '../../agents/registry';
 import type { Plugin } from '../../agents/types';
 import { Router, RouteTable } from '../../server/session/router';
-import { closeTestServices, openTestServices } from '../helpers/services';
+import { closeTestModules, openTestModules } from '../helpers/services';
 
 let plugins: Plugin[];
 let table: RouteTable;
 beforeAll(async () => {
-  plugins = createPlugins(await openTestServices());
+  plugins = (await openTestModules()).plugins;
   table = new RouteTable(plugins);
 });
-afterAll(closeTestServices);
+afterAll(closeTestModules);
 
 describe('RouteTable', () => {
   test('every route of design.md has one state', () => {

@@ -1,18 +1,17 @@
-import { createPlugins } from '../../agents/registry';
 import type { Plugin } from '../../agents/types';
 import type { Frame } from '../../server/transport/protocol';
 import { RouteTable } from '../../server/session/router';
 import { Session, type PersistedSession } from '../../server/session/session';
 import { applyOps, type Doc } from '../helpers/client';
 import { labPlugin } from '../helpers/lab-plugin';
-import { closeTestServices, openTestServices } from '../helpers/services';
+import { closeTestModules, openTestModules } from '../helpers/services';
 
 // One set of services and plugins for every session here, as a server shares them between its users.
 let plugins: Plugin[];
 beforeAll(async () => {
-  plugins = [...createPlugins(await openTestServices()), labPlugin() as Plugin];
+  plugins = [...(await openTestModules()).plugins, labPlugin() as Plugin];
 });
-afterAll(closeTestServices);
+afterAll(closeTestModules);
 
 async function openSession(persisted?: PersistedSession, toastLifetimeMs = 60) {
   const saved: PersistedSession[] = [];

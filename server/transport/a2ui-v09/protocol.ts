@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { encodeChange, unescapeEventContext, type A2uiV09Message, type EncodableSurface } from '.';
-import { ApiError, parseInput } from '../errors';
+import { PluginError, parseInput } from '../errors';
 import { MAIN_SURFACE_ID, actionRequestSchema, type ActionRequest, type Frame, type SideEffect } from '../protocol';
 
 export type { A2uiV09Message };
@@ -102,10 +102,10 @@ export type A2uiV09ClientError = z.infer<typeof errorMessageSchema>['error'];
 
 export type A2uiV09ClientMessage = { kind: 'action'; request: ActionRequest } | { kind: 'error'; error: A2uiV09ClientError };
 
-/** Validates a client message; throws ApiError(INVALID_INPUT) naming the field. */
+/** Validates a client message; throws PluginError(INVALID_INPUT) naming the field. */
 export function parseClientMessage(raw: unknown): A2uiV09ClientMessage {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ApiError('INVALID_INPUT', 'body: expected a v0.9 client message object');
+    throw new PluginError('INVALID_INPUT', 'body: expected a v0.9 client message object');
   }
   if (Object.hasOwn(raw, 'action')) {
     const { action } = parseInput(actionMessageSchema, raw);
@@ -116,7 +116,7 @@ export function parseClientMessage(raw: unknown): A2uiV09ClientMessage {
     return { kind: 'action', request: toActionRequest(userAction) };
   }
   if (Object.hasOwn(raw, 'error')) return { kind: 'error', error: parseInput(errorMessageSchema, raw).error };
-  throw new ApiError('INVALID_INPUT', 'body: expected {"version": "v0.9", "action": {...}}, {"userAction": {...}} or {"version": "v0.9", "error": {...}}');
+  throw new PluginError('INVALID_INPUT', 'body: expected {"version": "v0.9", "action": {...}}, {"userAction": {...}} or {"version": "v0.9", "error": {...}}');
 }
 
 /**
@@ -137,8 +137,8 @@ function toActionRequest(action: { name: string; sourceComponentId?: string | un
  * `action.context.<field>`, so the message says that instead.
  */
 export function inV09Terms(error: unknown): unknown {
-  if (error instanceof ApiError && error.code === 'INVALID_INPUT' && error.message.startsWith('payload.')) {
-    return new ApiError('INVALID_INPUT', `action.context.${error.message.slice('payload.'.length)}`);
+  if (error instanceof PluginError && error.code === 'INVALID_INPUT' && error.message.startsWith('payload.')) {
+    return new PluginError('INVALID_INPUT', `action.context.${error.message.slice('payload.'.length)}`);
   }
   return error;
 }

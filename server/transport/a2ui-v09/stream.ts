@@ -9,14 +9,17 @@
  *   or, when that version is gone (too old, or a restart), `deleteSurface` and a new sync. The id is on
  *   the last message only: a connection cut in the middle of a change resumes before that change (its
  *   messages carry final values, so getting some twice changes nothing).
- * - Backpressure: a client that stops reading (over MAX_UNSENT_BYTES queued) gets no more changes;
- *   once its buffer drains it gets `deleteSurface` and a new sync instead of the backlog.
+ * - Backpressure (outbox.ts, drop and resync): a client that stops reading (over MAX_UNSENT_BYTES
+ *   queued) gets no more changes; once its buffer drains it gets `deleteSurface` and a new sync instead
+ *   of the backlog.
  */
 import type { Request, Response } from 'express';
 import { encodeChange, encodeReset, encodeSync, type A2uiV09Message, type EncodableSurface } from '.';
 import { encodeFrame } from './protocol';
 import type { Frame } from '../protocol';
 import type { FrameListener, Session } from '../../session/session';
+import { responseSink } from '../endpoints';
+import { surfaceSender } from '../outbox';
 import { heartbeat, startStream } from '../streaming';
 
 export type StreamFraming = 'sse' | 'jsonl';
@@ -43,19 +46,11 @@ export function openStream(req: Request, res: Response, session: Session, framin
     if (text) res.write(text);
   };
 
-  let stalled = false;
-  const listener: FrameListener = (frame, surface) => {
-    if (stalled) return;
-    if (res.writableLength > MAX_UNSENT_BYTES) {
-      stalled = true;
-      res.once('drain', () => {
-        stalled = false;
-        write(textOf(encodeReset(session.currentSurface), session.currentVersion, framing));
-      });
-      return;
-    }
-    write(changeText(frame, surface, framing));
-  };
+  const listener: FrameListener = surfaceSender(
+    responseSink(res, MAX_UNSENT_BYTES),
+    (frame: Frame, surface: EncodableSurface) => write(changeText(frame, surface, framing)),
+    () => write(textOf(encodeReset(session.currentSurface), session.currentVersion, framing)),
+  );
 
   // One synchronous block: nothing can change between what the sync shows and the subscription.
   write(textOf(firstMessages(session, framing === 'sse' ? req.get('last-event-id') : undefined), session.currentVersion, framing));

@@ -1,0 +1,38 @@
+/**
+ * The Assistant module: Claude with every module's tools (through the AI module's providers), its
+ * conversations and tool approvals, the panel beside every screen, the chat and listener-event
+ * endpoints and the approval socket events.
+ */
+import { aiModule } from '../ai/module';
+import { emailModule } from '../email/module';
+import { defineModule } from '../module';
+import { assistantEndpoints } from './api';
+import { ApprovalBroker } from './approvals';
+import { Assistant } from './chat';
+import { ConversationStore, type HistoryFile } from './history';
+import { createAssistantPlugin } from './plugin';
+import { approvalSocketEvents, pushApprovals } from './socket';
+
+export interface AssistantServices {
+  assistant: Assistant;
+  history: ConversationStore;
+  approvals: ApprovalBroker;
+}
+
+export const assistantModule = defineModule<AssistantServices>({
+  id: 'assistant',
+  uses: [aiModule, emailModule],
+  async open(ctx) {
+    const { pool, config } = ctx.use(aiModule);
+    const history = new ConversationStore(await ctx.openStore<HistoryFile>('chat-history', { users: {} }), config.historyLimit);
+    const approvals = new ApprovalBroker(config.approvalTimeoutMs);
+    const assistant = new Assistant({ pool, history, approvals, tools: () => ctx.ports.tools() });
+    return { assistant, history, approvals };
+  },
+  close: ({ approvals }) => approvals.close(),
+  plugins: (services) => [createAssistantPlugin(services)],
+  endpoints: (services, ctx) => assistantEndpoints({ ...services, mail: ctx.use(emailModule) }),
+  socketEvents: ({ approvals }) => approvalSocketEvents(approvals),
+  socketConnected: ({ approvals }, channel) => pushApprovals(approvals, channel),
+  status: ({ assistant }) => (assistant.configured ? { status: 'ok' } : { status: 'disabled', detail: 'no AI provider (set ANTHROPIC_API_KEY)' }),
+});

@@ -1,0 +1,46 @@
+/**
+ * The Agents module: coding-agent sessions (the supervisor: processes, logs, records), their screens,
+ * REST API and SSE stream, socket events and assistant tools. It uses the Worktree module's service:
+ * agents run in worktrees, and a worktree where a session is live cannot be removed.
+ */
+import path from 'node:path';
+import { defineModule } from '../module';
+import { configuredRepo, worktreeModule } from '../worktree/module';
+import { agentEndpoints } from './api';
+import { loadControlConfig } from './config';
+import { loadDefinitions } from './definitions';
+import { createControlPlugin } from './plugin';
+import type { AgentSessionsFile } from './session-record';
+import { agentSocketEvents } from './socket';
+import { AgentSupervisor } from './supervisor';
+import { agentTools } from './tools';
+import { Workdirs } from './workdirs';
+
+export interface ControlServices {
+  supervisor: AgentSupervisor;
+  sseHeartbeatMs: number;
+}
+
+export const controlModule = defineModule<ControlServices>({
+  id: 'control',
+  uses: [worktreeModule],
+  async open(ctx) {
+    const config = loadControlConfig(ctx.env, ctx.cwd, ctx.dataDir);
+    const worktrees = ctx.use(worktreeModule);
+    const supervisor = await AgentSupervisor.open({
+      definitions: loadDefinitions(config.agentsFile),
+      store: await ctx.openStore<AgentSessionsFile>('agent-sessions', { sessions: {} }),
+      logDir: path.join(ctx.dataDir, 'agent-logs'),
+      workdirs: new Workdirs(configuredRepo(ctx), worktrees),
+      stopGraceMs: config.stopGraceMs,
+    });
+    worktrees.addRemovalGuard((worktreePath) => supervisor.liveSessionIn(worktreePath));
+    return { supervisor, sseHeartbeatMs: config.sseHeartbeatMs };
+  },
+  close: ({ supervisor }) => supervisor.close(),
+  plugins: ({ supervisor }) => [createControlPlugin(supervisor)],
+  endpoints: ({ supervisor, sseHeartbeatMs }) => agentEndpoints(supervisor, { heartbeatMs: sseHeartbeatMs }),
+  socketEvents: ({ supervisor }) => agentSocketEvents(supervisor),
+  tools: ({ supervisor }) => agentTools(supervisor),
+  status: ({ supervisor }) => ({ status: 'ok', detail: `${supervisor.definitions.length} agents configured` }),
+});
