@@ -1,9 +1,12 @@
 /**
  * The Agents module: coding-agent sessions (the supervisor: processes, logs, records), their screens,
  * REST API and SSE stream, socket events and assistant tools. It uses the Worktree module's service:
- * agents run in worktrees, and a worktree where a session is live cannot be removed.
+ * agents run in worktrees, and a worktree where a session is live cannot be removed; and the model
+ * gateway's: an agent defined with `model_gateway: true` calls its models through it, with a token of
+ * its session's own.
  */
 import path from 'node:path';
+import { gatewayModule } from '../gateway/module';
 import { defineModule } from '../module';
 import { configuredRepo, worktreeModule } from '../worktree/module';
 import { agentEndpoints } from './api';
@@ -23,7 +26,7 @@ export interface ControlServices {
 
 export const controlModule = defineModule<ControlServices>({
   id: 'control',
-  uses: [worktreeModule],
+  uses: [worktreeModule, gatewayModule],
   async open(ctx) {
     const config = loadControlConfig(ctx.env, ctx.cwd, ctx.dataDir);
     const worktrees = ctx.use(worktreeModule);
@@ -33,6 +36,7 @@ export const controlModule = defineModule<ControlServices>({
       logDir: path.join(ctx.dataDir, 'agent-logs'),
       workdirs: new Workdirs(configuredRepo(ctx), worktrees),
       stopGraceMs: config.stopGraceMs,
+      modelAccess: ctx.use(gatewayModule).agentAccess,
     });
     worktrees.addRemovalGuard((worktreePath) => supervisor.liveSessionIn(worktreePath));
     return { supervisor, sseHeartbeatMs: config.sseHeartbeatMs };

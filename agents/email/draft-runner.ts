@@ -52,6 +52,7 @@ export class DraftRunner {
 
     this.writer
       .write({
+        userId,
         thread,
         replyToId,
         signal: controller.signal,

@@ -32,6 +32,8 @@ export interface GatewayConfig {
   prices: Record<string, ModelPrice>;
   /** Responses kept per user for `previous_response_id`. */
   historyLimit: number;
+  /** The largest request body (a Claude Code request carries the whole conversation, images included). */
+  bodyLimitBytes: number;
 }
 
 const modelName = z.string().min(1).max(256);
@@ -103,5 +105,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     timeoutMs: ai.timeoutMs,
     prices: { ...DEFAULT_PRICES, ...jsonVar(env, 'A2UI_GATEWAY_PRICES', pricesSchema, 'a JSON object of model → {input, output, cache_read?, cache_write?} (USD per million tokens)') },
     historyLimit: integerVar(env, 'A2UI_GATEWAY_HISTORY_LIMIT', 200, 1),
+    bodyLimitBytes: integerVar(env, 'A2UI_GATEWAY_BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024),
   };
 }

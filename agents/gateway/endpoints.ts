@@ -21,13 +21,14 @@ function apiOf(request: EndpointRequest<unknown, unknown, unknown>): WireApi {
   return request.header('anthropic-version') ? 'anthropic' : 'openai';
 }
 
-export function gatewayEndpoints(gateway: ModelGateway, prefix: string): Endpoint[] {
+export function gatewayEndpoints(gateway: ModelGateway, prefix: string, bodyLimitBytes: number): Endpoint[] {
   const model = (path: string, api: WireApi): Endpoint =>
     endpoint<Record<string, never>, Record<string, never>, unknown>({
       method: 'POST',
       path: `${prefix}/${path}`,
       auth: 'none',
       body: z.unknown(),
+      bodyLimitBytes,
       handle: (request) => {
         const grant = gateway.authenticate(request.header);
         if (!grant) return gateway.unauthorized(api, request.header);

@@ -130,10 +130,10 @@ export class ModelGateway {
     };
   }
 
-  /** Counts one answer's usage for the user (and the session) it was for. */
-  account(grant: Grant, target: RouteTarget, usage: TokenUsage): void {
+  /** Counts one answer's usage for the user (and the session) it was for, if any. */
+  account(grant: Grant | null, target: RouteTarget, usage: TokenUsage): void {
     const costUsd = costOf(usage, priceOf(target.model, target.config.prices, this.options.prices));
-    this.options.ledger.record({ at: new Date().toISOString(), userId: grant.userId, ...(grant.session ? { session: grant.session } : {}), provider: target.config.name, model: target.model, usage, costUsd });
+    this.options.ledger.record({ at: new Date().toISOString(), userId: grant?.userId ?? null, ...(grant?.session ? { session: grant.session } : {}), provider: target.config.name, model: target.model, usage, costUsd });
   }
 
   /**

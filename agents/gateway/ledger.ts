@@ -40,7 +40,8 @@ export const EMPTY_USAGE_FILE: UsageFile = { users: {}, sessions: {}, worktrees:
 /** One answer's usage. */
 export interface UsageEntry {
   at: string;
-  userId: string;
+  /** Null for the product's own calls made for no one in particular. */
+  userId: string | null;
   session?: SessionRef;
   provider: string;
   model: string;
@@ -81,7 +82,7 @@ export class UsageLedger {
 
   record(entry: UsageEntry): void {
     const data = this.store.data;
-    data.users[entry.userId] = add(data.users[entry.userId] ?? emptyTotals(), entry);
+    if (entry.userId !== null) data.users[entry.userId] = add(data.users[entry.userId] ?? emptyTotals(), entry);
     data.providers[entry.provider] = add(data.providers[entry.provider] ?? emptyTotals(), entry);
     const session = entry.session;
     if (session) {

@@ -55,7 +55,7 @@ export function mountEndpoints(app: express.Express, endpoints: readonly Endpoin
     seen.add(key);
     const chain: RequestHandler[] = [];
     if (endpoint.auth !== 'none') chain.push(deps.authenticate);
-    chain.push(json);
+    chain.push(endpoint.bodyLimitBytes ? express.json({ limit: endpoint.bodyLimitBytes, strict: true }) : json);
     if (endpoint.stream) chain.push(deps.streamGate);
     chain.push((req, res, next) => {
       handle(endpoint, req, res).catch(next);

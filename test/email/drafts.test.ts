@@ -34,6 +34,7 @@ function writer(timeoutMs = 5000, apiKey = fake.apiKey): DraftWriter {
 function draft(w: DraftWriter, signal = new AbortController().signal, onText: (snapshots: string[]) => void = () => undefined) {
   const snapshots: string[] = [];
   const done = w.write({
+    userId: 'local',
     thread,
     replyToId: 'm7',
     signal,
