@@ -1,8 +1,9 @@
 /**
  * What an answer cost: tokens × the model's price per million tokens. The built-in table holds the
  * vendors' list prices (USD, standard tier) for current models; A2UI_GATEWAY_PRICES and a provider's
- * own `prices` add or replace entries. A dated model id (`claude-haiku-4-5-20251001`) takes the price
- * of the longest entry it starts with. A model without a price is counted in tokens, its cost unknown.
+ * own `prices` add or replace entries. A dated snapshot (`claude-haiku-4-5-20251001`, `gpt-5-2025-08-07`)
+ * takes its model's price; nothing else is guessed from a name (`gpt-5.4-mini` is not `gpt-5`): a model
+ * without a price is counted in tokens, its cost unknown, until A2UI_GATEWAY_PRICES names it.
  */
 import type { ModelPrice } from './provider';
 import type { TokenUsage } from './usage';
@@ -28,14 +29,16 @@ export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
   'o4-mini': { input: 1.1, output: 4.4, cache_read: 0.275 },
 };
 
-/** The price of `model`: exact, else the longest entry it starts with. */
+/** A snapshot's date suffix: `-20251001`, `-2025-08-07`. */
+const SNAPSHOT = /-(\d{8}|\d{4}-\d{2}-\d{2})$/;
+
+/** The price of `model` (or of the model it is a dated snapshot of), from the first table that has it. */
 export function priceOf(model: string, ...tables: ReadonlyArray<Readonly<Record<string, ModelPrice>> | undefined>): ModelPrice | undefined {
+  const undated = model.replace(SNAPSHOT, '');
   for (const table of tables) {
     if (!table) continue;
     if (Object.hasOwn(table, model)) return table[model];
-    let best: string | undefined;
-    for (const key of Object.keys(table)) if (model.startsWith(key) && (best === undefined || key.length > best.length)) best = key;
-    if (best !== undefined) return table[best];
+    if (Object.hasOwn(table, undated)) return table[undated];
   }
   return undefined;
 }

@@ -55,9 +55,11 @@ export function upstreamModel(config: UpstreamConfig, requested: string | null):
   return Object.hasOwn(models, '*') ? models['*'] : undefined;
 }
 
-/** The model names a provider lists by name (its exact keys), for `GET /v1/models`. */
+/**
+ * The model names a provider lists, for `GET /v1/models`: its map's exact names, or, serving every
+ * name as asked, its default model.
+ */
 export function listedModels(config: UpstreamConfig): string[] {
-  const names = config.models ? Object.keys(config.models).filter((key) => !key.endsWith('*')) : [];
-  if (config.defaultModel && !names.includes(config.defaultModel)) names.push(config.defaultModel);
-  return names;
+  if (config.models) return Object.keys(config.models).filter((key) => !key.endsWith('*'));
+  return config.defaultModel ? [config.defaultModel] : [];
 }
