@@ -12,6 +12,7 @@ import { configuredRepo, worktreeModule } from '../worktree/module';
 import { agentEndpoints } from './api';
 import { loadControlConfig } from './config';
 import { loadDefinitions } from './definitions';
+import type { AgentUsageSource } from './model-access';
 import { createControlPlugin } from './plugin';
 import type { AgentSessionsFile } from './session-record';
 import { agentSocketEvents } from './socket';
@@ -22,6 +23,8 @@ import { Workdirs } from './workdirs';
 export interface ControlServices {
   supervisor: AgentSupervisor;
   sseHeartbeatMs: number;
+  /** The gateway's usage per session, for the screens. */
+  usage: AgentUsageSource;
 }
 
 export const controlModule = defineModule<ControlServices>({
@@ -39,10 +42,10 @@ export const controlModule = defineModule<ControlServices>({
       modelAccess: ctx.use(gatewayModule).agentAccess,
     });
     worktrees.addRemovalGuard((worktreePath) => supervisor.liveSessionIn(worktreePath));
-    return { supervisor, sseHeartbeatMs: config.sseHeartbeatMs };
+    return { supervisor, sseHeartbeatMs: config.sseHeartbeatMs, usage: ctx.use(gatewayModule).agentUsage };
   },
   close: ({ supervisor }) => supervisor.close(),
-  plugins: ({ supervisor }) => [createControlPlugin(supervisor)],
+  plugins: ({ supervisor, usage }) => [createControlPlugin(supervisor, usage)],
   endpoints: ({ supervisor, sseHeartbeatMs }) => agentEndpoints(supervisor, { heartbeatMs: sseHeartbeatMs }),
   socketEvents: ({ supervisor }) => agentSocketEvents(supervisor),
   tools: ({ supervisor }) => agentTools(supervisor),

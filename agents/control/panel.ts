@@ -6,6 +6,7 @@
  */
 import type { IconName } from '../../renderer';
 import type { AgentEvent } from './events';
+import type { SessionModelUsage } from './model-access';
 import type { SessionRecord } from './session-record';
 import { truncate } from './stream-json';
 import type { WorkdirChoice } from './workdirs';
@@ -38,6 +39,8 @@ export interface ControlState {
   /** Bumped by a start / an input sent: the bound field moves to a fresh, empty data key (cleared). */
   promptNonce: number;
   inputNonce: number;
+  /** Per agent id: the model usage of its latest session (agents that call models through the gateway). */
+  usage: ReadonlyMap<string, { sessionId: string; totals: SessionModelUsage }>;
 }
 
 export const EMPTY_PANEL: AgentPanel = { sessionId: null, lines: [], lastSeq: 0 };

@@ -32,6 +32,7 @@ import {
 import type { PluginView } from '../types';
 import type { AgentDefinition } from './definitions';
 import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState } from './panel';
+import { usageText } from './model-access';
 import { isResumable, type SessionRecord } from './session-record';
 import type { WorkdirChoice } from './workdirs';
 
@@ -81,7 +82,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   // ------------------------------------------------------------------ /agents
   // Memoised on primitives, not on the records: a record (and the sessions map) is replaced on every
   // event (its last seq), and a line of output must not rebuild a list whose badges say the same.
-  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string) =>
+  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string, usage: string) =>
     row(`agent-${id}`, {
       align: 'center',
       justify: 'spaceBetween',
@@ -91,6 +92,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
           children: [
             text(`agent-${id}-name`, { text: `${definition.name} (${definition.role})`, variant: 'h4' }),
             text(`agent-${id}-description`, { text: definition.description || definition.id }),
+            ...(usage ? [text(`agent-${id}-usage`, { text: usage, variant: 'caption' })] : []),
           ],
         }),
         text(`agent-${id}-status`, { text: status, variant: 'caption', accessibility: { label: `${definition.name} status` } }),
@@ -98,9 +100,9 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
       ],
     }),
   );
-  /** One status label per definition, in order. */
-  const agentList = memo((...statuses: string[]) => {
-    const rows = definitions.map((d, i) => agentRow(d.id, d, statuses[i]!));
+  /** Per definition, in order: its status label and its usage line ('' without one). */
+  const agentList = memo((...cells: string[]) => {
+    const rows = definitions.map((d, i) => agentRow(d.id, d, cells[2 * i]!, cells[2 * i + 1]!));
     agentRow.sweep();
     return column('control-agents', {
       children: [
@@ -172,11 +174,13 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     }),
   );
 
-  const summary = memo((lastResult: string | null, costUsd: number | null) => {
+  const summary = memo((lastResult: string | null, costUsd: number | null, usage: string) => {
     const parts: string[] = [];
     if (lastResult) parts.push(`Last result: ${lastResult}`);
     if (costUsd !== null) parts.push(`Cost: ${money(costUsd)}`);
-    return text('control-summary', { text: parts.length ? parts.join(' · ') : 'No result yet.' });
+    const line = text('control-summary', { text: parts.length ? parts.join(' · ') : 'No result yet.' });
+    if (!usage) return line;
+    return column('control-summary-box', { children: [line, text('control-usage', { text: `Through the model gateway: ${usage}`, variant: 'caption' })] });
   });
 
   const exitInfo = memo((exit: SessionRecord['exit']) =>
@@ -233,8 +237,14 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     }),
   );
 
+  /** The usage line of an agent's latest session ('' when it made no model call through the gateway). */
+  const usageLine = (state: ControlState, agentId: string): string => {
+    const usage = state.usage.get(agentId);
+    return usage && usage.sessionId === state.sessions.get(agentId)?.id ? usageText(usage.totals) : '';
+  };
+
   return (state, { route }) => {
-    if (route.state !== 'AGENT_DETAIL') return { root: agentList(...definitions.map((d) => statusLabel(state.sessions.get(d.id)))) };
+    if (route.state !== 'AGENT_DETAIL') return { root: agentList(...definitions.flatMap((d) => [statusLabel(state.sessions.get(d.id)), usageLine(state, d.id)])) };
     const agentId = route.params.id ?? '';
     const definition = byId.get(agentId);
     if (!definition) return { root: missing(agentId) };
@@ -245,7 +255,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
         header(definition, statusLabel(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null),
         startForm(definition, state.worktrees, state.promptNonce),
         controls(agentId),
-        summary(session?.lastResult ?? null, session?.costUsd ?? null),
+        summary(session?.lastResult ?? null, session?.costUsd ?? null, usageLine(state, agentId)),
         exitInfo(session?.exit ?? null),
         output,
         inputRow(agentId, state.inputNonce),

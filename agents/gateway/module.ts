@@ -5,7 +5,7 @@
  * any local tool with a token, issues and revokes the agent sessions' tokens for the supervisor, counts
  * usage and cost, and shows it all on the Models screen.
  */
-import type { AgentModelAccess } from '../control/model-access';
+import type { AgentModelAccess, AgentUsageSource } from '../control/model-access';
 import { defineModule } from '../module';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { ConversationStore } from './conversations';
@@ -24,6 +24,8 @@ export interface GatewayServices {
   ledger: UsageLedger;
   /** For the supervisor: a gateway agent's environment and its session token. */
   agentAccess: AgentModelAccess;
+  /** For the Agents screens: each session's usage, live. */
+  agentUsage: AgentUsageSource;
 }
 
 /**
@@ -53,7 +55,11 @@ export const gatewayModule = defineModule<GatewayServices>({
       open: (session) => agentEnvironment(ctx.ports.baseUrl(), config.prefix, grants.issue(session)),
       close: (sessionId) => grants.revoke(sessionId),
     };
-    return { config, router, gateway, ledger, agentAccess };
+    const agentUsage: AgentUsageSource = {
+      forSession: (sessionId) => ledger.forSession(sessionId),
+      subscribe: (listener) => ledger.subscribe((entry) => entry.session && listener(entry.session.sessionId)),
+    };
+    return { config, router, gateway, ledger, agentAccess, agentUsage };
   },
   endpoints: ({ gateway, config }) => gatewayEndpoints(gateway, config.prefix, config.bodyLimitBytes),
   status: ({ router, config }) =>
