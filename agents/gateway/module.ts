@@ -12,6 +12,7 @@ import { ConversationStore } from './conversations';
 import { gatewayEndpoints } from './endpoints';
 import { ModelGateway } from './gateway';
 import { GatewayGrants } from './grants';
+import { createModelsPlugin } from './models-plugin';
 import { EMPTY_USAGE_FILE, UsageLedger, usageFileSchema, type UsageFile } from './ledger';
 import { ModelRouter } from './router';
 
@@ -61,6 +62,7 @@ export const gatewayModule = defineModule<GatewayServices>({
     };
     return { config, router, gateway, ledger, agentAccess, agentUsage };
   },
+  plugins: ({ gateway, ledger, config }) => [createModelsPlugin(gateway, ledger, config.prefix)],
   endpoints: ({ gateway, config }) => gatewayEndpoints(gateway, config.prefix, config.bodyLimitBytes),
   status: ({ router, config }) =>
     router.configured
