@@ -36,6 +36,11 @@ export interface EndpointRequest<P, Q, B> {
 export interface FeedEvent {
   event: string;
   data: unknown;
+  /**
+   * `data` already serialised as JSON, when the producer has it (a model's event relayed as it came):
+   * written as it is instead of serialising `data` again.
+   */
+  readonly raw?: string;
   /** The seq a reader resumes after (SSE `id:`, `Last-Event-ID`). */
   id?: number;
 }

@@ -17,7 +17,7 @@ import { messagesRequestFromResponses } from './translate/from-responses-request
 import { MessageAccumulator } from './translate/message-accumulator';
 import { MessagesFromResponses } from './translate/to-messages-events';
 import { ResponsesFromMessages } from './translate/to-responses-events';
-import { openUpstream, type UpstreamStream } from './upstream';
+import { fetchUpstream, openUpstream, type UpstreamStream } from './upstream';
 import { UpstreamError } from './upstream-error';
 import { UsageMeter, type TokenUsage } from './usage';
 
@@ -41,6 +41,8 @@ export interface ClientCall {
 export interface Answer {
   /** The answer's events in the client's format; throws an UpstreamError when the provider fails. */
   events: AsyncIterator<SseEvent, undefined>;
+  /** Reads the answer to its end without handing out its events (for `final()`); throws like `events`. */
+  drain(): Promise<void>;
   usage(): TokenUsage | undefined;
   /** The whole answer in the client's format (a Message, a Response), once the stream has ended. */
   final(): Json | undefined;
@@ -72,12 +74,7 @@ const TERMINAL: Record<WireApi, ReadonlySet<string>> = {
 export async function openAnswer(target: RouteTarget, call: ClientCall, timeoutMs: number): Promise<Answer> {
   const kind = target.config.kind;
   const body = upstreamBody(kind, call, target.model); // a TranslationError: this provider cannot take it
-  const upstream = await openUpstream(target.config, {
-    body,
-    ...(kind === 'anthropic' && call.anthropicBeta ? { anthropicBeta: call.anthropicBeta } : {}),
-    ...(call.signal ? { signal: call.signal } : {}),
-    timeoutMs,
-  });
+  const upstream = await openUpstream(target.config, { body, ...upstreamOptions(target, call, timeoutMs) });
   const converter = converterFor(kind, call);
   const meter = new UsageMeter(kind);
   const terminal = TERMINAL[call.api];
@@ -115,7 +112,10 @@ export async function openAnswer(target: RouteTarget, call: ClientCall, timeoutM
   const events: AsyncIterator<SseEvent, undefined> = {
     async next() {
       if (index >= pending.length) {
-        if (finished) return close(upstream);
+        if (finished) {
+          await upstream.settle();
+          return { done: true, value: undefined };
+        }
         try {
           pending = await pull();
         } catch (error) {
@@ -131,7 +131,42 @@ export async function openAnswer(target: RouteTarget, call: ClientCall, timeoutM
       return close(upstream);
     },
   };
-  return { events, usage: () => meter.result(), final: () => converter.final(), close: () => upstream.close() };
+  const drain = async () => {
+    try {
+      while (!finished) await pull();
+      await upstream.settle();
+    } catch (error) {
+      upstream.close();
+      throw error;
+    }
+  };
+  return { events, drain, usage: () => meter.result(), final: () => converter.final(), close: () => upstream.close() };
+}
+
+/**
+ * A whole answer (the client did not ask for a stream) from a provider of the client's own format:
+ * asked for whole too, and passed on as it came, but for the Response's id (OpenAI clients).
+ */
+export async function fetchWhole(target: RouteTarget, call: ClientCall, timeoutMs: number): Promise<Answer> {
+  const answer = await fetchUpstream(target.config, { body: { ...call.body, model: target.model }, ...upstreamOptions(target, call, timeoutMs) });
+  const meter = new UsageMeter(call.api);
+  if (call.api === 'openai') {
+    answer.id = call.responseId;
+    answer.previous_response_id = call.previousResponseId ?? null;
+    meter.observe({ event: 'response.completed', data: { response: answer } });
+  } else {
+    meter.observe({ event: 'message_start', data: { message: answer } });
+  }
+  const none: AsyncIterator<SseEvent, undefined> = { next: async () => ({ done: true, value: undefined }) };
+  return { events: none, drain: async () => undefined, usage: () => meter.result(), final: () => answer, close: () => undefined };
+}
+
+function upstreamOptions(target: RouteTarget, call: ClientCall, timeoutMs: number) {
+  return {
+    ...(target.config.kind === 'anthropic' && call.anthropicBeta ? { anthropicBeta: call.anthropicBeta } : {}),
+    ...(call.signal ? { signal: call.signal } : {}),
+    timeoutMs,
+  };
 }
 
 function close(upstream: UpstreamStream): IteratorReturnResult<undefined> {
@@ -164,6 +199,9 @@ function converterFor(kind: WireApi, call: ClientCall): Converter {
   };
 }
 
+/** The Responses events that carry the whole Response (and so its id). */
+const RESPONSE_EVENTS = new Set(['response.created', 'response.queued', 'response.in_progress', 'response.completed', 'response.incomplete', 'response.failed']);
+
 /**
  * A Responses stream from a Responses provider, as it came, but for the Response's id: the gateway's
  * own, because the gateway (not the provider) is where `previous_response_id` is looked up.
@@ -177,6 +215,7 @@ class ResponsesPassThrough implements Converter {
   ) {}
 
   push(event: SseEvent): SseEvent[] {
+    if (!RESPONSE_EVENTS.has(event.event)) return [event]; // deltas pass as they came, unparsed
     const response = event.data?.response;
     if (response && typeof response === 'object') {
       response.id = this.responseId;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { EndpointResult, FeedEvent } from '../endpoint';
 import { apiError, describeFailure, streamErrorEvent } from './api-errors';
 import type { ConversationStore } from './conversations';
-import { openAnswer, type Answer, type ClientCall } from './exchange';
+import { fetchWhole, openAnswer, type Answer, type ClientCall } from './exchange';
 import { presentedToken, type GatewayGrants, type Grant } from './grants';
 import type { UsageLedger, UsageTotals } from './ledger';
 import { costOf, priceOf } from './prices';
@@ -167,23 +167,24 @@ export class ModelGateway {
    * client has part of the answer): it cools down, and the client gets an error event in its format.
    */
   private async *relay(api: WireApi, target: RouteTarget, answer: Answer, done: Done): AsyncGenerator<FeedEvent> {
+    /** Responses events are numbered from 0: the count so far is the next number. */
     let sequence = 0;
     let complete = false;
     try {
       for (;;) {
         const next = await answer.events.next();
         if (next.done) break;
-        sequence = next.value.data?.sequence_number ?? sequence;
+        sequence++;
         yield next.value;
       }
       complete = true;
     } catch (error) {
       if (error instanceof UpstreamError) {
         if (error.failure !== 'aborted') this.options.router.failed(target, error);
-        yield streamErrorEvent(api, `${target.config.name}: ${error.message}`, sequence + 1);
+        yield streamErrorEvent(api, `${target.config.name}: ${error.message}`, sequence);
       } else {
         console.error('[gateway] relaying an answer failed:', error);
-        yield streamErrorEvent(api, 'The gateway failed; the details are in the server log.', sequence + 1);
+        yield streamErrorEvent(api, 'The gateway failed; the details are in the server log.', sequence);
       }
     } finally {
       answer.close();
@@ -191,18 +192,18 @@ export class ModelGateway {
     }
   }
 
-  /** A whole answer (not streamed to the client): read to its end inside the attempt, so any failure fails over. */
+  /**
+   * A whole answer (not streamed to the client), complete inside the attempt, so any failure fails
+   * over: asked whole from a provider of the client's format, else streamed, translated and folded.
+   */
   private async whole(call: ClientCall, done: Done): Promise<EndpointResult> {
     const router = this.options.router;
     const { value: answer, target } = await router.route(
       call.body.model,
       async (t) => {
+        if (t.config.kind === call.api) return fetchWhole(t, call, router.timeoutMs);
         const answer = await openAnswer(t, call, router.timeoutMs);
-        try {
-          while (!(await answer.events.next()).done);
-        } finally {
-          answer.close();
-        }
+        await answer.drain();
         return answer;
       },
       { signal: call.signal! },

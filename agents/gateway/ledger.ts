@@ -1,7 +1,7 @@
 /**
  * What the models cost: every answer's tokens and price, summed per agent session, per worktree, per
- * user and per provider, and persisted (`<data>/gateway-usage.json`, written behind the requests: the
- * store coalesces a burst into one write). The latest answers are also kept in memory for the Models
+ * user and per provider, and persisted (`<data>/gateway-usage.json`), at most once a second and at
+ * shutdown: a file write per answer would cost more than the answer's whole relay. The latest answers are also kept in memory for the Models
  * screen. Bounded: the newest `sessionsKept` sessions keep their own totals (the user's and the
  * worktree's totals keep counting).
  */
@@ -67,11 +67,13 @@ function add<T extends UsageTotals>(totals: T, entry: UsageEntry): T {
 }
 
 const RECENT_KEPT = 50;
+const WRITE_EVERY_MS = 1000;
 
 export class UsageLedger {
   private readonly recentEntries: UsageEntry[] = [];
   private readonly changes = new Listeners<[UsageEntry]>('gateway');
   private sessionCount: number;
+  private pendingWrite: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: PersistentStore<UsageFile>,
@@ -97,8 +99,15 @@ export class UsageLedger {
     }
     this.recentEntries.push(entry);
     if (this.recentEntries.length > RECENT_KEPT) this.recentEntries.shift();
-    this.store.write().catch((error: unknown) => console.error('[gateway] could not write the usage file:', error));
+    this.pendingWrite ??= setTimeout(() => void this.flush(), WRITE_EVERY_MS).unref();
     this.changes.emit(entry);
+  }
+
+  /** Writes what was counted since the last write (the server stopping calls it too). */
+  async flush(): Promise<void> {
+    clearTimeout(this.pendingWrite);
+    this.pendingWrite = undefined;
+    await this.store.write().catch((error: unknown) => console.error('[gateway] could not write the usage file:', error));
   }
 
   forSession(sessionId: string): SessionTotals | undefined {

@@ -62,6 +62,7 @@ export const gatewayModule = defineModule<GatewayServices>({
     };
     return { config, router, gateway, ledger, agentAccess, agentUsage };
   },
+  close: ({ ledger }) => ledger.flush(),
   plugins: ({ gateway, ledger, config }) => [createModelsPlugin(gateway, ledger, config.prefix)],
   endpoints: ({ gateway, config }) => gatewayEndpoints(gateway, config.prefix, config.bodyLimitBytes),
   status: ({ router, config }) =>

@@ -1,15 +1,52 @@
 /**
- * Server-Sent Events, read: text chunks in, whole events out (`event:` name and `data:` parsed as
- * JSON). Both vendors send one JSON document per event; a `data:` that is not JSON (OpenAI's legacy
- * `[DONE]`) is skipped. Synchronous and allocation-light, because every event of every streamed answer
- * passes through here.
+ * Server-Sent Events, read: text chunks in, whole events out (`event:` name and `data:`, one JSON
+ * object per event at both vendors; a `data:` that is not an object, such as OpenAI's legacy
+ * `[DONE]`, is skipped). Synchronous and allocation-light, because every event of every streamed
+ * answer passes through here.
+ *
+ * The data is parsed only when someone reads it: a text delta relayed as it came (most of a stream)
+ * is written out with its original JSON text (`raw`), never parsed and serialised again.
  */
 import { StringDecoder } from 'node:string_decoder';
+import { UpstreamError } from './upstream-error';
 
 export interface SseEvent {
   /** The `event:` line; the data's own `type` when the stream names none. */
   event: string;
   data: any;
+  /** The data's JSON text, while it is known to be what `data` holds (see endpoint.ts `FeedEvent.raw`). */
+  readonly raw?: string;
+}
+
+const UNPARSED = Symbol('unparsed');
+
+/** An event as read: its data parsed on first access; from then on it may change, so `raw` is gone. */
+class ReadEvent implements SseEvent {
+  private parsed: any = UNPARSED;
+
+  constructor(
+    readonly event: string,
+    private readonly text: string,
+  ) {}
+
+  get data(): any {
+    if (this.parsed === UNPARSED) {
+      try {
+        this.parsed = JSON.parse(this.text);
+      } catch {
+        throw new UpstreamError('stream', `sent a "${this.event}" event whose data is not JSON`);
+      }
+    }
+    return this.parsed;
+  }
+
+  set data(value: any) {
+    this.parsed = value;
+  }
+
+  get raw(): string | undefined {
+    return this.parsed === UNPARSED ? this.text : undefined;
+  }
 }
 
 export class SseDecoder {
@@ -53,13 +90,10 @@ function parseBlock(block: string): SseEvent | undefined {
     }
     // `id:`, `retry:` and `:` comments carry nothing a model stream needs.
   }
-  if (data === undefined) return undefined;
-  let parsed: any;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  const event = name ?? (parsed && typeof parsed.type === 'string' ? parsed.type : 'message');
-  return { event, data: parsed };
+  if (data === undefined || data.charCodeAt(0) !== 123 /* { */) return undefined;
+  const event = new ReadEvent(name ?? 'message', data);
+  if (name !== undefined) return event;
+  // No `event:` line: the data's own type names it.
+  const type = event.data?.type;
+  return typeof type === 'string' ? { event: type, data: event.data } : event;
 }

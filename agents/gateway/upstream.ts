@@ -35,7 +35,15 @@ export interface UpstreamRequest {
 /** The events of a provider's streamed answer; `close()` hangs up early. */
 export interface UpstreamStream extends AsyncIterator<SseEvent, undefined> {
   close(): void;
+  /**
+   * The answer is complete: reads what is left of the response if it comes at once (its end), so the
+   * connection goes back to the pool, else hangs up.
+   */
+  settle(): Promise<void>;
 }
+
+/** How long a complete answer's response may take to end before the connection is dropped. */
+const SETTLE_MS = 200;
 
 function endpointOf(config: UpstreamConfig): URL {
   const base = config.baseUrl.replace(/\/+$/, '');
@@ -54,12 +62,61 @@ function headersOf(config: UpstreamConfig, request: UpstreamRequest, length: num
   return headers;
 }
 
-/** Opens the call and waits for the provider's status line; throws an UpstreamError when it fails. */
+/** How a call's answer is read once the provider's status says it is one. */
+interface Reading<T> {
+  stream: boolean;
+  /** `waiting(false)`: the provider answered, the timer now runs only while the reader waits on it. */
+  read(res: http.IncomingMessage, timer: NodeJS.Timeout, finish: () => void, waiting: (value: boolean) => void): T | Promise<T>;
+}
+
+/** Opens a streamed call and waits for the provider's status line; throws an UpstreamError when it fails. */
 export function openUpstream(config: UpstreamConfig, request: UpstreamRequest): Promise<UpstreamStream> {
+  return call(config, request, {
+    stream: true,
+    read(res, timer, finish, waiting) {
+      if (!String(res.headers['content-type'] ?? '').includes('text/event-stream')) {
+        finish();
+        res.destroy();
+        throw new UpstreamError('stream', `answered ${res.headers['content-type'] ?? 'no content type'} instead of an event stream`, { status: res.statusCode });
+      }
+      waiting(false);
+      return eventStream(config, res, timer, finish, waiting);
+    },
+  });
+}
+
+/**
+ * A call answered whole (not streamed): the provider's JSON. The time limit covers the whole answer,
+ * which a provider sends only once it is complete.
+ */
+export function fetchUpstream(config: UpstreamConfig, request: UpstreamRequest): Promise<Record<string, any>> {
+  return call(config, request, {
+    stream: false,
+    read: (res, _timer, finish) =>
+      readBody(res, Infinity).then(
+        (text) => {
+          finish();
+          try {
+            return JSON.parse(text) as Record<string, any>;
+          } catch {
+            throw new UpstreamError('stream', 'answered a body that is not JSON');
+          }
+        },
+        (error: unknown) => {
+          finish();
+          throw asUpstreamError(config, error);
+        },
+      ),
+  });
+}
+
+function call<T>(config: UpstreamConfig, request: UpstreamRequest, reading: Reading<T>): Promise<T> {
   const url = endpointOf(config);
-  const payload = Buffer.from(JSON.stringify({ ...request.body, stream: true }));
+  const payload = Buffer.from(JSON.stringify({ ...request.body, stream: reading.stream }));
   const client = url.protocol === 'https:' ? https : http;
-  const req = client.request(url, { method: 'POST', agent: url.protocol === 'https:' ? agents.https : agents.http, headers: headersOf(config, request, payload.length) });
+  const headers = headersOf(config, request, payload.length);
+  if (!reading.stream) headers.accept = 'application/json';
+  const req = client.request(url, { method: 'POST', agent: url.protocol === 'https:' ? agents.https : agents.http, headers });
 
   // What a timeout or the client's hang-up destroys: the request until the answer starts, then the
   // answer (so the error we give it is the one its reader gets).
@@ -77,7 +134,7 @@ export function openUpstream(config: UpstreamConfig, request: UpstreamRequest): 
   };
   if (request.signal?.aborted) onAbort();
 
-  return new Promise<UpstreamStream>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     req.once('error', (error) => {
       finish();
       reject(asUpstreamError(config, error));
@@ -86,10 +143,9 @@ export function openUpstream(config: UpstreamConfig, request: UpstreamRequest): 
       current = res;
       const status = res.statusCode ?? 0;
       if (status >= 300) {
-        readErrorBody(res).then(
+        readBody(res, ERROR_BODY_LIMIT).then(
           (text) => {
             finish();
-            res.destroy();
             reject(httpError(status, text, res.headers));
           },
           (error: unknown) => {
@@ -99,14 +155,11 @@ export function openUpstream(config: UpstreamConfig, request: UpstreamRequest): 
         );
         return;
       }
-      if (!String(res.headers['content-type'] ?? '').includes('text/event-stream')) {
-        finish();
-        res.destroy();
-        reject(new UpstreamError('stream', `answered ${res.headers['content-type'] ?? 'no content type'} instead of an event stream`, { status }));
-        return;
+      try {
+        Promise.resolve(reading.read(res, timer, finish, (value) => (waiting = value))).then(resolve, reject);
+      } catch (error) {
+        reject(error);
       }
-      waiting = false;
-      resolve(eventStream(config, res, timer, finish, (value) => (waiting = value)));
     });
     req.end(payload);
   });
@@ -128,7 +181,8 @@ function eventStream(
     if (done) return;
     done = true;
     finish();
-    res.destroy();
+    // Read to its end, the connection goes back to the pool; cut short, it cannot be reused.
+    if (!res.complete) res.destroy();
   };
   // A stream that ends or fails without our reading further still releases its timer and listener.
   res.once('close', finish);
@@ -170,6 +224,18 @@ function eventStream(
       return { done: true, value: undefined };
     },
     close,
+    async settle(): Promise<void> {
+      if (done) return;
+      const deadline = setTimeout(close, SETTLE_MS);
+      try {
+        while (!(await chunks.next()).done); // the rest of a complete answer: its end, nothing more
+      } catch {
+        // cut by the deadline: the connection is dropped
+      } finally {
+        clearTimeout(deadline);
+        close();
+      }
+    },
   };
 }
 
@@ -215,15 +281,16 @@ function asUpstreamError(config: UpstreamConfig, error: unknown): UpstreamError 
   return new UpstreamError('connection', `could not reach ${config.baseUrl}${code ? ` (${code})` : ''}`);
 }
 
-function readErrorBody(res: http.IncomingMessage): Promise<string> {
+/** A response's body as text, kept up to `limit` bytes (an error's message is all we want of it). */
+function readBody(res: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (chunk: Buffer) => {
-      if (size < ERROR_BODY_LIMIT) chunks.push(chunk);
+      if (size < limit) chunks.push(chunk);
       size += chunk.length;
     });
-    res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8').slice(0, ERROR_BODY_LIMIT)));
+    res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     res.once('error', reject);
   });
 }

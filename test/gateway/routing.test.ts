@@ -38,7 +38,7 @@ describe('formats', () => {
     expect(whole.headers['x-a2ui-provider']).toBe('o');
     expect(whole.json).toMatchObject({ object: 'response', status: 'completed', output: [{ type: 'message', content: [{ type: 'output_text', text: 'Hi Alice.' }] }] });
     expect(whole.json.id).toMatch(/^resp_[0-9a-f]{24}$/);
-    expect(o.requests[0]!.body).toMatchObject({ model: 'gpt-5', stream: true, input: [{ type: 'message', role: 'user', content: 'hello' }] });
+    expect(o.requests[0]!.body).toMatchObject({ model: 'gpt-5', stream: false, input: [{ type: 'message', role: 'user', content: 'hello' }] }); // asked whole, as the client asked
 
     const streamed = await serve(gateway, 'openai', { model: 'gpt-5', input: 'again', stream: true });
     expect(textOfEvents(streamed.events!, 'response.output_text.delta', 'delta')).toBe('Hi again.');

@@ -212,16 +212,21 @@ describe('streams', () => {
     expect(accumulator.text()).toBe('Hello there.');
   });
 
-  test('the SSE decoder takes events split anywhere, CRLF lines, comments and a last event without its blank line', () => {
+  test('the SSE decoder takes events split anywhere, CRLF lines, comments and a last event without its blank line; data is parsed when read', () => {
     const decoder = new SseDecoder();
     const text = ': comment\r\nevent: a\r\ndata: {"x":1}\r\n\r\nevent: b\ndata: {"y":\ndata: 2}\n\ndata: [DONE]\n\ndata: {"type":"c"}';
     const events: SseEvent[] = [];
     for (let i = 0; i < text.length; i += 3) events.push(...decoder.push(Buffer.from(text.slice(i, i + 3))));
     events.push(...decoder.end());
-    expect(events).toEqual([
+    expect(events.map((e) => ({ event: e.event, data: e.data }))).toEqual([
       { event: 'a', data: { x: 1 } },
       { event: 'b', data: { y: 2 } },
       { event: 'c', data: { type: 'c' } },
     ]);
+    const relayed = new SseDecoder().push('event: d\ndata: {"n": 1}\n\n')[0]!;
+    expect(relayed.raw).toBe('{"n": 1}'); // relayed untouched: the JSON text as it came
+    relayed.data.n = 2;
+    expect(relayed.raw).toBeUndefined(); // read (and maybe changed): serialised again
+    expect(() => new SseDecoder().push('event: e\ndata: {oops\n\n')[0]!.data).toThrow(/not JSON/);
   });
 });
