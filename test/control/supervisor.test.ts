@@ -80,7 +80,11 @@ test('start-up: a session a crashed server left running becomes suspended (resum
   }, 'slow running with a provider id');
   await supervisor.start('u1', 'echo');
   await waitFor(() => supervisor.latest('u1', 'echo')?.status === 'running', 'echo running');
-  await waitFor(() => fs.readFileSync(path.join(dataDir, 'agent-sessions.json'), 'utf8').includes(running.providerSessionId!), 'the record on disk');
+  const echoId = supervisor.latest('u1', 'echo')!.id;
+  await waitFor(() => {
+    const onDisk = fs.readFileSync(path.join(dataDir, 'agent-sessions.json'), 'utf8');
+    return onDisk.includes(running.providerSessionId!) && onDisk.includes(echoId);
+  }, 'both records on disk');
 
   // A crash: the files as they are now (records say running), opened by a new supervisor.
   const copy = tempDir('a2ui-crash-');
