@@ -73,7 +73,7 @@ export interface PluginModule<S = unknown> {
   open(ctx: ModuleContext): S | Promise<S>;
   /** Stops what `open` started (processes, timers, pending writes), at shutdown. */
   close?(services: S): void | Promise<void>;
-  plugins?(services: S, ctx: ModuleContext): readonly Plugin<any>[];
+  plugins?(services: S, ctx: ModuleContext): readonly Plugin<any, any>[];
   endpoints?(services: S, ctx: ModuleContext): readonly Endpoint[];
   socketEvents?(services: S, ctx: ModuleContext): readonly SocketEvent[];
   /** Runs for every authenticated socket as it connects: server events pushed unasked (unsubscribe in `channel.onClose`). */

@@ -1,18 +1,26 @@
 /**
- * The plugin contract: what a plugin agent (Email, Agent-control, Worktree, the dashboard) gives the
- * orchestrator, and what the orchestrator gives it. A plugin knows nothing of express or socket.io: it
- * receives validated actions, returns a new state (immer) and side effects, and renders its state.
+ * The plugin contract: what a plugin (Email, Agents, Worktrees, the assistant, the dashboard) gives
+ * the orchestrator, and what the orchestrator gives it. A plugin knows nothing of express or socket.io:
+ * it receives validated actions, returns new states (immutable) and side effects, and renders them.
+ *
+ * Two kinds of state (docs/architecture.md, "Users and views"):
+ * - `S`, the user's: the domain a plugin shows (mailbox, agent sessions, worktrees, the conversation),
+ *   one per user, shared by every tab. A change re-renders every view of the user that shows it.
+ * - `V`, the view's: what belongs to one tab (an open dialog, a form's text, a draft streaming into
+ *   it), one per view. A change re-renders that view only.
+ * The route, selection and toasts are the view's too, kept by the orchestrator.
  */
 import type { z } from 'zod';
 import type { UiNode } from '../renderer';
 
-/** The seed protocol's context: where the user is and what their client is. */
+/** The seed protocol's context: where the user is and what their client is (one per view). */
 export interface Context {
   route: string;
   selection: string[] | null;
   user_id: string;
   timezone: string;
   screen_size: 'mobile' | 'tablet' | 'desktop';
+  /** The user's preferences (`theme`, `density`, …), bounded; shared by the user's views. */
   user_prefs: Record<string, unknown>;
   capabilities: Record<string, unknown>;
 }
@@ -40,38 +48,75 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-/** One user's handle on the orchestrator, for changes that do not come from an action. */
+/** One user's handle on the orchestrator, for domain changes that do not come from an action. */
 export interface PluginHost<S> {
   readonly userId: string;
   /**
-   * Changes this plugin's state for this user in the background (a process printed a line, mail
-   * arrived, a draft streamed in): the surface is re-rendered and the frame pushed to every tab.
-   * The recipe gets the current state and returns the next one (use immer's `produce`).
+   * Changes this plugin's user state in the background (a process printed a line, mail arrived): every
+   * view of the user that shows it is re-rendered and its frame pushed. The recipe gets the current
+   * state and returns the next one. Toasts in `sideEffects` go to every view of the user; a `navigate`
+   * is dropped (background work never moves a tab).
    */
   update(recipe: (state: S) => S, sideEffects?: SideEffect[]): Promise<void>;
-  /** Runs `cleanup` when the session closes (unsubscribe what `init` subscribed). */
+  /** Runs `cleanup` when the user's session closes (unsubscribe what `init` subscribed). */
   onClose(cleanup: () => void): void;
 }
 
-export interface HandleInput<S, P = Record<string, unknown>> {
+/** One view's handle, for work that began in a tab and comes back to that tab (a draft streaming into its form). */
+export interface ViewHost<V> {
+  readonly viewId: string;
+  /**
+   * Changes this plugin's state of this view; toasts in `sideEffects` go to this view only. Does
+   * nothing once the view is gone (its tab closed long ago).
+   */
+  update(recipe: (view: V) => V, sideEffects?: SideEffect[]): Promise<void>;
+}
+
+export interface ActionInput<S, V, P> {
   state: S;
-  action: { name: string; payload: P; componentId?: string };
+  view: V;
+  payload: P;
+  /** The component that sent the action, when the client said. */
+  componentId?: string;
   context: Readonly<Context>;
   route: RouteMatch;
   host: PluginHost<S>;
+  tab: ViewHost<V>;
   /** Aborted when the action's time limit passes: long work should stop. */
   signal: AbortSignal;
 }
 
-export interface HandleResult<S> {
-  /** The next state; omitted means unchanged. */
+/** What an action (or `enter`) did: the next states (omitted = unchanged) and side effects. */
+export interface ActionResult<S, V> {
   state?: S;
-  /** A `navigate` side effect also moves the server's router. */
+  view?: V;
+  /** A `navigate` side effect also moves the view's router. */
   sideEffects?: SideEffect[];
 }
 
-/** Renders one plugin's state for the route in force. One view per session, so memo caches are per user. */
-export type PluginView<S> = (state: S, view: ViewInput) => PluginRender;
+/** An action: its payload schema and its handler, whose payload type comes from the schema. */
+export interface ActionDef<S, V, P> {
+  readonly schema: z.ZodType<P, unknown>;
+  run(input: ActionInput<S, V, P>): ActionResult<S, V> | Promise<ActionResult<S, V>>;
+}
+
+/**
+ * The action builder of a plugin with user state `S` and view state `V`:
+ * `const action = actionsOf<MyState, MyView>(); const ACTIONS = { bump: action(z.object({by: z.number()}), ({payload}) => …) }`.
+ * The handler's `payload` is the schema's output: no casts.
+ */
+export function actionsOf<S, V = undefined>() {
+  return <Schema extends z.ZodType<any, unknown>>(schema: Schema, run: (input: ActionInput<S, V, z.output<Schema>>) => ActionResult<S, V> | Promise<ActionResult<S, V>>): ActionDef<S, V, z.output<Schema>> => ({
+    schema,
+    run,
+  });
+}
+
+/** What `enter` gets: an action's input without a payload. */
+export type EnterInput<S, V> = Omit<ActionInput<S, V, never>, 'payload' | 'componentId'>;
+
+/** Renders one plugin's states for the route in force. One view function per view: memo caches are per tab. */
+export type PluginView<S, V> = (state: S, view: V, input: ViewInput) => PluginRender;
 
 export interface ViewInput {
   context: Readonly<Context>;
@@ -100,7 +145,7 @@ export interface PluginStatus {
   detail?: string;
 }
 
-export interface Plugin<S = unknown> {
+export interface Plugin<S = unknown, V = undefined> {
   /** Also the data model key of the plugin's slice and the prefix of its component ids. */
   readonly id: string;
   readonly title: string;
@@ -112,19 +157,26 @@ export interface Plugin<S = unknown> {
    * accepted on every route; its action names must not collide with any other plugin's.
    */
   readonly panel?: boolean;
-  /** The actions this plugin accepts on its routes, with their payload schemas. */
-  readonly actions: Readonly<Record<string, z.ZodType>>;
-  /** The initial state for one user. */
+  /** The actions this plugin accepts on its routes (see `actionsOf`). */
+  readonly actions: Readonly<Record<string, ActionDef<S, V, any>>>;
+  /** The user state, once per user (subscribe to services here, unsubscribe in `host.onClose`). */
   init(host: PluginHost<S>): S | Promise<S>;
-  handle(input: HandleInput<S>): HandleResult<S> | Promise<HandleResult<S>>;
-  createView(): PluginView<S>;
-  status?(): PluginStatus;
+  /** A new view's state; plugins without per-tab state leave it out (the view state is `undefined`). */
+  initView?(): V;
+  /**
+   * Called when a view enters one of this plugin's routes (navigation, a new tab, a reload after a
+   * restart): load what the screen needs. Runs within the action's time limit; the view is pure and
+   * never loads anything itself.
+   */
+  enter?(input: EnterInput<S, V>): ActionResult<S, V> | Promise<ActionResult<S, V>>;
+  /** The render function of one view (called once per view: memo caches belong to it). */
+  createView(): PluginView<S, V>;
 }
 
 /**
- * A JSON document kept in a file (lowdb under the hood): services change `data` and call `write()`.
- * `server/main.ts` opens the files (mode 0600, corrupt files moved aside) and hands them to the
- * services, so every plugin persists the same way without importing the server.
+ * A JSON document kept by the server's store (a lowdb file by default): services change `data` and
+ * call `write()`. Opened through the module context, so every plugin persists the same way without
+ * importing the server.
  */
 export interface PersistentStore<T> {
   data: T;

@@ -1,19 +1,25 @@
 /**
  * The only place that wires everything: config → auth → modules (services, plugins, endpoints,
- * socket events, tools) → router table → sessions → HTTP app + socket.io → listen. `npm start` runs
+ * socket events, tools) → router table → users (sessions and views) → HTTP app + socket.io → listen. `npm start` runs
  * this file; tests call `startServer` for the same wiring.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { Server } from 'socket.io';
 import type { ModulePorts, PluginModule } from '../agents/module';
 import { loadConfig, type Config } from './app/config';
 import { MODULES } from './app/modules';
+import { installSafetyNet } from './app/safety-net';
 import { openModules } from './app/services';
 import { openStore } from './app/store';
-import path from 'node:path';
+import { nextEpoch } from './app/epoch';
 import { RouteTable } from './session/router';
-import { Sessions, type SessionsFile } from './session/sessions';
+import { DEFAULT_TOAST_LIFETIME_MS } from './session/toasts';
+import type { UserRecord } from './session/user-session';
+import { DocumentUserStore } from './session/user-store';
+import { Users } from './session/users';
+import { VersionClock } from './session/versions';
 import { serverEndpoints } from './transport/a2ui-api';
 import { mountA2uiV09Stream } from './transport/a2ui-v09/routes';
 import { loadAuth } from './transport/auth';
@@ -49,10 +55,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // Modules open before the sessions and the listening server exist: the ports they were lent are
   // bound to them once they do (a module calls them only at run time).
-  let sessions: Sessions | undefined;
+  let users: Users | undefined;
   let baseUrl: string | undefined;
   const ports: ModulePorts = {
-    actAs: (userId, pluginId, action, payload) => sessions!.get(userId).then((session) => session.runPluginAction(pluginId, action, payload)),
+    actAs: (userId, pluginId, action, payload) => users!.get(userId).then((session) => session.runPluginAction(pluginId, action, payload)),
     baseUrl: () => {
       if (!baseUrl) throw new Error('the server is not listening yet');
       return baseUrl;
@@ -63,13 +69,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const modules = await openModules(options.modules ?? MODULES, { env, cwd, dataDir: config.dataDir, ports });
 
   const routes = new RouteTable(modules.plugins);
-  const store = await openStore<SessionsFile>(path.join(config.dataDir, 'sessions.json'), { sessions: {} });
-  sessions = new Sessions(store, { plugins: modules.plugins, routes, pluginTimeoutMs: config.pluginTimeoutMs, frameLogSize: config.frameLogSize });
+  const userStore = new DocumentUserStore((name) => openStore<UserRecord | null>(path.join(config.dataDir, `${name}.json`), null));
+  users = new Users(
+    userStore,
+    {
+      plugins: modules.plugins,
+      routes,
+      pluginTimeoutMs: config.pluginTimeoutMs,
+      frameLogSize: config.frameLogSize,
+      toastLifetimeMs: DEFAULT_TOAST_LIFETIME_MS,
+      maxViews: config.maxViewsPerUser,
+      clock: new VersionClock(() => nextEpoch(config.dataDir)),
+    },
+    { viewIdleMs: config.viewIdleMs },
+  );
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
   const streams = new StreamLimiter(config.maxStreamsPerUser);
 
   const endpoints = [
-    ...serverEndpoints({ sessions, version: packageJson.version, startedAt: Date.now(), dataDir: config.dataDir, status: () => modules.status() }),
+    ...serverEndpoints({ users, version: packageJson.version, startedAt: Date.now(), dataDir: config.dataDir, storeHealth: () => userStore.health(), status: () => modules.status() }),
     ...modules.endpoints,
   ];
   const app = createApp({
@@ -79,7 +97,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     clientDir: config.clientDir,
     endpoints,
     streamGate: streams.gate,
-    mount: (express, authenticate) => mountA2uiV09Stream(express, authenticate, streams.gate, sessions!),
+    mount: (express, authenticate) => mountA2uiV09Stream(express, authenticate, streams.gate, users!),
   });
   const server = http.createServer(app);
   const io = new Server(server, {
@@ -90,7 +108,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   attachLive(io, {
     auth,
-    sessions,
+    users,
     rateLimiter,
     maxPendingFrames: config.maxPendingFrames,
     socketEvents: modules.socketEvents,
@@ -119,13 +137,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         setImmediate(() => server.closeAllConnections());
         await ioClosed;
         server.closeAllConnections();
-        await sessions!.close();
+        await users!.close();
         await modules.close();
       })()),
   };
 }
 
 if (require.main === module) {
+  installSafetyNet();
   startServer().then(
     (running) => {
       console.log(`a2ui-orchestrator ${packageJson.version} listening on ${running.url}`);

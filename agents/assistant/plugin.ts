@@ -7,14 +7,14 @@
 import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
-import type { Plugin, PluginHost, SideEffect } from '../types';
+import { actionsOf, type Plugin, type PluginHost, type SideEffect } from '../types';
 import { callIdSchema, type ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
 import { appendEntry, entriesOf, toolLine } from './entries';
 import { DEFAULT_NAMESPACE, type ConversationStore } from './history';
-import { createAssistantView, type AssistantViewState } from './view';
+import { createAssistantView, type AssistantState, type AssistantTab } from './view';
 
-export type AssistantState = AssistantViewState;
+export type { AssistantState, AssistantTab };
 
 export interface AssistantPluginDeps {
   assistant: Assistant;
@@ -23,17 +23,10 @@ export interface AssistantPluginDeps {
 }
 
 const callId = z.object({ call_id: callIdSchema });
-const ACTIONS = {
-  assistant_send: z.object({ message: z.string().max(20_000) }),
-  assistant_approve: callId,
-  assistant_deny: callId,
-  /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
-  assistant_review: callId,
-  assistant_clear: z.object({}),
-};
 
-export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<AssistantState> {
+export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<AssistantState, AssistantTab> {
   const { assistant, approvals, history } = deps;
+  const action = actionsOf<AssistantState, AssistantTab>();
 
   /** One background turn (never awaited: its updates queue behind the action that started it). */
   function runTurn(host: PluginHost<AssistantState>, message: string): void {
@@ -52,12 +45,41 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
       );
   }
 
+  /** Approve or deny a waiting tool call (the panel's dialog buttons). */
+  const answer = (approved: boolean) =>
+    action(callId, ({ payload, host }) => {
+      const request = approvals.pendingFor(host.userId).find((r) => r.call_id === payload.call_id);
+      if (!request || !approvals.respond(host.userId, payload.call_id, approved)) {
+        throw new PluginError('NOT_FOUND', 'That request is no longer waiting (answered or timed out).');
+      }
+      return { sideEffects: [{ type: 'toast', variant: approved ? 'success' : 'info', message: `${approved ? 'Approved' : 'Denied'}: ${request.tool_name}` }] };
+    });
+
   return {
     id: 'assistant',
     title: 'Assistant',
     routes: [],
     panel: true,
-    actions: ACTIONS,
+    actions: {
+      assistant_send: action(z.object({ message: z.string().max(20_000) }), ({ state, view, payload, host }) => {
+        const message = payload.message.trim();
+        assistant.assertConfigured();
+        if (!message) throw new PluginError('INVALID_INPUT', 'Type a message first.');
+        if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; wait for it to finish.');
+        runTurn(host, message);
+        return { state: { ...state, busy: true, streaming: '', entries: appendEntry(state.entries, 'user', message) }, view: { formEpoch: view.formEpoch + 1 } };
+      }),
+      assistant_approve: answer(true),
+      assistant_deny: answer(false),
+      /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
+      assistant_review: action(callId, () => ({})),
+      assistant_clear: action(z.object({}), async ({ state, host }) => {
+        if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; clear after it finishes.');
+        // Awaited: a failed write is this action's error toast, not an unhandled rejection.
+        await history.clear(host.userId, DEFAULT_NAMESPACE);
+        return { state: { ...state, entries: [], streaming: '' } };
+      }),
+    },
 
     init(host) {
       host.onClose(
@@ -77,42 +99,9 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
         streaming: '',
         busy: false,
         approvals: approvals.pendingFor(host.userId),
-        formEpoch: 0,
       };
     },
-
-    async handle({ state, action, host }) {
-      switch (action.name) {
-        case 'assistant_send': {
-          const message = (action.payload.message as string).trim();
-          assistant.assertConfigured();
-          if (!message) throw new PluginError('INVALID_INPUT', 'Type a message first.');
-          if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; wait for it to finish.');
-          runTurn(host, message);
-          return { state: { ...state, busy: true, streaming: '', entries: appendEntry(state.entries, 'user', message), formEpoch: state.formEpoch + 1 } };
-        }
-        case 'assistant_approve':
-        case 'assistant_deny': {
-          const approved = action.name === 'assistant_approve';
-          const id = action.payload.call_id as string;
-          const request = approvals.pendingFor(host.userId).find((r) => r.call_id === id);
-          if (!request || !approvals.respond(host.userId, id, approved)) {
-            throw new PluginError('NOT_FOUND', 'That request is no longer waiting (answered or timed out).');
-          }
-          return { sideEffects: [{ type: 'toast', variant: approved ? 'success' : 'info', message: `${approved ? 'Approved' : 'Denied'}: ${request.tool_name}` }] };
-        }
-        case 'assistant_clear': {
-          if (state.busy) throw new PluginError('CONFLICT', 'The assistant is still answering; clear after it finishes.');
-          // Awaited: a failed write is this action's error toast, not an unhandled rejection.
-          await history.clear(host.userId, DEFAULT_NAMESPACE);
-          return { state: { ...state, entries: [], streaming: '' } };
-        }
-        default:
-          return {};
-      }
-    },
-
+    initView: () => ({ formEpoch: 0 }),
     createView: () => createAssistantView(assistant.configured),
-    status: () => (assistant.configured ? { status: 'ok' } : { status: 'disabled', detail: 'no AI provider (set ANTHROPIC_API_KEY)' }),
   };
 }

@@ -18,17 +18,22 @@ import {
   textField,
   type UiNode,
 } from '../../renderer';
-import type { PluginRender } from '../types';
+import type { PluginView } from '../types';
 import type { ApprovalRequest } from './approvals';
 import type { Entry } from './entries';
 
-export interface AssistantViewState {
+/** The user's conversation in the panel (every tab shows the same one). */
+export interface AssistantState {
   entries: readonly Entry[];
   /** The reply of the running turn, whole so far ('' when none). */
   streaming: string;
   busy: boolean;
   approvals: readonly ApprovalRequest[];
-  /** Bumped after a send: the input binds to a fresh data path, so it starts empty. */
+}
+
+/** One tab's panel: its message box. */
+export interface AssistantTab {
+  /** Bumped after a send from this tab: the input binds to a fresh data path, so it starts empty. */
   formEpoch: number;
 }
 
@@ -77,7 +82,7 @@ function offPanel(): UiNode {
 }
 
 /** `configured`: whether any AI provider is set, which is fixed for the server's life. */
-export function createAssistantView(configured: boolean): (state: AssistantViewState) => PluginRender {
+export function createAssistantView(configured: boolean): PluginView<AssistantState, AssistantTab> {
   if (!configured) {
     const root = offPanel(); // built once: the identical node every render
     return () => ({ root });
@@ -130,8 +135,8 @@ export function createAssistantView(configured: boolean): (state: AssistantViewS
 
   const data = memo((streamingText: string, busy: boolean, epoch: number) => ({ streaming: streamingText, busy, forms: { [`f${epoch}`]: { message: '' } } }));
 
-  return (state) => ({
-    root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(state.formEpoch)),
-    data: data(state.streaming, state.busy, state.formEpoch),
+  return (state, tab) => ({
+    root: panel(history(state.entries), approvals(state.approvals), streaming(state.busy), input(tab.formEpoch)),
+    data: data(state.streaming, state.busy, tab.formEpoch),
   });
 }

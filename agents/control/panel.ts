@@ -36,12 +36,17 @@ export interface ControlState {
   panels: ReadonlyMap<string, AgentPanel>;
   /** The start form's worktree choices. */
   worktrees: readonly WorkdirChoice[];
-  /** Bumped by a start / an input sent: the bound field moves to a fresh, empty data key (cleared). */
-  promptNonce: number;
-  inputNonce: number;
   /** Per agent id: the model usage of its latest session (agents that call models through the gateway). */
   usage: ReadonlyMap<string, { sessionId: string; totals: SessionModelUsage }>;
 }
+
+/** One tab's state: its forms. Bumped by a start / an input sent there: the bound field moves to a fresh, empty data key (cleared). */
+export interface ControlTab {
+  promptNonce: number;
+  inputNonce: number;
+}
+
+export const NEW_CONTROL_TAB: ControlTab = { promptNonce: 0, inputNonce: 0 };
 
 export const EMPTY_PANEL: AgentPanel = { sessionId: null, lines: [], lastSeq: 0 };
 

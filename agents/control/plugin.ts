@@ -9,11 +9,11 @@
  */
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
-import type { HandleResult, Plugin, PluginHost } from '../types';
+import { actionsOf, type Plugin, type PluginHost } from '../types';
 import type { AgentEvent } from './events';
 import { agentIdSchema } from './ids';
 import type { AgentUsageSource, SessionModelUsage } from './model-access';
-import { PANEL_LINES, applyEvents, panelOf, type AgentPanel, type ControlState } from './panel';
+import { NEW_CONTROL_TAB, PANEL_LINES, applyEvents, panelOf, type AgentPanel, type ControlState, type ControlTab } from './panel';
 import { actionSchemas } from './requests';
 import type { SessionRecord } from './session-record';
 import { isLive } from './status';
@@ -25,7 +25,7 @@ function withSession(state: ControlState, agentId: string, record: SessionRecord
   return { ...state, sessions: new Map(state.sessions).set(agentId, record) };
 }
 
-export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUsageSource): Plugin<ControlState> {
+export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUsageSource): Plugin<ControlState, ControlTab> {
   const definitions = supervisor.definitions;
 
   /** The usage of each agent's latest session, where there is some. */
@@ -57,7 +57,7 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
   };
 
   /** The agent an action is about: the payload's, else the page's; it must be configured. */
-  const agentOf = (payload: Record<string, unknown>, params: Record<string, string>): string => {
+  const agentOf = (payload: { agent_id?: string }, params: Record<string, string>): string => {
     const parsed = agentIdSchema.safeParse(payload.agent_id ?? params.id);
     if (!parsed.success) throw new PluginError('INVALID_INPUT', 'Which agent? Open an agent first.');
     supervisor.definition(parsed.data);
@@ -82,6 +82,8 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
     });
   };
 
+  const action = actionsOf<ControlState, ControlTab>();
+
   return {
     id: 'control',
     title: 'Agents',
@@ -90,7 +92,47 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
       { state: 'AGENTS', path: '/agents' },
       { state: 'AGENT_DETAIL', path: '/agents/:id' },
     ],
-    actions: actionSchemas,
+    actions: {
+      open_agent: action(actionSchemas.open_agent, ({ payload }) => {
+        const agentId = agentOf(payload, {});
+        return { sideEffects: [{ type: 'navigate', to: `/agents/${agentId}` }] };
+      }),
+      start_agent: action(actionSchemas.start_agent, async ({ state, view, payload, host, signal }) => {
+        const agentId = agentOf(payload, {});
+        const record = await supervisor.start(host.userId, agentId, {
+          ...(payload.prompt ? { prompt: payload.prompt } : {}),
+          worktree: payload.worktree ?? null,
+          signal,
+        });
+        return {
+          state: withSession(state, agentId, record),
+          view: { ...view, promptNonce: view.promptNonce + 1 },
+          sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${supervisor.definition(agentId).name}.` }],
+        };
+      }),
+      stop_agent: action(actionSchemas.stop_agent, ({ state, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const record = supervisor.stop(host.userId, agentId);
+        const name = supervisor.definition(agentId).name;
+        return {
+          state: withSession(state, agentId, record),
+          sideEffects: [{ type: 'toast', variant: 'info', message: isLive(record.status) ? `Stopping ${name}…` : `Stopped ${name}.` }],
+        };
+      }),
+      resume_agent: action(actionSchemas.resume_agent, ({ state, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const record = supervisor.resume(host.userId, agentId);
+        return {
+          state: withSession(state, agentId, record),
+          sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
+        };
+      }),
+      send_input: action(actionSchemas.send_input, ({ state, view, payload, host, route }) => {
+        const agentId = agentOf(payload, route.params);
+        const { session } = supervisor.input(host.userId, agentId, payload.input);
+        return { state: withSession(state, agentId, session), view: { ...view, inputNonce: view.inputNonce + 1 } };
+      }),
+    },
 
     async init(host) {
       // Subscribe first, read the logs second: an event in between is folded in once (by seq).
@@ -110,62 +152,9 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
         sessions.set(definition.id, latest);
         panels.set(definition.id, panelOf(latest.id, supervisor.tail(latest.id, PANEL_LINES), latest.firstSeq - 1));
       }
-      return { sessions, panels, worktrees: await worktreeChoices(), promptNonce: 0, inputNonce: 0, usage: usageOf(host.userId) };
+      return { sessions, panels, worktrees: await worktreeChoices(), usage: usageOf(host.userId) };
     },
-
-    async handle({ state, action, host, route, signal }): Promise<HandleResult<ControlState>> {
-      const payload = action.payload;
-      const userId = host.userId;
-      switch (action.name) {
-        case 'open_agent': {
-          const agentId = agentOf(payload, {});
-          return { sideEffects: [{ type: 'navigate', to: `/agents/${agentId}` }] };
-        }
-        case 'start_agent': {
-          const agentId = agentOf(payload, {});
-          const record = await supervisor.start(userId, agentId, {
-            ...(typeof payload.prompt === 'string' && payload.prompt !== '' ? { prompt: payload.prompt } : {}),
-            worktree: (payload.worktree as string | undefined) ?? null,
-            signal,
-          });
-          const next = withSession(state, agentId, record);
-          return {
-            state: { ...next, promptNonce: state.promptNonce + 1 },
-            sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${supervisor.definition(agentId).name}.` }],
-          };
-        }
-        case 'stop_agent': {
-          const agentId = agentOf(payload, route.params);
-          const record = supervisor.stop(userId, agentId);
-          const name = supervisor.definition(agentId).name;
-          return {
-            state: withSession(state, agentId, record),
-            sideEffects: [{ type: 'toast', variant: 'info', message: isLive(record.status) ? `Stopping ${name}…` : `Stopped ${name}.` }],
-          };
-        }
-        case 'resume_agent': {
-          const agentId = agentOf(payload, route.params);
-          const record = supervisor.resume(userId, agentId);
-          return {
-            state: withSession(state, agentId, record),
-            sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
-          };
-        }
-        case 'send_input': {
-          const agentId = agentOf(payload, route.params);
-          const { session } = supervisor.input(userId, agentId, payload.input as string);
-          return { state: { ...withSession(state, agentId, session), inputNonce: state.inputNonce + 1 } };
-        }
-        default:
-          return {};
-      }
-    },
-
+    initView: () => NEW_CONTROL_TAB,
     createView: () => createControlView(definitions),
-
-    status() {
-      return { status: 'ok', detail: `${definitions.length} agents configured` };
-    },
   };
 }
-

@@ -31,8 +31,8 @@ import {
 } from '../../renderer';
 import type { PluginView } from '../types';
 import type { AgentDefinition } from './definitions';
-import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState } from './panel';
 import { usageText } from './model-access';
+import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState, type ControlTab } from './panel';
 import { isResumable, type SessionRecord } from './session-record';
 import type { WorkdirChoice } from './workdirs';
 
@@ -76,7 +76,7 @@ function canSend(session: SessionRecord | undefined): boolean {
   return session?.status === 'running';
 }
 
-export function createControlView(definitions: readonly AgentDefinition[]): PluginView<ControlState> {
+export function createControlView(definitions: readonly AgentDefinition[]): PluginView<ControlState, ControlTab> {
   const byId = new Map(definitions.map((d) => [d.id, d]));
 
   // ------------------------------------------------------------------ /agents
@@ -243,7 +243,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     return usage && usage.sessionId === state.sessions.get(agentId)?.id ? usageText(usage.totals) : '';
   };
 
-  return (state, { route }) => {
+  return (state, tab, { route }) => {
     if (route.state !== 'AGENT_DETAIL') return { root: agentList(...definitions.flatMap((d) => [statusLabel(state.sessions.get(d.id)), usageLine(state, d.id)])) };
     const agentId = route.params.id ?? '';
     const definition = byId.get(agentId);
@@ -253,14 +253,14 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     return {
       root: detailPage(
         header(definition, statusLabel(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null),
-        startForm(definition, state.worktrees, state.promptNonce),
+        startForm(definition, state.worktrees, tab.promptNonce),
         controls(agentId),
         summary(session?.lastResult ?? null, session?.costUsd ?? null, usageLine(state, agentId)),
         exitInfo(session?.exit ?? null),
         output,
-        inputRow(agentId, state.inputNonce),
+        inputRow(agentId, tab.inputNonce),
       ),
-      data: detailData(agentId, panel.lines, canStart(session), canStop(session), canResume(session), canSend(session), state.promptNonce, state.inputNonce),
+      data: detailData(agentId, panel.lines, canStart(session), canStop(session), canResume(session), canSend(session), tab.promptNonce, tab.inputNonce),
     };
   };
 }

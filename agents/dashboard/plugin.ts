@@ -13,7 +13,6 @@ export function createDashboardPlugin(): Plugin<Record<string, never>> {
     routes: [{ state: 'DASHBOARD', path: '/' }],
     actions: {},
     init: () => ({}),
-    handle: () => ({}),
     createView() {
       const view = memo((nav: readonly NavEntry[]) => ({
         root: column('dashboard', {
@@ -35,7 +34,7 @@ export function createDashboardPlugin(): Plugin<Record<string, never>> {
           ],
         }),
       }));
-      return (_state, input) => view(input.nav);
+      return (_state, _view, input) => view(input.nav);
     },
   };
 }

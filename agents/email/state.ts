@@ -36,17 +36,35 @@ export interface ComposeState {
   draftRun: number;
 }
 
+/** The user's mail as the screens show it (every tab shares the inbox and the loaded threads). */
 export interface EmailState {
   account: MailAccount;
   inbox: InboxState | null;
-  thread: ThreadState | null;
+  /** Threads loaded for `/email/thread/:id`, by the id the route names; the most recent MAX_THREADS. */
+  threads: Readonly<Record<string, ThreadState>>;
+}
+
+/** One tab's state: the message it is writing. */
+export interface EmailTab {
   compose: ComposeState;
 }
 
+/** Threads kept loaded per user (a tab on an older one loads it again when it enters its route). */
+const MAX_THREADS = 20;
+
 export const EMPTY_COMPOSE: ComposeState = { to: '', subject: '', body: '', inReplyTo: null, drafting: false, draftRun: 0 };
+export const NEW_EMAIL_TAB: EmailTab = { compose: EMPTY_COMPOSE };
 
 export function initialState(account: MailAccount): EmailState {
-  return { account, inbox: null, thread: null, compose: EMPTY_COMPOSE };
+  return { account, inbox: null, threads: {} };
+}
+
+/** `state` with `thread` loaded under `emailId` (the newest; the oldest beyond MAX_THREADS dropped). */
+export function withThread(state: EmailState, emailId: string, thread: ThreadState): EmailState {
+  const { [emailId]: _old, ...others }: Record<string, ThreadState> = state.threads;
+  const ids = Object.keys(others);
+  for (const id of ids.slice(0, Math.max(0, ids.length - (MAX_THREADS - 1)))) delete others[id];
+  return { ...state, threads: { ...others, [emailId]: thread } };
 }
 
 /**

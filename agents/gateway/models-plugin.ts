@@ -10,16 +10,11 @@
 import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
-import type { Plugin, PluginHost } from '../types';
+import { actionsOf, type Plugin, type PluginHost } from '../types';
 import type { ModelGateway } from './gateway';
 import { createModelsView, type ModelsState } from './models-view';
 import type { UsageLedger } from './ledger';
 import { NoRouteError } from './router';
-
-const ACTIONS = {
-  lock_provider: z.object({ provider: z.string().min(1).max(40) }),
-  unlock_provider: z.object({}),
-};
 
 const TICK_MS = 1000;
 /** Routing events and usage come with every request: a burst is one refresh of the screen. */
@@ -60,33 +55,36 @@ export function createModelsPlugin(gateway: ModelGateway, ledger: UsageLedger, p
     };
   };
 
+  const action = actionsOf<ModelsState>();
+  /** Locks (or unlocks) the routing and shows the new state, with a toast saying what it means. */
+  const setLock = (userId: string, provider: string | null) => {
+    try {
+      router.lock(provider);
+    } catch (error) {
+      if (error instanceof NoRouteError) throw new PluginError('NOT_FOUND', error.message);
+      throw error;
+    }
+    const message = provider ? `Every model request now goes to ${provider}.` : 'Routing unlocked: requests fail over across all providers.';
+    return { state: snapshot(userId), sideEffects: [{ type: 'toast' as const, variant: 'success' as const, message }] };
+  };
+
   return {
     id: 'gateway',
     title: 'Models',
     nav: { id: 'gateway', label: 'Models', path: '/models', description: 'The model gateway: providers, failover, cooldowns, usage and cost.' },
     routes: [{ state: 'MODELS', path: '/models' }],
-    actions: ACTIONS,
+    actions: {
+      lock_provider: action(z.object({ provider: z.string().min(1).max(40) }), ({ host, payload }) => setLock(host.userId, payload.provider)),
+      unlock_provider: action(z.object({}), ({ host }) => setLock(host.userId, null)),
+    },
 
     init(host) {
       host.onClose(follow(host));
       return snapshot(host.userId);
     },
 
-    handle({ action, host }) {
-      try {
-        if (action.name === 'lock_provider') router.lock((action.payload as z.infer<typeof ACTIONS.lock_provider>).provider);
-        else if (action.name === 'unlock_provider') router.lock(null);
-        else return {};
-      } catch (error) {
-        if (error instanceof NoRouteError) throw new PluginError('NOT_FOUND', error.message);
-        throw error;
-      }
-      const locked = router.locked;
-      return {
-        state: snapshot(host.userId),
-        sideEffects: [{ type: 'toast', variant: 'success', message: locked ? `Every model request now goes to ${locked}.` : 'Routing unlocked: requests fail over across all providers.' }],
-      };
-    },
+    /** Entering the screen shows the gateway as it is now. */
+    enter: ({ host }) => ({ state: snapshot(host.userId) }),
 
     createView: () => createModelsView(prefix),
   };

@@ -54,7 +54,7 @@ function eventText(e: RouterEvent, timeZone: string): string {
   }
 }
 
-export function createModelsView(prefix: string): PluginView<ModelsState> {
+export function createModelsView(prefix: string): PluginView<ModelsState, undefined> {
   const providerCard = keyedMemo(
     (name: string, kind: string, baseUrl: string, models: string, state: string, counts: string, lastError: string, usage: string) =>
       card(`gateway-provider-${name}`, {
@@ -126,7 +126,7 @@ export function createModelsView(prefix: string): PluginView<ModelsState> {
     can_lock: Object.fromEntries((names ? names.split('\n') : []).map((name) => [name, name !== locked])),
   }));
 
-  return ({ status, now }, { context }) => {
+  return ({ status, now }, _tab, { context }) => {
     const zone = context.timezone;
     const cards = status.providers.map((p) =>
       providerCard(

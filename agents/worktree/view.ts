@@ -23,15 +23,19 @@ import {
   textField,
   type UiNode,
 } from '../../renderer';
-import type { PluginRender, ViewInput } from '../types';
+import type { PluginView } from '../types';
 import type { Worktree } from './service';
 import { WorktreeService } from './service';
 
-/** What the view needs of the plugin's state (see plugin.ts). */
-export interface WorktreeViewState {
+/** The user's state: the repository's worktrees (shared by every tab). */
+export interface WorktreeState {
   enabled: boolean;
   disabledReason: string | null;
   worktrees: readonly Worktree[];
+}
+
+/** One tab's state: which row is open, its dialogs' errors, its form. */
+export interface WorktreeTab {
   /** The key of the row showing its details, from `open_worktree`. */
   openKey: string | null;
   /** A failed removal's message, shown inside that row's confirmation dialog. */
@@ -39,6 +43,8 @@ export interface WorktreeViewState {
   /** Bumped after a successful create: the form binds to a fresh data path, so it starts empty. */
   formEpoch: number;
 }
+
+export const NEW_TAB: WorktreeTab = { openKey: null, removeErrors: {}, formEpoch: 0 };
 
 /** The names rule of names.ts, for the client-side checks (the server checks again). */
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
@@ -116,7 +122,7 @@ function worktreeRow(key: string, worktree: Worktree, open: boolean, error: stri
   });
 }
 
-export function createWorktreeView(): (state: WorktreeViewState, view: ViewInput) => PluginRender {
+export function createWorktreeView(): PluginView<WorktreeState, WorktreeTab> {
   const rowView = keyedMemo(worktreeRow);
 
   const toolbar = memo(() =>
@@ -202,9 +208,9 @@ export function createWorktreeView(): (state: WorktreeViewState, view: ViewInput
     Object.fromEntries(worktrees.filter((w) => !w.isMain).map((w) => [WorktreeService.keyOf(w.path), { force: false, delete_branch: false }])),
   );
 
-  return (state, { route }) => {
+  return (state, tab, { route }) => {
     if (!state.enabled) return { root: disabledPage(state.disabledReason) };
-    if (route.state === 'WORKTREE_NEW') return { root: formPage(state.formEpoch), data: { forms: formData(state.formEpoch) } };
-    return { root: listPage(state.worktrees, state.openKey, state.removeErrors), data: { removal: removalData(state.worktrees) } };
+    if (route.state === 'WORKTREE_NEW') return { root: formPage(tab.formEpoch), data: { forms: formData(tab.formEpoch) } };
+    return { root: listPage(state.worktrees, tab.openKey, tab.removeErrors), data: { removal: removalData(state.worktrees) } };
   };
 }

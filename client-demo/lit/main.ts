@@ -7,7 +7,7 @@
  * the renderer refused, each also reported to the server).
  */
 import type { A2uiClientAction } from '@a2ui/web_core/v0_9';
-import { SURFACE_ID, whenPageReady } from '../src/page';
+import { viewId, whenPageReady } from '../src/page';
 import { openInNewTab, safeUrl } from '../src/safe-url';
 import { postClientMessage, type ClientMessage } from './actions';
 import { HashRoute } from './route';
@@ -16,6 +16,8 @@ import { SurfaceHost } from './surface-host';
 
 whenPageReady(({ container, notice }) => {
   const body = document.body;
+  // Its own key: the thin client and this page in one tab are two different views.
+  const view = viewId(sessionStorage, '.lit');
   let refused = 0;
 
   /** Sends an action; the route waits for its answer, then takes its side effects. */
@@ -34,7 +36,7 @@ whenPageReady(({ container, notice }) => {
   };
 
   const route = new HashRoute((to) =>
-    send({ name: 'navigate', surfaceId: SURFACE_ID, sourceComponentId: 'root', timestamp: new Date().toISOString(), context: { to } }),
+    send({ name: 'navigate', surfaceId: view, sourceComponentId: 'root', timestamp: new Date().toISOString(), context: { to } }),
   );
 
   const host = new SurfaceHost({
@@ -44,12 +46,13 @@ whenPageReady(({ container, notice }) => {
     onRefused: (message, error) => {
       body.dataset.refused = String(++refused);
       console.error('a2ui: the renderer refused a message', message, error);
-      void postClientMessage({ version: 'v0.9', error: { code: 'MESSAGE_REFUSED', surfaceId: SURFACE_ID, message: error.message.slice(0, 1000) } });
+      void postClientMessage({ version: 'v0.9', error: { code: 'MESSAGE_REFUSED', surfaceId: view, message: error.message.slice(0, 1000) } });
     },
   });
 
   route.start();
   openStream({
+    view,
     onMessage: (message) => host.process(message),
     onState: (state) => {
       body.dataset.connection = state;

@@ -2,9 +2,10 @@
  * The transport: socket.io when connected, `POST /api/a2ui/action` when not, and the version
  * bookkeeping that keeps the client's document in step with the server's (versions.ts).
  *
- * - On every connect (first and reconnect) the client joins the surface with its version; the answer
- *   is a snapshot or the ops it missed.
- * - Frames are pushed to every tab of the user. The acting tab gets its action's change in the answer
+ * - On every connect (first and reconnect) the client joins its view (the id this tab keeps, see
+ *   page.ts) with its version and its context (route, time zone, screen size); the answer is a
+ *   snapshot or the ops it missed. A view the server no longer has is made again from that context.
+ * - Frames are pushed to every socket of the view. The acting socket gets its action's change in the answer
  *   (socket: `ActionAck {status, frame}`; REST: `ActionResponse` with `a2ui_json`). Should the same
  *   change also arrive as a pushed frame, whichever comes first applies and the other is a duplicate.
  * - Without a socket, the surface is loaded and kept up to date over REST (`GET /api/a2ui/surface`,
@@ -19,7 +20,7 @@ import type { SurfaceView } from './surface-view';
 import { isObject } from './values';
 import { frameDisposition } from './versions';
 import { describeError, knownErrorMessage, postJson } from './http';
-import { SURFACE_ID } from './page';
+import { viewId } from './page';
 
 /** Mirrors server/protocol.ts (the client imports its types only). */
 const EVENTS = { join: 'join', action: 'action', resync: 'resync', frame: 'frame' } as const;
@@ -54,6 +55,8 @@ export interface ConnectionOptions {
 }
 
 export class Connection {
+  /** This tab's view: the surface id of its frames. */
+  readonly viewId = viewId();
   private version: number | null = null;
   private socket: Socket | null = null;
   private catchingUp = false;
@@ -103,7 +106,7 @@ export class Connection {
       action: name,
       payload,
       context: this.options.context(),
-      surface_id: SURFACE_ID,
+      surface_id: this.viewId,
       ...(componentId !== undefined ? { component_id: componentId } : {}),
       // The server answers the ops missed since this version too, so a REST answer never leaves a gap.
       ...(this.version !== null ? { base_version: this.version } : {}),
@@ -143,7 +146,8 @@ export class Connection {
     const known = this.version !== null && !this.options.view.stale;
     let response: Response;
     try {
-      response = await fetch(known ? `${SURFACE_URL}?version=${this.version}` : SURFACE_URL, { credentials: 'same-origin' });
+      const query = `surface_id=${encodeURIComponent(this.viewId)}${known ? `&version=${this.version}` : ''}`;
+      response = await fetch(`${SURFACE_URL}?${query}`, { credentials: 'same-origin' });
     } catch {
       return; // the connect error already told the user; the next poll tries again
     }
@@ -158,7 +162,8 @@ export class Connection {
     const socket = this.socket;
     if (!socket) return;
     const fresh = this.version === null || this.options.view.stale;
-    this.catchUp(socket, EVENTS.join, fresh ? { surface_id: SURFACE_ID } : { surface_id: SURFACE_ID, version: this.version });
+    const join = { surface_id: this.viewId, context: this.options.context() };
+    this.catchUp(socket, EVENTS.join, fresh ? join : { ...join, version: this.version });
   }
 
   /** Asks for the ops after the current version (or a snapshot, by re-joining, when that is unusable). */
@@ -191,7 +196,7 @@ export class Connection {
       else console.warn('a2ui: ignored a malformed frame', raw);
       return;
     }
-    if (frame.surfaceId !== SURFACE_ID) return; // this client shows the one main surface
+    if (frame.surfaceId !== this.viewId) return; // this tab shows its own view only
     const disposition = frameDisposition(this.version, frame);
     if (disposition === 'duplicate' || disposition === 'gap') {
       this.options.onFrame(frame, { applied: false, answer });
@@ -231,7 +236,7 @@ export class Connection {
         this.options.notice('The server sent an answer this page cannot read.');
         return;
       }
-      frame = { surfaceId: SURFACE_ID, from: response.from, to: response.to, ops, side_effects: response.side_effects };
+      frame = { surfaceId: response.surface_id ?? this.viewId, from: response.from, to: response.to, ops, side_effects: response.side_effects };
     } else {
       frame = (raw as unknown as ActionAck).frame;
     }
@@ -273,7 +278,7 @@ function asFrame(raw: unknown): Frame | null {
   const from = raw.from;
   if (!(from === null || typeof from === 'number') || typeof raw.to !== 'number' || !Array.isArray(raw.ops)) return null;
   return {
-    surfaceId: typeof raw.surfaceId === 'string' ? raw.surfaceId : SURFACE_ID,
+    surfaceId: typeof raw.surfaceId === 'string' ? raw.surfaceId : '',
     from,
     to: raw.to,
     ops: raw.ops as Operation[],

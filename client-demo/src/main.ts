@@ -6,6 +6,7 @@ import { clientContext } from './client-context';
 import { Connection } from './connection';
 import { Navigation } from './navigation';
 import { whenPageReady } from './page';
+import { applyPreferences } from './preferences';
 import { SurfaceView } from './surface-view';
 
 whenPageReady(({ container, notice }) => {
@@ -30,6 +31,7 @@ whenPageReady(({ container, notice }) => {
     onFrame: (frame, receipt) => {
       const version = connection.currentVersion;
       if (version !== null) body.dataset.version = String(version);
+      applyPreferences(document.documentElement, view.dataModel);
       navigation.onFrame(frame, receipt);
     },
     onFirstDocument: () => navigation.firstDocument(initialPath),

@@ -26,6 +26,10 @@ export interface Config {
   clientDir: string;
   /** Open streams (agent SSE, A2UI v0.9 stream) per user at most. */
   maxStreamsPerUser: number;
+  /** A view (tab) that no client has used or listened to for this long is dropped. */
+  viewIdleMs: number;
+  /** Views per user at most (past it the least recently used idle view goes). */
+  maxViewsPerUser: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -42,5 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxPendingFrames: integerVar(env, 'A2UI_MAX_PENDING_FRAMES', 64, 1),
     clientDir: path.resolve(cwd, env.A2UI_CLIENT_DIR || 'client-demo/dist'),
     maxStreamsPerUser: integerVar(env, 'A2UI_MAX_STREAMS_PER_USER', 32, 1),
+    viewIdleMs: integerVar(env, 'A2UI_VIEW_IDLE_MS', 30 * 60_000, 1000),
+    maxViewsPerUser: integerVar(env, 'A2UI_MAX_VIEWS_PER_USER', 200, 1),
   };
 }

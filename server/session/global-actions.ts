@@ -5,12 +5,14 @@ import { z } from 'zod';
 import type { SideEffect } from '../../agents/types';
 
 export interface GlobalTarget {
-  /** Moves the router; false when the path names no route. */
+  /** Moves the view's router; false when the path names no route. */
   navigate(to: string): boolean;
   /** The route path in force. */
   route(): string;
   select(ids: string[]): void;
   dismissToast(id: string): void;
+  /** Runs a plugin's `init` again for the user after it failed; false when it had not failed. */
+  retryPlugin(pluginId: string): Promise<boolean>;
 }
 
 export interface GlobalResult {
@@ -20,37 +22,30 @@ export interface GlobalResult {
 }
 
 interface GlobalAction<P> {
-  schema: z.ZodType<P>;
-  run(payload: P, target: GlobalTarget): GlobalResult;
+  schema: z.ZodType<P, unknown>;
+  run(payload: P, target: GlobalTarget): GlobalResult | Promise<GlobalResult>;
 }
 
-const navigate: GlobalAction<{ to: string }> = {
-  schema: z.object({ to: z.string().startsWith('/', 'must be a path starting with /').max(2048) }),
-  run({ to }, target) {
+function globalAction<Schema extends z.ZodType<any, unknown>>(schema: Schema, run: (payload: z.output<Schema>, target: GlobalTarget) => GlobalResult | Promise<GlobalResult>): GlobalAction<z.output<Schema>> {
+  return { schema, run };
+}
+
+export const GLOBAL_ACTIONS: Readonly<Record<string, GlobalAction<any>>> = {
+  navigate: globalAction(z.object({ to: z.string().startsWith('/', 'must be a path starting with /').max(2048) }), ({ to }, target) => {
     if (!target.navigate(to)) return { sideEffects: [], error: `There is no page at ${to.slice(0, 200)}.` };
     // The client moves its URL with this (pushState), unless it is already there (Back/Forward).
     return { sideEffects: [{ type: 'navigate', to: target.route() }] };
-  },
-};
-
-const select: GlobalAction<{ ids: string[] }> = {
-  schema: z.object({ ids: z.array(z.string().max(256)).max(1000) }),
-  run({ ids }, target) {
+  }),
+  select: globalAction(z.object({ ids: z.array(z.string().max(256)).max(1000) }), ({ ids }, target) => {
     target.select(ids);
     return { sideEffects: [] };
-  },
-};
-
-const dismissToast: GlobalAction<{ toast_id: string }> = {
-  schema: z.object({ toast_id: z.string().max(64) }),
-  run({ toast_id }, target) {
+  }),
+  dismiss_toast: globalAction(z.object({ toast_id: z.string().max(64) }), ({ toast_id }, target) => {
     target.dismissToast(toast_id);
     return { sideEffects: [] };
-  },
-};
-
-export const GLOBAL_ACTIONS: Readonly<Record<string, GlobalAction<never> | undefined>> = {
-  navigate: navigate as GlobalAction<never>,
-  select: select as GlobalAction<never>,
-  dismiss_toast: dismissToast as GlobalAction<never>,
+  }),
+  retry_plugin: globalAction(z.object({ plugin: z.string().max(64) }), async ({ plugin }, target) => {
+    if (!(await target.retryPlugin(plugin))) return { sideEffects: [], error: `${plugin.slice(0, 64)} is running; nothing to retry.` };
+    return { sideEffects: [{ type: 'toast', variant: 'success', message: 'Started again.' }] };
+  }),
 };

@@ -1,53 +1,62 @@
 /**
  * The server's own endpoints (declared like every module's, mounted by the same adapter):
  *
- *   GET  /api/health          the server and each module's health
- *   GET  /api/a2ui/surface    the REST form of socket.io's `join`: a snapshot, or the ops since `version`
- *   POST /api/a2ui/action     runs one action (the seed protocol's request and answer)
+ *   GET  /api/health            the server, its store and each module's health
+ *   GET  /api/a2ui/surface      the REST form of socket.io's `join`: a snapshot, or the ops since `version`
+ *   POST /api/a2ui/action       runs one action (the seed protocol's request and answer)
  *   POST /api/a2ui/v0.9/action  a standard A2UI v0.9 client message
  *
- * The v0.9 stream (`GET /api/a2ui/v0.9/stream`) is mounted by a2ui-v09/routes.ts: a surface stream
- * is not a numbered feed.
+ * A request that names no view (`surface_id`) acts on the caller's own REST view (views.ts). The v0.9
+ * stream (`GET /api/a2ui/v0.9/stream`) is mounted by a2ui-v09/routes.ts: a surface stream is not a
+ * numbered feed.
  */
 import { z } from 'zod';
 import { endpoint, type Endpoint } from '../../agents/endpoint';
 import type { PluginStatus } from '../../agents/types';
-import type { Sessions } from '../session/sessions';
+import type { Users } from '../session/users';
 import { answerClientMessage } from './a2ui-v09/actions';
-import { actionRequestSchema, surfaceQuerySchema, toActionResponse } from './protocol';
+import { actionRequestSchema, surfaceQuerySchema, toActionCall, toActionResponse } from './protocol';
+import { attachView, namedView } from './views';
 
 export interface ServerEndpointDeps {
-  sessions: Sessions;
+  users: Users;
   version: string;
   startedAt: number;
   dataDir: string;
+  /** The store's health (a failed write shows here). */
+  storeHealth(): PluginStatus;
   /** Each module's health, by module id. */
   status(): Record<string, PluginStatus>;
 }
 
 export function serverEndpoints(deps: ServerEndpointDeps): Endpoint[] {
-  const { sessions } = deps;
+  const { users } = deps;
   return [
     endpoint({
       method: 'GET',
       path: '/api/health',
-      handle: () => ({
-        json: {
-          status: 'ok',
-          version: deps.version,
-          uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
-          data_dir: deps.dataDir,
-          plugins: deps.status(),
-        },
-      }),
+      handle: () => {
+        const store = deps.storeHealth();
+        return {
+          json: {
+            status: store.status === 'ok' ? 'ok' : 'degraded',
+            version: deps.version,
+            uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
+            data_dir: deps.dataDir,
+            store,
+            plugins: deps.status(),
+          },
+        };
+      },
     }),
     endpoint({
       method: 'GET',
       path: '/api/a2ui/surface',
       query: surfaceQuerySchema,
       async handle({ query, caller }) {
-        const session = await sessions.get(caller.userId);
-        return { json: session.catchUp(query.version) };
+        const named = namedView(caller, query.surface_id);
+        const { session, view } = await attachView(users, caller, named.id, named.kind);
+        return { json: session.catchUp(view, query.version) };
       },
     }),
     endpoint({
@@ -55,8 +64,9 @@ export function serverEndpoints(deps: ServerEndpointDeps): Endpoint[] {
       path: '/api/a2ui/action',
       body: actionRequestSchema,
       async handle({ body, caller }) {
-        const session = await sessions.get(caller.userId);
-        return { json: toActionResponse(await session.dispatch(body)) };
+        const named = namedView(caller, body.surface_id);
+        const { session, view } = await attachView(users, caller, named.id, named.kind, body.context);
+        return { json: toActionResponse(await session.dispatch(view.id, toActionCall(body))) };
       },
     }),
     endpoint({
@@ -65,7 +75,7 @@ export function serverEndpoints(deps: ServerEndpointDeps): Endpoint[] {
       // Checked by parseClientMessage: a v0.9 message, the older `userAction`, or an error report.
       body: z.unknown(),
       async handle({ caller, body }) {
-        return { json: await answerClientMessage(body, caller.userId, () => sessions.get(caller.userId)) };
+        return { json: await answerClientMessage(body, caller, users) };
       },
     }),
   ];

@@ -1,8 +1,9 @@
 /**
- * socket.io live sessions. A socket authenticates in the handshake, `join`s its user's session (the
- * ack is the catch-up frame), then receives every frame of that session; `action` runs an action (the
- * ack, an ActionAck, carries this tab's copy of the change; the other tabs get it as a frame);
- * `resync {version}` answers the missed ops or a snapshot.
+ * socket.io live sessions. A socket authenticates in the handshake, `join`s a view — the one its tab
+ * keeps in sessionStorage (`surface_id`), or a new one — and the ack is the catch-up frame (its
+ * `surfaceId` is the view's id); then it receives every frame of that view. `action` runs an action
+ * on the view (the ack, an ActionAck, carries this socket's copy of the change; the view's other
+ * sockets get it as a frame); `resync {version}` answers the missed ops or a snapshot.
  *
  * A2UI v0.9 form: `join {format: "a2ui-v0.9"}` switches the socket to `a2ui` events, each
  * `{messages}` of one change, the first one the sync; `a2ui_action` takes a v0.9 client message
@@ -31,14 +32,16 @@ import {
   resyncRequestSchema,
   type ActionAck,
   type Frame,
+  toActionCall,
 } from './protocol';
 import type { RateLimiter } from './rate-limit';
-import type { FrameListener, Session } from '../session/session';
-import type { Sessions } from '../session/sessions';
+import type { FrameListener } from '../session/frame';
+import type { Users } from '../session/users';
+import { attachView, namedView, newViewId, type ViewRef } from './views';
 
 export interface LiveDeps {
   auth: TokenAuth;
-  sessions: Sessions;
+  users: Users;
   rateLimiter: RateLimiter;
   maxPendingFrames: number;
   /** The modules' socket events (an agent's `subscribe`, `input`), attached to every authenticated socket. */
@@ -68,49 +71,56 @@ export function attachLive(io: Server, deps: LiveDeps): void {
 
 type Format = 'native' | typeof A2UI_V09_FORMAT;
 
+/** The view a socket shows, and how it receives the view's changes. */
+interface Joined extends ViewRef {
+  format: Format;
+  sender: FrameListener;
+  unsubscribe(): void;
+}
+
 function connect(socket: Socket, deps: LiveDeps): void {
   const identity = socket.data.identity as Identity;
-  let session: Session | undefined;
-  let format: Format = 'native';
-  let sender: FrameListener | undefined;
-  let unsubscribe: (() => void) | undefined;
+  let joined: Joined | undefined;
 
-  const open = async (): Promise<Session> => (session ??= await deps.sessions.get(identity.userId));
-
-  /** From now on, this socket gets the session's changes in `wanted` form (synchronous). */
-  const subscribe = (live: Session, wanted: Format): void => {
-    unsubscribe?.();
-    format = wanted;
-    sender = wanted === A2UI_V09_FORMAT ? createA2uiV09Sender(socket, live, deps.maxPendingFrames) : createFrameSender(socket, live, deps.maxPendingFrames);
-    unsubscribe = live.subscribe(sender);
+  /** From now on, this socket gets the view's changes in `format` (synchronous: nothing comes between). */
+  const subscribe = (ref: ViewRef, format: Format): Joined => {
+    joined?.unsubscribe();
+    const sender = format === A2UI_V09_FORMAT ? createA2uiV09Sender(socket, ref, deps.maxPendingFrames) : createFrameSender(socket, ref, deps.maxPendingFrames);
+    joined = { ...ref, format, sender, unsubscribe: ref.session.subscribe(ref.view, sender) };
+    return joined;
   };
 
-  /** Opens the user's session and, once, starts sending its frames to this socket. */
-  const attach = async (): Promise<Session> => {
-    const live = await open();
-    if (!sender) subscribe(live, 'native');
-    return live;
-  };
+  /** The socket's view: the one it joined, else a new one (an action before any join). */
+  const current = async (): Promise<Joined> => joined ?? subscribe(await attachView(deps.users, identity, newViewId(), 'tab'), 'native');
 
   socket.on(SocketEvents.join, (raw: unknown, ack?: Ack) => {
     void reply(ack, async () => {
       const request = parseInput(joinRequestSchema, raw ?? {});
-      const live = await open();
-      if (request.format === A2UI_V09_FORMAT) {
-        // The sync (a reset when this socket had one already) goes out in the same step as the
+      const v09 = request.format === A2UI_V09_FORMAT;
+      // The tab's own view; "main" (the seed protocol's id) is the token's own, as over REST; no id on a
+      // socket that joined before is the view it has, else a new one.
+      const named = request.surface_id !== undefined ? namedView(identity, request.surface_id) : undefined;
+      const viewId = named?.id ?? (joined && joined.format === (request.format ?? 'native') ? joined.view.id : newViewId());
+      const ref = await attachView(deps.users, identity, viewId, v09 ? 'stream' : (named?.kind ?? 'tab'), request.context);
+      if (v09) {
+        // The sync (a reset when this socket had this view already) goes out in the same step as the
         // subscription: no change can come between them.
-        const again = sender !== undefined && format === A2UI_V09_FORMAT;
-        if (!again) subscribe(live, A2UI_V09_FORMAT);
-        emitA2ui(socket, again ? encodeReset(live.currentSurface) : encodeSync(live.currentSurface));
-        return { status: 'ok' };
+        const again = joined?.view === ref.view && joined.format === A2UI_V09_FORMAT;
+        if (!again) subscribe(ref, A2UI_V09_FORMAT);
+        emitA2ui(socket, again ? encodeReset(ref.view.surface) : encodeSync(ref.view.surface));
+        return { status: 'ok', surfaceId: ref.view.surfaceId };
       }
-      if (!sender || format !== 'native') subscribe(live, 'native');
-      return live.catchUp(request.version);
+      if (joined?.view !== ref.view || joined.format !== 'native') subscribe(ref, 'native');
+      return ref.session.catchUp(ref.view, request.version);
     });
   });
 
   socket.on(SocketEvents.resync, (raw: unknown, ack?: Ack) => {
-    void reply(ack, async () => (await attach()).catchUp(parseInput(resyncRequestSchema, raw).version));
+    void reply(ack, async () => {
+      const { version } = parseInput(resyncRequestSchema, raw);
+      const { session, view } = await current();
+      return session.catchUp(view, version);
+    });
   });
 
   socket.on(SocketEvents.action, (raw: unknown, ack?: Ack) => {
@@ -119,10 +129,15 @@ function connect(socket: Socket, deps: LiveDeps): void {
       async (): Promise<ActionAck> => {
         deps.rateLimiter.enforce(identity.tokenKey, 'actions');
         const request = parseInput(actionRequestSchema, raw);
-        const live = await attach();
-        // This socket gets the change in the ack; the session sends it to the other tabs. (A v0.9
+        const mine = await current();
+        // An action may name another of the user's views (a tab acting for another): it runs there,
+        // and this socket is not that view's listener.
+        const named = request.surface_id !== undefined ? namedView(identity, request.surface_id) : undefined;
+        const target = named && named.id !== mine.view.id ? await attachView(deps.users, identity, named.id, named.kind) : mine;
+        // This socket gets the change in the ack; the view sends it to its other listeners. (A v0.9
         // socket has no versions to tell a copy from a change: it gets the change as usual.)
-        const result = await live.dispatch(request, format === 'native' ? sender : undefined);
+        const origin = target === mine && mine.format === 'native' ? mine.sender : undefined;
+        const result = await target.session.dispatch(target.view.id, toActionCall(request), origin);
         return { status: result.status, ...(result.error ? { error: result.error } : {}), frame: result.frame };
       },
       refusedAction,
@@ -134,13 +149,13 @@ function connect(socket: Socket, deps: LiveDeps): void {
       ack,
       () => {
         deps.rateLimiter.enforce(identity.tokenKey, 'actions');
-        return answerClientMessage(raw, identity.userId, open);
+        return answerClientMessage(raw, identity, deps.users);
       },
       refusedAction,
     );
   });
 
-  socket.on('disconnect', () => unsubscribe?.());
+  socket.on('disconnect', () => joined?.unsubscribe());
   const channel = socketChannel(socket, identity, deps.maxPendingFrames);
   attachSocketEvents(socket, channel, deps.socketEvents, deps.rateLimiter);
   deps.socketConnected(channel);
@@ -166,20 +181,20 @@ async function reply(ack: Ack | undefined, run: () => Promise<unknown>, refused 
 }
 
 /** Sends frames to one socket, trading a backlog for one snapshot when the socket falls behind (outbox.ts). */
-function createFrameSender(socket: Socket, session: Session, maxPending: number): FrameListener {
+function createFrameSender(socket: Socket, { session, view }: ViewRef, maxPending: number): FrameListener {
   return surfaceSender(
     socketSink(socket, maxPending),
     (frame: Frame) => socket.emit(SocketEvents.frame, frame),
-    () => socket.emit(SocketEvents.frame, session.catchUp()),
+    () => socket.emit(SocketEvents.frame, session.catchUp(view)),
   );
 }
 
 /** Sends changes as v0.9 messages; a socket that fell behind gets deleteSurface and a new sync. */
-function createA2uiV09Sender(socket: Socket, session: Session, maxPending: number): FrameListener {
+function createA2uiV09Sender(socket: Socket, { view }: ViewRef, maxPending: number): FrameListener {
   return surfaceSender(
     socketSink(socket, maxPending),
     (frame: Frame, surface: Surface) => emitA2ui(socket, encodeFrame(frame, surface)),
-    () => emitA2ui(socket, encodeReset(session.currentSurface)),
+    () => emitA2ui(socket, encodeReset(view.surface)),
   );
 }
 

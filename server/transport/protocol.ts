@@ -5,15 +5,24 @@
 import type { Operation } from 'fast-json-patch';
 import { z } from 'zod';
 import type { SideEffect } from '../../agents/types';
+import type { ActionCall, Frame } from '../session/frame';
+import { boundedRecord } from './bounded-json';
 
 export type { Operation, SideEffect };
 
-/** The one surface every session renders. */
-export const MAIN_SURFACE_ID = 'main';
+/**
+ * The surface id a client names when it has no view of its own: a REST caller's own view (one per
+ * token), never a tab's. The seed protocol's examples use it.
+ */
+export { API_SURFACE_ID as MAIN_SURFACE_ID } from '../session/view';
+
+/** A view's id (the surface id of its frames): made by the server, or kept by a tab in sessionStorage. */
+export const VIEW_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const surfaceIdSchema = z.string().regex(VIEW_ID, 'must be a view id (1-64 of A-Z a-z 0-9 _ -)');
 
 /** socket.io event names, client → server and server → client. */
 export const SocketEvents = {
-  /** client → server `{surface_id?, version?, format?}`; ack: the catch-up `Frame` (v0.9: `{messages}`). */
+  /** client → server `{surface_id?, version?, format?, context?}`; ack: the catch-up `Frame` (its `surfaceId` is the view's id; v0.9: `{messages}`). */
   join: 'join',
   /** client → server `ActionRequest`; ack: `ActionAck`, whose frame the other tabs get as `frame`. */
   action: 'action',
@@ -25,10 +34,8 @@ export const SocketEvents = {
 
 const ACTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
-/** A small free-form object of the client's (preferences, capabilities): at most 100 keys. */
-const boundedRecord = z
-  .record(z.string().max(128), z.unknown())
-  .refine((record) => Object.keys(record).length <= 100, 'at most 100 keys');
+/** Preferences and capabilities are kept per user and view: a few KB, a few levels. */
+const smallRecord = boundedRecord({ maxKeys: 50, maxDepth: 4, maxBytes: 4096 });
 
 export const clientContextSchema = z
   .object({
@@ -36,8 +43,8 @@ export const clientContextSchema = z
     selection: z.array(z.string().max(256)).max(1000).nullable().optional(),
     timezone: z.string().max(64).optional(),
     screen_size: z.enum(['mobile', 'tablet', 'desktop']).optional(),
-    user_prefs: boundedRecord.optional(),
-    capabilities: boundedRecord.optional(),
+    user_prefs: smallRecord.optional(),
+    capabilities: smallRecord.optional(),
     // Accepted for compatibility with the seed protocol, never used: identity comes from the token.
     user_id: z.unknown().optional(),
   })
@@ -48,8 +55,9 @@ export const actionRequestSchema = z
     action: z.string().regex(ACTION_NAME, 'must be a lower_snake_case action name'),
     context: clientContextSchema.optional(),
     payload: z.record(z.string(), z.unknown()).optional(),
-    component_id: z.string().max(256).optional(),
-    surface_id: z.literal(MAIN_SURFACE_ID).optional(),
+    // The seed protocol sends `null` when no component sent the action (a navigation from the URL bar).
+    component_id: z.string().max(256).nullable().optional(),
+    surface_id: surfaceIdSchema.optional(),
     base_version: z.number().int().nonnegative().optional(),
     user_id: z.unknown().optional(),
   })
@@ -60,8 +68,10 @@ export type ActionRequest = z.infer<typeof actionRequestSchema>;
 
 export const joinRequestSchema = z
   .object({
-    surface_id: z.literal(MAIN_SURFACE_ID).optional(),
+    surface_id: surfaceIdSchema.optional(),
     version: z.number().int().nonnegative().optional(),
+    /** What the tab says of itself (its route when the view is new, time zone, screen size, preferences). */
+    context: clientContextSchema.optional(),
     /** `a2ui-v0.9`: this socket gets standard A2UI v0.9 messages instead of frames (a2ui-v09-protocol.ts). */
     format: z.enum(['native', 'a2ui-v0.9']).optional(),
   })
@@ -69,23 +79,12 @@ export const joinRequestSchema = z
 
 /** `GET /api/a2ui/surface?version=N`: the query string's version is text. */
 export const surfaceQuerySchema = z
-  .object({ version: z.string().regex(/^\d{1,15}$/, 'must be a version number').transform(Number).optional() })
+  .object({ version: z.string().regex(/^\d{1,16}$/, 'must be a version number').transform(Number).optional(), surface_id: surfaceIdSchema.optional() })
   .strip();
 
 export const resyncRequestSchema = z.object({ version: z.number().int().nonnegative() }).strip();
 
-/**
- * One change of a surface. A client applies it only when `from` equals its version, then holds `to`.
- * `from: null` marks a snapshot (ops = one `replace` of the whole document): it applies at any version.
- * `from === to` carries side effects only.
- */
-export interface Frame {
-  surfaceId: string;
-  from: number | null;
-  to: number;
-  ops: Operation[];
-  side_effects: SideEffect[];
-}
+export type { Frame };
 
 /**
  * The answer to a socket `action`: the change itself as a frame (the acting tab does not get it again
@@ -97,9 +96,11 @@ export interface ActionAck {
   frame?: Frame;
 }
 
-/** The answer to `POST /api/a2ui/action` (the seed protocol's shape). */
+/** The answer to `POST /api/a2ui/action` (the seed protocol's shape, plus the versions and the view). */
 export interface ActionResponse {
   status: 'success' | 'error';
+  /** The view that ran the action (the caller's own REST view unless it named one). */
+  surface_id: string;
   /** The ops as a JSON string (the seed protocol's field). */
   a2ui_json: string;
   from: number | null;
@@ -115,10 +116,22 @@ export type { ErrorCode } from '../../agents/errors';
 export function toActionResponse(result: { status: 'success' | 'error'; error?: { code: string; message: string }; frame: Frame }): ActionResponse {
   return {
     status: result.status,
+    surface_id: result.frame.surfaceId,
     a2ui_json: JSON.stringify(result.frame.ops),
     from: result.frame.from,
     to: result.frame.to,
     side_effects: result.frame.side_effects,
     ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+/** A wire request as the session layer takes it. */
+export function toActionCall(request: ActionRequest): ActionCall {
+  return {
+    action: request.action,
+    ...(request.payload ? { payload: request.payload } : {}),
+    ...(request.context ? { context: request.context } : {}),
+    ...(typeof request.component_id === 'string' ? { componentId: request.component_id } : {}),
+    ...(request.base_version !== undefined ? { baseVersion: request.base_version } : {}),
   };
 }

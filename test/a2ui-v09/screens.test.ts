@@ -29,16 +29,16 @@ const answers = new OfficialClient('answers only');
 beforeAll(async () => {
   ai = await FakeAnthropic.start(); // the assistant panel on, so its screens are checked too
   server = await startTestServer({ env: { A2UI_REPO: makeRepo(), ...ai.env() } });
-  sse = await StreamReader.open(`${server.url}/api/a2ui/v0.9/stream`, bearer(server.token), new OfficialClient('SSE stream'));
+  sse = await StreamReader.open(`${server.url}/api/a2ui/v0.9/stream?view=main`, bearer(server.token), new OfficialClient('SSE stream'));
   await sse.until(3);
   // The answers-only client starts from a sync of its own, then sees nothing but answers.
-  const sync = await StreamReader.open(`${server.url}/api/a2ui/v0.9/stream`, { ...bearer(server.token), Accept: 'application/jsonl' }, answers);
+  const sync = await StreamReader.open(`${server.url}/api/a2ui/v0.9/stream?view=main`, { ...bearer(server.token), Accept: 'application/jsonl' }, answers);
   await sync.until(3);
   sync.close();
   socket = connect(server.url, server.token);
   socket.on('a2ui', (batch: { messages: A2uiV09Message[] }) => socketClient.process(batch.messages));
   await connected(socket);
-  await emitAck(socket, 'join', { format: 'a2ui-v0.9' });
+  await emitAck(socket, 'join', { format: 'a2ui-v0.9', surface_id: 'main' });
 });
 afterAll(async () => {
   sse.close();

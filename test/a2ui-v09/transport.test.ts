@@ -26,7 +26,7 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-const STREAM = '/api/a2ui/v0.9/stream';
+const STREAM = '/api/a2ui/v0.9/stream?view=main';
 const ACTION = '/api/a2ui/v0.9/action';
 
 async function stream(headers: Record<string, string> = {}, client = new OfficialClient('stream'), token = server.token): Promise<StreamReader> {
@@ -244,7 +244,7 @@ describe('POST /api/a2ui/v0.9/action', () => {
     ['no action, userAction or error', { version: 'v0.9' }, 'body'],
     ['another protocol version', { version: 'v0.8', action: valid() }, 'version'],
     ['a missing version', { action: valid() }, 'version'],
-    ['another surface', { version: 'v0.9', action: { ...valid(), surfaceId: 'side' } }, 'action.surfaceId'],
+    ['a surface id that is no view id', { version: 'v0.9', action: { ...valid(), surfaceId: 'no such / surface' } }, 'action.surfaceId'],
     ['a malformed action name', { version: 'v0.9', action: { ...valid(), name: 'Drop Table' } }, 'action.name'],
     ['no timestamp', { version: 'v0.9', action: { ...valid(), timestamp: undefined } }, 'action.timestamp'],
     ['a context that is not an object', { version: 'v0.9', action: { ...valid(), context: 'x' } }, 'action.context'],
@@ -284,7 +284,7 @@ describe('socket.io with format a2ui-v0.9', () => {
     });
     socket.on('frame', (frame: Frame) => frames.push(frame));
     await connected(socket);
-    expect(await emitAck(socket, 'join', { format: 'a2ui-v0.9' })).toEqual({ status: 'ok' });
+    expect(await emitAck(socket, 'join', { format: 'a2ui-v0.9', surface_id: 'main' })).toEqual({ status: 'ok', surfaceId: 'main' });
     return { socket, client, batches, frames, log };
   }
 
@@ -352,7 +352,7 @@ describe('socket.io with format a2ui-v0.9', () => {
   test('joining again on the same socket starts over: deleteSurface, then a new sync', async () => {
     const { socket, client, batches } = await v09Socket('rejoining');
     await until(() => batches.length >= 1);
-    expect(await emitAck(socket, 'join', { format: 'a2ui-v0.9' })).toEqual({ status: 'ok' });
+    expect(await emitAck(socket, 'join', { format: 'a2ui-v0.9', surface_id: 'main' })).toEqual({ status: 'ok', surfaceId: 'main' });
     await until(() => batches.length >= 2);
     expect(kinds(batches[1]!)).toEqual(['deleteSurface', 'createSurface', 'updateComponents', 'updateDataModel']);
     expect(client.hasSurface).toBe(true);

@@ -131,10 +131,12 @@ describe('thread, reply, send', () => {
     }
   });
 
-  test('a thread reached by a link (not by open_thread) loads in the background', async () => {
+  test('a thread reached by a link (not by open_thread) is loaded as the view enters its route', async () => {
     const res = await act(server.url, ALICE.token, 'navigate', { to: '/email/thread/m6' });
-    expect(JSON.stringify(res.ops)).toContain('Loading the conversation');
-    const doc = await waitForDoc(server.url, ALICE.token, (d) => component(d, 'email-msg-m6') !== undefined);
+    // Loaded by the plugin's `enter` before the frame: the navigation's own ops hold the thread.
+    expect(JSON.stringify(res.ops)).not.toContain('Loading the conversation');
+    const doc = (await surfaceOf(server.url, ALICE.token)).doc;
+    expect(component(doc, 'email-msg-m6')).toBeDefined();
     expect(textOf(doc, 'email-thread-subject')).toBe('Design review: inbox keyboard shortcuts');
     const missing = await act(server.url, ALICE.token, 'navigate', { to: '/email/thread/m404' });
     expect(missing.body.status).toBe('success');
@@ -187,14 +189,14 @@ describe('minimal diffs', () => {
     );
   });
 
-  test('a message arriving adds its row only (and the row it pushes off the page leaves)', async () => {
-    // Mail to yourself lands in your inbox: send one, then come back to the (now stale) inbox.
+  test('a message arriving adds its row only (and the row it pushes off the page leaves), in a tab that did not send it', async () => {
+    // Mail to yourself lands in your inbox: one tab watches the inbox, another view sends.
     const before = await openInbox(BOB.token);
-    const client = await LiveClient.open(server.url, BOB.token);
+    const client = await LiveClient.open(server.url, BOB.token, 'bobs-inbox-tab');
     try {
-      await client.action('compose');
-      const sent = await client.action('send', { to: 'you@example.com', subject: 'Note to self', body: 'Call the bank.' });
-      expect(sent.frame.side_effects).toContainEqual({ type: 'navigate', to: '/email/inbox' });
+      await client.action('navigate', { to: '/email/inbox' });
+      const sent = await act(server.url, BOB.token, 'send', { to: 'you@example.com', subject: 'Note to self', body: 'Call the bank.' }, { context: { route: '/email/compose' } });
+      expect(sent.body.side_effects).toContainEqual({ type: 'navigate', to: '/email/inbox' });
       await waitFor(() => childrenOf(client.doc!, 'email-inbox-list')[0] === 'email-row-m9', 'the new row', 10_000);
       const frame = client.frames.find((f) => f.ops.some((op) => op.path === '/components/email-row-m9'))!;
       const listOps = frame.ops.filter((op) => op.path.startsWith('/components/email-inbox-list'));

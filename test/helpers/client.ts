@@ -83,10 +83,15 @@ export class LiveClient {
     });
   }
 
-  static async open(url: string, token: string): Promise<LiveClient> {
+  /** The view it shows: the token's own (`main`, the one REST calls without a surface id share) unless named. */
+  viewId = 'main';
+
+  /** A client joined to `viewId` (default `main`: the token's own view, shared with REST helpers). */
+  static async open(url: string, token: string, viewId = 'main'): Promise<LiveClient> {
     const client = new LiveClient(connect(url, token));
+    client.viewId = viewId;
     await connected(client.socket);
-    client.apply(await emitAck<Frame>(client.socket, 'join', { surface_id: 'main' }));
+    client.apply(await emitAck<Frame>(client.socket, 'join', { surface_id: viewId }));
     return client;
   }
 
@@ -115,7 +120,7 @@ export class LiveClient {
 
   /** Sends an action; the ack's frame is this tab's copy of the change, applied like any frame. */
   async action(action: string, payload: Record<string, unknown> = {}): Promise<ActionAck & { frame: Frame }> {
-    const ack = await emitAck<ActionAck>(this.socket, 'action', { action, payload, surface_id: 'main', base_version: this.version });
+    const ack = await emitAck<ActionAck>(this.socket, 'action', { action, payload, surface_id: this.viewId, base_version: this.version });
     if (!ack.frame) throw new Error(`action ${action} refused: ${JSON.stringify(ack.error)}`);
     this.frames.push(ack.frame);
     void this.receive(ack.frame);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { bind, column, event, keyedMemo, labelButton, text, textField } from '../../renderer';
 import { defineModule } from '../../agents/module';
-import type { Plugin } from '../../agents/types';
+import { actionsOf, type Plugin } from '../../agents/types';
 
 export interface LabState {
   count: number;
@@ -19,52 +19,37 @@ export function labCount(text: string | undefined): number {
 }
 
 export function labPlugin(): Plugin<LabState> {
+  const action = actionsOf<LabState>();
   return {
     id: 'lab',
     title: 'Lab',
     routes: [{ state: 'LAB', path: '/lab' }],
     actions: {
-      bump: z.object({ by: z.number().int().optional() }),
-      add_item: z.object({ name: z.string().max(100) }),
-      boom: z.object({}),
-      hang: z.object({}),
-      break_view: z.object({}),
-      background: z.object({ times: z.number().int().min(1).max(500), size: z.number().int().min(0).max(200_000).optional() }),
-      go_home: z.object({}),
+      bump: action(z.object({ by: z.number().int().optional() }), ({ state, payload }) => ({ state: { ...state, count: state.count + (payload.by ?? 1) } })),
+      add_item: action(z.object({ name: z.string().max(100) }), ({ state, payload }) => ({
+        state: { ...state, items: [...state.items, payload.name] },
+        sideEffects: [{ type: 'toast', variant: 'success', message: `Added ${payload.name}` }],
+      })),
+      boom: action(z.object({}), () => {
+        throw new Error('the lab exploded');
+      }),
+      hang: action(z.object({}), async ({ state, signal }) => {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        return { state: { ...state, count: -1 } };
+      }),
+      break_view: action(z.object({}), ({ state }) => ({ state: { ...state, brokenView: true } })),
+      background: action(z.object({ times: z.number().int().min(1).max(500), size: z.number().int().min(0).max(200_000).optional() }), ({ payload, host }) => {
+        const size = payload.size ?? 0;
+        setTimeout(() => {
+          for (let i = 0; i < payload.times; i++) {
+            void host.update((s) => ({ ...s, count: s.count + 1, items: size ? [`${i}:${'x'.repeat(size)}`] : s.items }));
+          }
+        }, 10);
+        return {};
+      }),
+      go_home: action(z.object({}), () => ({ sideEffects: [{ type: 'navigate', to: '/' }] })),
     },
     init: () => ({ count: 0, items: [], brokenView: false }),
-    async handle({ state, action, host, signal }) {
-      switch (action.name) {
-        case 'bump':
-          return { state: { ...state, count: state.count + ((action.payload.by as number | undefined) ?? 1) } };
-        case 'add_item':
-          return {
-            state: { ...state, items: [...state.items, action.payload.name as string] },
-            sideEffects: [{ type: 'toast', variant: 'success', message: `Added ${action.payload.name as string}` }],
-          };
-        case 'boom':
-          throw new Error('the lab exploded');
-        case 'hang':
-          await new Promise((resolve) => signal.addEventListener('abort', resolve));
-          return { state: { ...state, count: -1 } };
-        case 'break_view':
-          return { state: { ...state, brokenView: true } };
-        case 'background': {
-          const times = action.payload.times as number;
-          const size = (action.payload.size as number | undefined) ?? 0;
-          setTimeout(() => {
-            for (let i = 0; i < times; i++) {
-              void host.update((s) => ({ ...s, count: s.count + 1, items: size ? [`${i}:${'x'.repeat(size)}`] : s.items }));
-            }
-          }, 10);
-          return {};
-        }
-        case 'go_home':
-          return { sideEffects: [{ type: 'navigate', to: '/' }] };
-        default:
-          return {};
-      }
-    },
     createView() {
       // Item ids come from the text, made id-safe; the text itself is shown as typed (hostile or not).
       const item = keyedMemo((key: string, name: string) => text(`lab-item-${key}`, { text: name }));

@@ -1,30 +1,28 @@
 /**
  * A v0.9 client message, the same over HTTP (`POST /api/a2ui/v0.9/action`) and socket.io
- * (`a2ui_action`): an action runs like a native one and is answered with the v0.9 messages of its
- * change; an error report is logged and answered `{status: "ok"}`.
+ * (`a2ui_action`): an action runs like a native one, on the view its `surfaceId` names, and is
+ * answered with the v0.9 messages of its change; an error report is logged and answered `{status: "ok"}`.
  */
-import { encodeFrame, inV09Terms, logClientError, parseClientMessage, type A2uiV09ActionAnswer, type A2uiV09Answer } from './protocol';
-import type { ActionRequest } from '../protocol';
-import type { Session } from '../../session/session';
+import type { Caller } from '../../../agents/endpoint';
+import type { Users } from '../../session/users';
+import { toActionCall } from '../protocol';
+import { attachView, namedView } from '../views';
+import { encodeFrame, inV09Terms, logClientError, parseClientMessage, type A2uiV09Answer } from './protocol';
 
-/** Throws ApiError(INVALID_INPUT) for a malformed message or payload (nothing ran). */
-export async function answerClientMessage(raw: unknown, userId: string, openSession: () => Promise<Session>): Promise<A2uiV09Answer> {
+/** Throws PluginError(INVALID_INPUT) for a malformed message or payload (nothing ran). */
+export async function answerClientMessage(raw: unknown, caller: Caller, users: Users): Promise<A2uiV09Answer> {
   const message = parseClientMessage(raw);
   if (message.kind === 'error') {
-    logClientError(userId, message.error);
+    logClientError(caller.userId, message.error);
     return { status: 'ok' };
   }
-  return dispatchV09(await openSession(), message.request);
-}
-
-/**
- * Runs the action. No origin is excluded: a v0.9 client's stream (SSE or socket) carries every change
- * in order, its own included, and the answer repeats this change's messages for a client without one.
- */
-async function dispatchV09(session: Session, request: ActionRequest): Promise<A2uiV09ActionAnswer> {
+  const named = namedView(caller, message.request.surface_id);
+  const { session, view } = await attachView(users, caller, named.id, named.kind);
   let result;
   try {
-    result = await session.dispatch(request);
+    // No origin is excluded: a v0.9 client's stream (SSE or socket) carries every change in order,
+    // its own included, and the answer repeats this change's messages for a client without one.
+    result = await session.dispatch(view.id, toActionCall(message.request));
   } catch (error) {
     throw inV09Terms(error);
   }

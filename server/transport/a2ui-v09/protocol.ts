@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { encodeChange, unescapeEventContext, type A2uiV09Message, type EncodableSurface } from '.';
 import { PluginError, parseInput } from '../errors';
-import { MAIN_SURFACE_ID, actionRequestSchema, type ActionRequest, type Frame, type SideEffect } from '../protocol';
+import { VIEW_ID, actionRequestSchema, type ActionRequest, type Frame, type SideEffect } from '../protocol';
 
 export type { A2uiV09Message };
 
@@ -60,7 +60,8 @@ const versionSchema = z.enum(['v0.9', 'v0.9.1']);
 /** An action's fields (spec `client_to_server.json`), checked with the native request's own rules. */
 const actionFields = {
   name: actionRequestSchema.shape.action,
-  surfaceId: z.literal(MAIN_SURFACE_ID, 'must be "main", the one surface of this server'),
+  // The view the surface belongs to (its createSurface's id); "main" is the caller's own REST view.
+  surfaceId: z.string().regex(VIEW_ID, 'must be a surface id from createSurface'),
   sourceComponentId: z.string().max(256),
   timestamp: z.string().max(64),
   context: z.record(z.string(), z.unknown()),
@@ -123,11 +124,11 @@ export function parseClientMessage(raw: unknown): A2uiV09ClientMessage {
  * The native request: the action's name, its resolved context as the payload (with the keys the
  * encoder escaped restored, see diff/a2ui-v09-context.ts), its source component.
  */
-function toActionRequest(action: { name: string; sourceComponentId?: string | undefined; context?: Record<string, unknown> | undefined }): ActionRequest {
+function toActionRequest(action: { name: string; surfaceId: string; sourceComponentId?: string | undefined; context?: Record<string, unknown> | undefined }): ActionRequest {
   return {
     action: action.name,
     payload: unescapeEventContext(action.context ?? {}),
-    surface_id: MAIN_SURFACE_ID,
+    surface_id: action.surfaceId,
     ...(action.sourceComponentId !== undefined ? { component_id: action.sourceComponentId } : {}),
   };
 }

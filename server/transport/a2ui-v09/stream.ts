@@ -1,9 +1,10 @@
 /**
- * `GET /api/a2ui/v0.9/stream`: a session as a stream of A2UI v0.9 messages, one per SSE event
- * (`text/event-stream`, the default) or one per line (`Accept: application/jsonl`).
+ * `GET /api/a2ui/v0.9/stream[?view=<id>]`: a view as a stream of A2UI v0.9 messages, one per SSE
+ * event (`text/event-stream`, the default) or one per line (`Accept: application/jsonl`). Each stream
+ * is a view of its own (its surface id is the view's id); `?view=` names one to come back to.
  *
  * - First the sync (createSurface, every component, the whole data model), then every change of the
- *   session as it happens: actions from any tab or transport, and background updates.
+ *   view as it happens: its own actions, and the user's domain changes it shows.
  * - SSE: the last message of each change carries `id: <version>`, so a reconnecting EventSource sends
  *   `Last-Event-ID` and gets what it missed: the changes since that version (from the session's log),
  *   or, when that version is gone (too old, or a restart), `deleteSurface` and a new sync. The id is on
@@ -17,7 +18,8 @@ import type { Request, Response } from 'express';
 import { encodeChange, encodeReset, encodeSync, type A2uiV09Message, type EncodableSurface } from '.';
 import { encodeFrame } from './protocol';
 import type { Frame } from '../protocol';
-import type { FrameListener, Session } from '../../session/session';
+import type { FrameListener } from '../../session/frame';
+import type { ViewRef } from '../views';
 import { responseSink } from '../endpoints';
 import { surfaceSender } from '../outbox';
 import { heartbeat, startStream } from '../streaming';
@@ -28,7 +30,7 @@ export type StreamFraming = 'sse' | 'jsonl';
 const MAX_UNSENT_BYTES = 1024 * 1024;
 /** SSE comment lines keep idle connections open through proxies. */
 const HEARTBEAT_MS = 20_000;
-const LAST_EVENT_ID = /^\d{1,15}$/;
+const LAST_EVENT_ID = /^\d{1,16}$/;
 
 const CONTENT_TYPES: Record<StreamFraming, string> = {
   sse: 'text/event-stream; charset=utf-8',
@@ -40,7 +42,7 @@ export function framingOf(req: Request): StreamFraming {
   return req.accepts(['text/event-stream', 'application/jsonl']) === 'application/jsonl' ? 'jsonl' : 'sse';
 }
 
-export function openStream(req: Request, res: Response, session: Session, framing: StreamFraming): void {
+export function openStream(req: Request, res: Response, { session, view }: ViewRef, framing: StreamFraming): void {
   startStream(res, CONTENT_TYPES[framing]);
   const write = (text: string): void => {
     if (text) res.write(text);
@@ -49,12 +51,12 @@ export function openStream(req: Request, res: Response, session: Session, framin
   const listener: FrameListener = surfaceSender(
     responseSink(res, MAX_UNSENT_BYTES),
     (frame: Frame, surface: EncodableSurface) => write(changeText(frame, surface, framing)),
-    () => write(textOf(encodeReset(session.currentSurface), session.currentVersion, framing)),
+    () => write(textOf(encodeReset(view.surface), view.version, framing)),
   );
 
   // One synchronous block: nothing can change between what the sync shows and the subscription.
-  write(textOf(firstMessages(session, framing === 'sse' ? req.get('last-event-id') : undefined), session.currentVersion, framing));
-  const unsubscribe = session.subscribe(listener);
+  write(textOf(firstMessages({ session, view }, framing === 'sse' ? req.get('last-event-id') : undefined), view.version, framing));
+  const unsubscribe = session.subscribe(view, listener);
   res.on('close', unsubscribe);
   if (framing === 'sse') heartbeat(res, HEARTBEAT_MS, () => res.write(': keep-alive\n\n'));
 }
@@ -80,11 +82,11 @@ function changeText(frame: Frame, surface: EncodableSurface, framing: StreamFram
 }
 
 /** A new client gets the sync; a reconnecting one what it missed since `lastEventId`. */
-function firstMessages(session: Session, lastEventId: string | undefined): A2uiV09Message[] {
-  const surface = session.currentSurface;
+function firstMessages({ session, view }: ViewRef, lastEventId: string | undefined): A2uiV09Message[] {
+  const surface = view.surface;
   if (lastEventId === undefined) return encodeSync(surface);
   // It held the surface once: whatever it holds now, a reset is always right.
   if (!LAST_EVENT_ID.test(lastEventId)) return encodeReset(surface);
-  const missed = session.catchUp(Number(lastEventId));
+  const missed = session.catchUp(view, Number(lastEventId));
   return missed.from === null ? encodeReset(surface) : encodeChange(surface, missed.ops);
 }
