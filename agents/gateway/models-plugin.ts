@@ -12,6 +12,7 @@ import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import { actionsOf, type Plugin, type PluginHost } from '../types';
 import type { ModelGateway } from './gateway';
+import { coalesced } from './coalesce';
 import { createModelsView, type ModelsState } from './models-view';
 import type { UsageLedger } from './ledger';
 import { NoRouteError } from './router';
@@ -37,21 +38,15 @@ export function createModelsPlugin(gateway: ModelGateway, ledger: UsageLedger, p
       }
       updateInBackground(host, 'gateway', () => next);
     };
-    let pending: NodeJS.Timeout | undefined;
-    const soon = () => {
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        refresh();
-      }, REFRESH_MS);
-    };
+    const soon = coalesced(refresh, REFRESH_MS);
     if (router.status().providers.some((p) => p.cooling_down_until !== null)) timer = setInterval(refresh, TICK_MS);
-    const unsubscribeRouter = router.subscribe(soon);
-    const unsubscribeLedger = ledger.subscribe(soon);
+    const unsubscribeRouter = router.subscribe(soon.call);
+    const unsubscribeLedger = ledger.subscribe(soon.call);
     return () => {
       unsubscribeRouter();
       unsubscribeLedger();
       clearInterval(timer);
-      clearTimeout(pending);
+      soon.cancel();
     };
   };
 

@@ -1,7 +1,7 @@
 /**
  * The Models screen on the real server: in the header, the providers live (a 429 with Retry-After
- * shows its cooldown and the countdown moves), usage after an answer, and the lock: locked to one
- * provider, requests go there only; unlocked, failover again.
+ * shows its cooldown and the countdown moves), usage after an answer (also on the dashboard's Models
+ * card), and the lock: locked to one provider, requests go there only; unlocked, failover again.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { LiveClient, type Doc } from '../helpers/client';
@@ -54,6 +54,12 @@ test('the providers live: a cooldown and its countdown, usage, and the lock', as
   expect(textOf(client.doc!, 'gateway-provider-second-usage')).toBe('1 model call · 1.0k tokens in · 100 out · $0.0015');
   expect(textOf(client.doc!, 'gateway-my-usage')).toBe('Your usage: 1 model call · 1.0k tokens in · 100 out · $0.0015');
   expect(textOf(client.doc!, 'gateway-event-0')).toMatch(/second answered|first → second|first failed/);
+
+  // The dashboard's Models card says it too.
+  await client.action('navigate', { to: '/' });
+  await waitFor(() => textOf(client.doc!, 'dashboard-card-gateway-facts')?.includes('your usage'), 'the line on the Models card');
+  expect(textOf(client.doc!, 'dashboard-card-gateway-facts')).toBe('2 providers · cooling down: first · your usage: 1 model call · 1.0k tokens in · 100 out · $0.0015');
+  await client.action('navigate', { to: '/models' });
 
   // Lock to the first one, cooling or not: every request goes there.
   const locked = await client.action('lock_provider', { provider: 'first' });
