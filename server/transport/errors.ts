@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { ERROR_STATUS, PluginError, describeZodError, type ErrorCode } from '../../agents/errors';
+import { MAX_DEPTH, withinDepth } from './bounded-json';
 
 export { PluginError };
 
@@ -39,11 +40,14 @@ export function errorFields(error: unknown, where: string): { code: ErrorCode; m
 }
 
 /**
- * What a client sent (a body, a query, a socket payload), checked against its schema: the parsed value,
+ * What a client sent (a body, a query, a socket payload), checked against its schema (and, first, its
+ * nesting depth: every value a client sends goes through here): the parsed value,
  * or INVALID_INPUT naming the field (`payload.to: …`). `where` names a value that is not an object, such
  * as a path parameter or a header (`id: must be an agent id …`).
  */
 export function parseInput<T>(schema: z.ZodType<T, unknown>, value: unknown, where?: string): T {
+  // Before the schema walks it: a hostile nesting must not reach anything recursive (bounded-json.ts).
+  if (!withinDepth(value)) throw new PluginError('INVALID_INPUT', `${where ?? 'body'}: nested deeper than ${MAX_DEPTH} levels`);
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const message = describeZodError(parsed.error);
