@@ -109,6 +109,30 @@ test('the first provider answering 500, then 429: the second answers, the first 
   expect(Number((limited as InstanceType<typeof Anthropic.APIError>).headers?.get('retry-after'))).toBeGreaterThan(50);
 });
 
+test('a client that hangs up in the middle of a stream: the gateway hangs up on the provider, which is not blamed', async () => {
+  // Whichever provider answers first (the earlier tests left both cooling down) stops after two words.
+  backup.enqueue({ content: [{ type: 'text', text: 'one two three four five' }], hangAfterDeltas: 2 });
+  primary.enqueue({ output: [{ type: 'text', text: 'one two three four five' }], hangAfterDeltas: 2 });
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': server.token, 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'talk' }] }),
+    signal: controller.signal,
+  });
+  const name = response.headers.get('x-a2ui-provider');
+  const index = name === 'primary' ? 0 : 1;
+  const provider = name === 'primary' ? primary : backup;
+  const reader = response.body!.getReader();
+  let text = '';
+  while (!text.includes('"two "')) text += new TextDecoder().decode((await reader.read()).value);
+  const before = await (await fetch(`${server.url}/v1/status`, { headers: { authorization: `Bearer ${server.token}` } })).json();
+  controller.abort();
+  await provider.requests.at(-1)!.ended; // the provider's connection is closed
+  const after = await (await fetch(`${server.url}/v1/status`, { headers: { authorization: `Bearer ${server.token}` } })).json();
+  expect(after.providers[index].failed_requests).toBe(before.providers[index].failed_requests);
+});
+
 test('models, health, and 401 in each API\'s format for a process without a token', async () => {
   const models = await openai().models.list();
   expect(models.data.map((m) => m.id)).toEqual(['claude-haiku-4-5', 'gpt-5']);
