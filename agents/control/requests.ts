@@ -23,7 +23,7 @@ const worktreeSchema = z
   .nullable()
   .transform((value) => (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')));
 
-/** The screen actions' payloads (design.md: open_agent, start_agent, stop_agent, resume_agent, send_input). */
+/** The screen actions' payloads (open_agent, start_agent, stop_agent, resume_agent, send_input; docs/architecture.md lists every action). */
 export const actionSchemas = {
   open_agent: z.object({ agent_id: agentIdSchema }),
   start_agent: z.object({ agent_id: agentIdSchema, prompt: promptSchema.optional(), worktree: worktreeSchema.optional() }),

@@ -4,7 +4,7 @@
  * it; only a path found in the current list is ever used, so no client string becomes a cwd unchecked.
  *
  * The worktree plugin is seen through this small structural interface (a plugin does not import
- * another plugin's internals); `server/main.ts` passes the real service.
+ * another plugin's internals); the Agents module passes the Worktree module's service (module.ts).
  */
 import fs from 'node:fs';
 import { PluginError } from '../errors';

@@ -1,5 +1,5 @@
 /**
- * The Email plugin's actions and their payload schemas (the contract with its views, design.md):
+ * The Email plugin's actions and their payload schemas (the contract with its views; docs/architecture.md lists every action):
  * `open_thread`, `reply`, `send`, `archive`, `mark_read`, `search`, `next_page`, `draft_with_ai`,
  * `sign_in`, `sign_out`, plus `refresh` (reload the page on screen) and `compose` (a new message).
  *

@@ -22,7 +22,7 @@ import { frameDisposition } from './versions';
 import { describeError, knownErrorMessage, postJson } from './http';
 import { viewId } from './page';
 
-/** Mirrors server/protocol.ts (the client imports its types only). */
+/** Mirrors server/transport/protocol.ts (the client imports its types only). */
 const EVENTS = { join: 'join', action: 'action', resync: 'resync', frame: 'frame' } as const;
 const ACTION_URL = '/api/a2ui/action';
 /** The REST form of `join`: a snapshot, or the ops since `?version=`. */

@@ -5,7 +5,7 @@
  * the element node itself is moved (`insertBefore`), never re-created. The same idea as Vue 3's
  * `patchKeyedChildren` and the server's diff/keyed.ts, on DOM nodes instead of ops. The LIS is this
  * file's own rather than diff/lis.ts because the client imports no code of the server's, only the
- * wire protocol's types (design.md, "Layout").
+ * wire protocol's types (docs/architecture.md, "Layout").
  */
 
 /** Indices (into `values`) of one longest strictly increasing subsequence. O(n log n). */

@@ -1,5 +1,5 @@
 /**
- * Which frames a client applies (design.md, "The wire protocol"). The client holds the version of its
+ * Which frames a client applies (docs/architecture.md, "The wire protocol"). The client holds the version of its
  * document; a frame applies when it starts there. The same change can arrive twice (an action's answer
  * and the frame pushed to every tab of the user): whichever comes first applies, and the other ends at
  * or before the current version, so it is recognised as already applied, not mistaken for a gap.

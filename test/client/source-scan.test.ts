@@ -1,6 +1,6 @@
 /**
  * The client builds its DOM from server data: no API that parses HTML or evaluates strings may appear
- * in its sources (design.md, "Security model"). A scan is blunt on purpose: there is no reason for
+ * in its sources (docs/architecture.md, "Security"). A scan is blunt on purpose: there is no reason for
  * these names to appear even in comments.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,8 +1,8 @@
 /**
  * The official A2UI v0.9 JSON schemas, compiled with Ajv (draft 2020-12), for tests.
  *
- * The schemas are read from test/fixtures/a2ui-v0_9 (unchanged copies) because CI runs on a clean
- * clone where ../shared/a2ui-spec does not exist.
+ * The schemas are read from test/fixtures/a2ui-v0_9: unchanged copies of the specification's, kept in
+ * the repository so the tests need nothing outside it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(closeTestModules);
 
 describe('RouteTable', () => {
-  test('every route of design.md has one state', () => {
+  test('every route of the product has one state', () => {
     expect(table.routes.map((r) => r.path)).toEqual(
       expect.arrayContaining(['/', '/email/inbox', '/email/thread/:id', '/email/compose', '/agents', '/agents/:id', '/worktrees', '/worktrees/new']),
     );
