@@ -4,7 +4,7 @@
  * current state is EMAIL_INBOX and routes to the EmailAgent"). NAVIGATE moves between states; a path
  * that matches no route leaves the machine where it is.
  */
-import { assign, createActor, setup, type Actor } from 'xstate';
+import { assign, initialTransition, setup, transition } from 'xstate';
 import type { Plugin, RouteMatch } from '../../agents/types';
 
 interface CompiledRoute {
@@ -34,6 +34,8 @@ function compile(path: string): { pattern: RegExp; keys: string[] } {
 
 export class RouteTable {
   readonly routes: readonly CompiledRoute[];
+  /** The statechart of these routes, shared by every view's router (each keeps its own snapshot). */
+  readonly machine: RouterMachine;
 
   constructor(plugins: readonly Plugin[]) {
     const routes: CompiledRoute[] = [];
@@ -47,6 +49,7 @@ export class RouteTable {
     }
     if (!routes.some((r) => r.path === '/')) throw new Error('no plugin declares the route "/"');
     this.routes = routes;
+    this.machine = createRouterMachine(this);
   }
 
   /** The route a path names, with its parameters; undefined when no route matches. */
@@ -71,7 +74,7 @@ interface RouterContext {
   pluginId: string;
 }
 
-function createRouterMachine(table: RouteTable) {
+function createRouterMachine(table: { routes: readonly CompiledRoute[]; match(path: string): (RouteMatch & { pluginId: string }) | undefined }) {
   const { pluginId, ...home } = table.match('/')!;
   return setup({
     types: { context: {} as RouterContext, events: {} as RouterEvent },
@@ -90,12 +93,17 @@ function createRouterMachine(table: RouteTable) {
   });
 }
 
-/** One session's router: a running actor, asked for the route in force. */
+type RouterMachine = ReturnType<typeof createRouterMachine>;
+
+/**
+ * One view's router: the table's statechart driven by pure transitions. A view keeps only its
+ * snapshot (no running actor: an actor per tab would cost ~20 KB of heap for every idle tab).
+ */
 export class Router {
-  private readonly actor: Actor<ReturnType<typeof createRouterMachine>>;
+  private snapshot: ReturnType<RouterMachine['getInitialSnapshot']>;
 
   constructor(private readonly table: RouteTable) {
-    this.actor = createActor(createRouterMachine(table)).start();
+    [this.snapshot] = initialTransition(table.machine);
   }
 
   /** Moves to the route `to` names; false (and no move) when it names none. */
@@ -103,20 +111,21 @@ export class Router {
     const found = this.table.match(to);
     if (!found) return false;
     const { pluginId, ...match } = found;
-    this.actor.send({ type: 'NAVIGATE', match, pluginId });
+    [this.snapshot] = transition(this.table.machine, this.snapshot, { type: 'NAVIGATE', match, pluginId });
     return true;
   }
 
   get current(): RouteMatch {
-    return this.actor.getSnapshot().context.match;
+    return this.snapshot.context.match;
   }
 
   /** The id of the plugin that owns the state in force. */
   get pluginId(): string {
-    return this.actor.getSnapshot().context.pluginId;
+    return this.snapshot.context.pluginId;
   }
 
-  stop(): void {
-    this.actor.stop();
+  /** The state in force (the route's XState state name). */
+  get state(): string {
+    return String(this.snapshot.value);
   }
 }

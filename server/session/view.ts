@@ -163,7 +163,6 @@ export class View {
   close(): void {
     this.toasts.close();
     this.listeners.clear();
-    this.router.stop();
   }
 }
 

@@ -5,31 +5,18 @@
  * showing the same domain state, two-way binding into an action, hostile text, the REST fallback, a lost frame healed by
  * resync, and a server restart.
  */
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchBrowser, signedInPage } from './browser';
+import { browserSuite, signedInPage } from './browser';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-let server: TestServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startTestServer();
-});
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const suite = browserSuite(() => startTestServer());
+const contexts = suite.contexts;
 
 /** A browser context signed in through the start-up URL, and its first page on `path`. */
-async function signedIn(s: TestServer = server, path = '/'): Promise<{ context: BrowserContext; page: Page }> {
-  const page = await signedInPage(browser, s);
+async function signedIn(s: TestServer = suite.server, path = '/'): Promise<{ context: BrowserContext; page: Page }> {
+  const page = await signedInPage(suite.browser, s);
   const context = page.context();
   contexts.push(context);
   if (path !== '/') {
@@ -56,10 +43,10 @@ test('the start-up URL sets the cookie, leaves the address bar clean and shows t
 });
 
 test('without the token the page says how to sign in', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(suite.server.url);
   await page.waitForFunction(() => /start-up link/.test(document.getElementById('client-notice')?.textContent ?? ''));
   expect(await page.locator('[data-id="root"]').count()).toBe(0);
 });
@@ -88,7 +75,7 @@ test('clicks navigate: the URL follows, the DOM changes, the version moves on; B
 });
 
 test('a toast appears for an action, errors stay until dismissed, and text is never markup', async () => {
-  const { page } = await signedIn(server, '/lab');
+  const { page } = await signedIn(suite.server, '/lab');
   const hostile = '<img src=x onerror="window.__pwned=1">';
   await page.fill('[data-id="lab-draft"] input', hostile);
   await page.click('[data-id="lab-add"]');
@@ -106,7 +93,7 @@ test('a toast appears for an action, errors stay until dismissed, and text is ne
 });
 
 test('a reload lands on the same route', async () => {
-  const { page } = await signedIn(server, '/lab');
+  const { page } = await signedIn(suite.server, '/lab');
   await page.click('[data-id="lab-bump"]');
   await page.reload();
   await page.waitForSelector('body[data-connection="socket"] [data-id="lab-count"]');
@@ -114,9 +101,9 @@ test('a reload lands on the same route', async () => {
 });
 
 test('two tabs of the same user on the same route show the same domain state', async () => {
-  const { context, page: one } = await signedIn(server, '/lab');
+  const { context, page: one } = await signedIn(suite.server, '/lab');
   const two = await context.newPage();
-  await two.goto(`${server.url}/lab`);
+  await two.goto(`${suite.server.url}/lab`);
   await two.waitForSelector('body[data-connection="socket"] [data-id="lab-count"]');
   await one.click('[data-id="lab-bump"]');
   const expected = await (async () => {
@@ -129,12 +116,12 @@ test('two tabs of the same user on the same route show the same domain state', a
 });
 
 test('without a socket the client loads and acts over REST', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   contexts.push(context);
   await context.route('**/socket.io/**', (route) => route.abort());
   await context.routeWebSocket(/\/socket\.io\//, (ws) => ws.close());
   const page = await context.newPage();
-  await page.goto(`${server.url}/?token=${server.token}`);
+  await page.goto(`${suite.server.url}/?token=${suite.server.token}`);
   await page.waitForSelector('body[data-connection="rest"] [data-id="root"]');
   await page.click('[data-id="nav-control"]');
   await waitForRoute(page, '/agents');
@@ -142,7 +129,7 @@ test('without a socket the client loads and acts over REST', async () => {
 });
 
 test('a lost frame is noticed by the next one, healed by resync, and both tabs agree', async () => {
-  const { context, page: one } = await signedIn(server, '/lab');
+  const { context, page: one } = await signedIn(suite.server, '/lab');
   // The second tab's socket goes through a relay that can drop one frame from the server.
   let dropNext = false;
   let dropped = 0;
@@ -163,7 +150,7 @@ test('a lost frame is noticed by the next one, healed by resync, and both tabs a
     ws.onClose(() => upstream.close());
     upstream.onClose(() => ws.close());
   });
-  await two.goto(`${server.url}/lab`);
+  await two.goto(`${suite.server.url}/lab`);
   await two.waitForSelector('body[data-connection="socket"] [data-id="lab-count"]');
   for (let i = 0; i < 50 && !relayed; i++) await new Promise((r) => setTimeout(r, 100));
   expect(relayed).toBeDefined();

@@ -6,7 +6,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -72,4 +73,24 @@ export function close(server: http.Server | undefined): Promise<void> {
   if (!server) return Promise.resolve();
   server.closeAllConnections?.();
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * The set-up a browser test file shares: Chromium and a server started before its tests, the
+ * contexts a test opened closed after it, both stopped at the end. Read the fields inside tests.
+ */
+export function browserSuite(start: () => Promise<TestServer>): { browser: Browser; server: TestServer; contexts: BrowserContext[] } {
+  const suite = { browser: undefined as unknown as Browser, server: undefined as unknown as TestServer, contexts: [] as BrowserContext[] };
+  beforeAll(async () => {
+    suite.browser = await launchBrowser();
+    suite.server = await start();
+  });
+  afterEach(async () => {
+    for (const context of suite.contexts.splice(0)) await context.close();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }

@@ -5,33 +5,19 @@
  * and toasts into no tab; a reload keeps the tab's route and catches up by version; the user's
  * `theme: dark` preference renders dark (measured on a screenshot, by luminance).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { bearer } from '../helpers/client';
 import { startAgentServer } from '../control/helpers';
-import type { TestServer } from '../helpers/server';
-import { launchBrowser, signedInPage } from './browser';
+import { browserSuite, signedInPage } from './browser';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-let server: TestServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startAgentServer();
-});
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
+const suite = browserSuite(() => startAgentServer());
+const contexts = suite.contexts;
 
 /** A signed-in context and its first tab. */
 async function firstTab(): Promise<{ context: BrowserContext; page: Page }> {
-  const page = await signedInPage(browser, server);
+  const page = await signedInPage(suite.browser, suite.server);
   contexts.push(page.context());
   return { context: page.context(), page };
 }
@@ -39,7 +25,7 @@ async function firstTab(): Promise<{ context: BrowserContext; page: Page }> {
 /** Another tab of the same browser (same cookie), opened at `path`. */
 async function newTab(context: BrowserContext, path: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${suite.server.url}${path}`);
   await page.waitForSelector('body[data-connection="socket"] [data-id="root"]');
   return page;
 }
@@ -85,7 +71,7 @@ test('a tab opened at / shows the dashboard, whatever the other tabs show', asyn
 
 test("an agent's output streams into both tabs that show it; the toast of the start stays in the tab that started it", async () => {
   const { context, page: one } = await firstTab();
-  await one.goto(`${server.url}/agents/demo`);
+  await one.goto(`${suite.server.url}/agents/demo`);
   await one.waitForSelector('body[data-connection="socket"] [data-id="control-start-button"]');
   const two = await newTab(context, '/agents/demo');
   await one.fill('[data-id="control-prompt"] textarea', 'Both tabs watch this');
@@ -105,7 +91,7 @@ test("a REST action from a script changes no tab's route and toasts into none", 
   await waitForRoute(page, '/agents');
   const version = Number(await page.getAttribute('body', 'data-version'));
   const post = (body: object) =>
-    fetch(`${server.url}/api/a2ui/action`, { method: 'POST', headers: { ...bearer(server.token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${suite.server.url}/api/a2ui/action`, { method: 'POST', headers: { ...bearer(suite.server.token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   // An error (an unknown action) and a navigation, as a curl call would send them.
   expect((await (await post({ action: 'no_such_action' })).json()).status).toBe('error');
   expect((await (await post({ action: 'navigate', payload: { to: '/email/inbox' } })).json()).side_effects).toEqual([{ type: 'navigate', to: '/email/inbox' }]);
@@ -117,7 +103,7 @@ test("a REST action from a script changes no tab's route and toasts into none", 
 
 test("a reload keeps the tab's route and view, and catches up by version", async () => {
   const { page } = await firstTab();
-  await page.goto(`${server.url}/lab`);
+  await page.goto(`${suite.server.url}/lab`);
   await page.waitForSelector('body[data-connection="socket"] [data-id="lab-count"]');
   const viewId = await page.evaluate(() => sessionStorage.getItem('a2ui.view'));
   await page.click('[data-id="lab-bump"]');
@@ -155,15 +141,15 @@ async function luminance(page: Page): Promise<number> {
 }
 
 test("the user's theme preference renders: dark after `user_prefs.theme: dark`, light again after `light`", async () => {
-  const context = await browser.newContext({ colorScheme: 'light' });
+  const context = await suite.browser.newContext({ colorScheme: 'light' });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${server.url}/?token=${server.token}`);
+  await page.goto(`${suite.server.url}/?token=${suite.server.token}`);
   await page.waitForSelector('body[data-connection="socket"] [data-id="dashboard-title"]');
   const setTheme = (theme: string) =>
-    fetch(`${server.url}/api/a2ui/action`, {
+    fetch(`${suite.server.url}/api/a2ui/action`, {
       method: 'POST',
-      headers: { ...bearer(server.token), 'content-type': 'application/json' },
+      headers: { ...bearer(suite.server.token), 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'select', payload: { ids: [] }, context: { user_prefs: { theme } } }),
     });
   await setTheme('light');
