@@ -36,6 +36,11 @@ export interface EndpointRequest<P, Q, B> {
 export interface FeedEvent {
   event: string;
   data: unknown;
+  /**
+   * `data` already serialised as JSON, when the producer has it (a model's event relayed as it came):
+   * written as it is instead of serialising `data` again.
+   */
+  readonly raw?: string;
   /** The seq a reader resumes after (SSE `id:`, `Last-Event-ID`). */
   id?: number;
 }
@@ -95,6 +100,8 @@ export interface Endpoint<P = unknown, Q = unknown, B = unknown> {
   query?: z.ZodType<Q, unknown>;
   /** A JSON body checked against this schema; without it, a request with a body is refused. */
   body?: z.ZodType<B, unknown>;
+  /** The largest body this endpoint takes, when not the server's limit (a model request carries a whole conversation). */
+  bodyLimitBytes?: number;
   /** Counts against the per-user cap on open streams (SSE endpoints). */
   stream?: boolean;
   handle(request: EndpointRequest<P, Q, B>): EndpointResult | Promise<EndpointResult>;

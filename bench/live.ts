@@ -14,12 +14,12 @@
  * Prints one JSON line per server: {"server", "clients", "seconds", "actions", "actions_per_s",
  * "p50_ms", "p99_ms", "errors"}, then the ratio of our p50 and p99 to the echo server's.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { launch, percentile } from './support';
 
 interface Options {
   clients: number;
@@ -48,27 +48,6 @@ function parseArgs(argv: string[]): Options {
   const workload = (w >= 0 ? argv[w + 1] : 'navigate') as keyof typeof WORKLOADS;
   if (!Object.hasOwn(WORKLOADS, workload)) throw new Error(`--workload must be one of ${Object.keys(WORKLOADS).join(', ')}`);
   return { clients: get('clients', 200), seconds: get('seconds', 10), workload };
-}
-
-/** Starts a TypeScript entry in a child process and resolves its port once it says it listens. */
-function launch(entry: string, env: NodeJS.ProcessEnv, readyPattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
-  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there (open it in DevTools).
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(entry, [], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = readyPattern.exec(out);
-      if (found) resolve({ child, port: Number(found[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening:\n${out}`)));
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function connectAll(port: number, tokens: string[]): Promise<Socket[]> {

@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import type { ProviderConfig } from './providers';
-import { httpUrlVar, integerVar, isHttpUrl } from '../env-values';
+import { httpUrlVar, integerVar, isHttpUrl, jsonVar } from '../env-values';
 
-const DEFAULT_ANTHROPIC_MODEL = 'claude-haiku-4-5-20251001';
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-haiku-4-5-20251001';
 
 export interface AiConfig {
   providers: ProviderConfig[];
@@ -37,19 +37,11 @@ const providersSchema = z
 
 function providersFrom(env: NodeJS.ProcessEnv): ProviderConfig[] {
   const model = env.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL;
-  const raw = env.A2UI_AI_PROVIDERS;
-  if (raw) {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new Error('A2UI_AI_PROVIDERS must be a JSON array of {name?, api_key, base_url?, model?}');
-    }
-    const parsed = providersSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`A2UI_AI_PROVIDERS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const names = parsed.data.map((p, i) => p.name ?? `provider-${i + 1}`);
+  const listed = jsonVar(env, 'A2UI_AI_PROVIDERS', providersSchema, 'a JSON array of {name?, api_key, base_url?, model?}');
+  if (listed) {
+    const names = listed.map((p, i) => p.name ?? `provider-${i + 1}`);
     if (new Set(names).size !== names.length) throw new Error('A2UI_AI_PROVIDERS: provider names must be unique');
-    return parsed.data.map((p, i) => ({ name: names[i]!, apiKey: p.api_key, ...(p.base_url ? { baseURL: p.base_url } : {}), model: p.model ?? model }));
+    return listed.map((p, i) => ({ name: names[i]!, apiKey: p.api_key, ...(p.base_url ? { baseURL: p.base_url } : {}), model: p.model ?? model }));
   }
   if (!env.ANTHROPIC_API_KEY) return [];
   const baseURL = httpUrlVar(env, 'ANTHROPIC_BASE_URL');

@@ -1,24 +1,25 @@
 /**
- * An ordered list of Anthropic-compatible endpoints (key, base URL, model each) behind one `stream`
- * call, with failover: a timeout, a connection failure, a 5xx, a 429 or an error event in the middle
- * of a stream hands the same request to the next provider, and the failed one cools down for a while.
- * The request carries the whole conversation, so a switch changes nothing in it; text already streamed
- * from the failed attempt is replaced (the callback always gets the attempt's whole text so far).
- *
- * The first provider that is not cooling down is always tried first, so a primary that recovers takes
- * over again after its cooldown. When every provider is cooling down they are tried anyway, soonest
- * recovery first: failing now with a clear error is no better than one more try.
+ * The assistant's and reply drafts' way to ask a model: one Anthropic Messages request, streamed, its
+ * text handed on as it grows, the whole message at the end. The routing is the product's one failover
+ * core (agents/gateway/router.ts), shared with the model gateway when the gateway module hands its
+ * router over: a timeout, a connection failure, a 5xx, a 429 or an error event anywhere in the stream
+ * hands the same request (the whole conversation) to the next provider, which cools the failed one
+ * down for everyone. The request carries the whole conversation, so a switch changes nothing in it;
+ * text already streamed from the failed attempt is replaced (the callback always gets the attempt's
+ * whole text so far). Each provider answers with its default model; an OpenAI provider gets the
+ * request translated, so the assistant's tools work there too.
  *
  * Other errors (400 bad request, 401 bad key, 403, 404) are the request's or the configuration's
  * fault, the same at every provider: they are not failed over. Failures reach the caller as
  * toast-ready PluginErrors (errors.ts).
  */
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { PluginError } from '../errors';
-import { describeClaudeError, isTimeout } from './errors';
-
-const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+import { openAnswer } from '../gateway/exchange';
+import { DEFAULT_BASE_URLS } from '../gateway/config';
+import { ExhaustedError, ModelRouter, NoRouteError, type RouteTarget } from '../gateway/router';
+import type { TokenUsage } from '../gateway/usage';
+import { describeClaudeError } from './errors';
 
 /** Without any provider: not a failure of Claude (502) but a feature that is off, and how to turn it on. */
 export const AI_DISABLED_MESSAGE = 'AI is disabled: no AI provider is configured. Set ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS) in the server\'s environment and restart it.';
@@ -32,7 +33,8 @@ export interface ProviderConfig {
   model: string;
 }
 
-export interface ProviderPoolOptions {
+/** A pool with its own providers (tests, and the server before the gateway module shares its router). */
+export interface OwnProvidersOptions {
   providers: readonly ProviderConfig[];
   /** How long a failed provider is skipped. */
   cooldownMs: number;
@@ -41,6 +43,15 @@ export interface ProviderPoolOptions {
   maxTokens?: number;
   now?: () => number;
 }
+
+/** A pool over a router shared with the gateway; `account` counts each answer's usage. */
+export interface SharedRouterOptions {
+  router: ModelRouter;
+  maxTokens?: number;
+  account?(userId: string | undefined, target: RouteTarget, usage: TokenUsage): void;
+}
+
+export type ProviderPoolOptions = OwnProvidersOptions | SharedRouterOptions;
 
 /** The request minus the model and the token limit, which each provider fills in. */
 export type ChatRequest = Omit<MessageCreateParamsNonStreaming, 'model' | 'max_tokens'>;
@@ -58,6 +69,8 @@ export interface StreamCallbacks {
   /** A provider failed and the next takes over (for logs and the status page). */
   onFailover?(failed: string, reason: string, next: string): void;
   signal?: AbortSignal;
+  /** Whose request it is: its usage is counted for them. */
+  userId?: string;
 }
 
 export interface ProviderStatus {
@@ -79,133 +92,82 @@ export interface PoolStatus {
   last_used: string | null;
 }
 
-interface Provider {
-  config: ProviderConfig;
-  client: Anthropic;
-  coolingUntil: number;
-  failures: number;
-  lastError: string | null;
-}
-
-/** Why a failure moves on to the next provider, or null when it must not. */
-function failoverReason(error: unknown): string | null {
-  if (error instanceof APIUserAbortError) return null;
-  if (error instanceof APIConnectionError) return isTimeout(error) ? 'timeout' : 'connection failed';
-  if (error instanceof APIError) {
-    if (error.status === undefined) return 'stream error'; // an `error` event in the middle of a stream
-    if (error.status === 429) return 'rate limited (429)';
-    if (error.status === 408 || error.status >= 500) return `server error (${error.status})`;
-  }
-  return null;
+function ownRouter(options: OwnProvidersOptions): ModelRouter {
+  return new ModelRouter({
+    providers: options.providers.map((p) => ({ name: p.name, kind: 'anthropic', baseUrl: p.baseURL ?? DEFAULT_BASE_URLS.anthropic, apiKey: p.apiKey, defaultModel: p.model })),
+    cooldownMs: options.cooldownMs,
+    timeoutMs: options.timeoutMs,
+    ...(options.now ? { now: options.now } : {}),
+  });
 }
 
 export class ProviderPool {
-  private readonly providers: Provider[];
-  private lastUsed: string | null = null;
-  private readonly now: () => number;
+  readonly router: ModelRouter;
 
   constructor(private readonly options: ProviderPoolOptions) {
-    this.now = options.now ?? Date.now;
-    this.providers = options.providers.map((config) => ({
-      config,
-      // Explicit base URL, so the SDK never reads a process-wide ANTHROPIC_BASE_URL the config did not.
-      client: new Anthropic({ apiKey: config.apiKey, baseURL: config.baseURL ?? DEFAULT_BASE_URL, maxRetries: 0 }),
-      coolingUntil: 0,
-      failures: 0,
-      lastError: null,
-    }));
+    this.router = 'router' in options ? options.router : ownRouter(options);
   }
 
   get configured(): boolean {
-    return this.providers.length > 0;
+    return this.router.providers.some((p) => p.defaultModel !== undefined);
   }
 
   /** Streams one model turn; resolves with the whole message from whichever provider answered. */
   async stream(request: ChatRequest, callbacks: StreamCallbacks = {}): Promise<Message & { provider: string }> {
     if (!this.configured) throw new PluginError('AI_DISABLED', AI_DISABLED_MESSAGE);
-    const order = this.order();
-    for (let i = 0; i < order.length; i++) {
-      const provider = order[i]!;
-      try {
-        const message = await this.attempt(provider, request, callbacks);
-        provider.failures = 0;
-        this.lastUsed = provider.config.name;
-        return { ...message, provider: provider.config.name };
-      } catch (error) {
-        if (callbacks.signal?.aborted) throw new PluginError('CONFLICT', 'The request was cancelled.');
-        const reason = failoverReason(error);
-        if (reason === null) throw describeClaudeError(error);
-        provider.coolingUntil = this.now() + this.options.cooldownMs;
-        provider.failures++;
-        provider.lastError = `${reason} at ${new Date(this.now()).toISOString()}`;
-        const next = order[i + 1];
-        if (next) {
-          callbacks.onFailover?.(provider.config.name, reason, next.config.name);
-          continue;
-        }
-        // The last one failed too: say what its failure was.
-        const last = describeClaudeError(error);
-        if (order.length === 1) throw last;
-        throw new PluginError(last.code, `Every AI provider failed; the last (${provider.config.name}): ${last.message}`);
+    try {
+      const { value, target } = await this.router.route(null, (target) => this.attempt(target, request, callbacks), {
+        ...(callbacks.signal ? { signal: callbacks.signal } : {}),
+        ...(callbacks.onFailover ? { onFailover: callbacks.onFailover } : {}),
+      });
+      this.router.served(target);
+      if (value.usage && 'account' in this.options) this.options.account?.(callbacks.userId, target, value.usage);
+      return { ...(value.message as Message), provider: target.config.name };
+    } catch (error) {
+      if (callbacks.signal?.aborted) throw new PluginError('CONFLICT', 'The request was cancelled.');
+      if (error instanceof ExhaustedError) {
+        const last = describeClaudeError(error.last);
+        if (error.tried === 1) throw last;
+        throw new PluginError(last.code, `Every AI provider failed; the last (${error.last.details.provider}): ${last.message}`);
       }
+      if (error instanceof NoRouteError) throw new PluginError('UPSTREAM_ERROR', error.message);
+      throw describeClaudeError(error);
     }
-    throw new PluginError('UPSTREAM_ERROR', 'No AI provider answered.'); // unreachable: the loop returns or throws
   }
 
   status(): PoolStatus {
-    const now = this.now();
+    const status = this.router.status();
     return {
       configured: this.configured,
-      providers: this.providers.map((p) => ({
-        name: p.config.name,
-        base_url: p.config.baseURL ?? DEFAULT_BASE_URL,
-        model: p.config.model,
-        cooling_down_until: p.coolingUntil > now ? new Date(p.coolingUntil).toISOString() : null,
+      providers: status.providers.map((p) => ({
+        name: p.name,
+        base_url: p.base_url,
+        model: p.default_model ?? '',
+        cooling_down_until: p.cooling_down_until,
         failures: p.failures,
-        last_error: p.lastError,
+        last_error: p.last_error ? `${p.last_error.message} at ${p.last_error.at}` : null,
       })),
-      active: this.order()[0]?.config.name ?? null,
-      last_used: this.lastUsed,
+      active: status.active,
+      last_used: status.last_used,
     };
   }
 
-  /** Available providers in configured order, then the cooling ones by soonest recovery. */
-  private order(): Provider[] {
-    const now = this.now();
-    const ready = this.providers.filter((p) => p.coolingUntil <= now);
-    const cooling = this.providers.filter((p) => p.coolingUntil > now).sort((a, b) => a.coolingUntil - b.coolingUntil);
-    return [...ready, ...cooling];
-  }
-
-  private async attempt(provider: Provider, request: ChatRequest, callbacks: StreamCallbacks): Promise<Message> {
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    callbacks.signal?.addEventListener('abort', abort, { once: true });
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    // An idle timer: restarted by every event, so a long answer that keeps streaming is never cut.
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, this.options.timeoutMs);
-    };
+  /** One provider's whole answer; any failure before its end fails the attempt (and so fails over). */
+  private async attempt(target: RouteTarget, request: ChatRequest, callbacks: StreamCallbacks): Promise<{ message: unknown; usage: TokenUsage | undefined }> {
+    const body = { ...request, model: target.model, max_tokens: this.options.maxTokens ?? 4096 };
+    const answer = await openAnswer(target, { api: 'anthropic', body, responseId: '', wantFinal: true, ...(callbacks.signal ? { signal: callbacks.signal } : {}) }, this.router.timeoutMs);
+    let text = '';
     try {
-      arm();
-      const stream = provider.client.messages.stream(
-        { ...request, model: provider.config.model, max_tokens: this.options.maxTokens ?? 4096 },
-        { signal: controller.signal },
-      );
-      stream.on('streamEvent', arm);
-      stream.on('text', (_delta, snapshot) => callbacks.onText?.(snapshot));
-      return await stream.finalMessage();
-    } catch (error) {
-      // Our idle timer aborted the request: a timeout like the SDK's own, failed over and described as one.
-      throw timedOut ? new APIConnectionTimeoutError() : error;
+      for (let next = await answer.events.next(); !next.done; next = await answer.events.next()) {
+        const delta = next.value.data?.delta;
+        if (next.value.event === 'content_block_delta' && delta?.type === 'text_delta') {
+          text += delta.text;
+          callbacks.onText?.(text);
+        }
+      }
     } finally {
-      clearTimeout(timer);
-      callbacks.signal?.removeEventListener('abort', abort);
+      answer.close();
     }
+    return { message: answer.final(), usage: answer.usage() };
   }
 }

@@ -106,7 +106,7 @@ export class Assistant {
     for (let round = 0; round < maxRounds; round++) {
       const answer = await this.options.pool.stream(
         { system: SYSTEM_PROMPT, messages, ...(this.tools.definitions.length ? { tools: this.tools.definitions } : {}) },
-        { onText: events.onText, signal },
+        { onText: events.onText, signal, userId },
       );
       usage.input_tokens += answer.usage.input_tokens;
       usage.output_tokens += answer.usage.output_tokens;

@@ -33,6 +33,8 @@ export interface AgentDefinition {
   args: readonly string[];
   /** Extra environment variables for this agent only. */
   env: Readonly<Record<string, string>>;
+  /** Its model calls go through the product's model gateway, with a token of its session's own. */
+  modelGateway: boolean;
 }
 
 /** The project folder (two levels above this file). */
@@ -57,6 +59,7 @@ const definitionSchema = z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name'), z.string().max(4096))
       .refine((env) => !Object.keys(env).some((key) => BLOCKED_ENV.has(key)), 'CLAUDECODE cannot be set for an agent')
       .default({}),
+    model_gateway: z.boolean().default(false),
   })
   .strict();
 
@@ -94,6 +97,16 @@ function defaultDefinitions(envPath = process.env.PATH ?? ''): DefinitionInput[]
       command: '{node}',
       args: ['{project}/agents/control/demo-agent.js'],
     },
+    {
+      id: 'demo-gateway',
+      name: 'Demo agent (model gateway)',
+      role: 'worker',
+      description: 'The demo agent, answering each prompt with a real model call through the product\'s model gateway (needs a provider: ANTHROPIC_API_KEY, OPENAI_API_KEY or A2UI_GATEWAY_PROVIDERS).',
+      protocol: 'stream-json',
+      command: '{node}',
+      args: ['{project}/agents/control/demo-agent.js', '--gateway'],
+      model_gateway: true,
+    },
   ];
   if (onPath('claude', envPath)) {
     defaults.push({
@@ -129,10 +142,11 @@ export function parseDefinitions(raw: unknown, source: string): AgentDefinition[
     const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'the whole file'}: ${i.message}`);
     throw new Error(`${source}: ${issues.join('; ')}`);
   }
-  return parsed.data.agents.map((a) => ({
+  return parsed.data.agents.map(({ model_gateway: modelGateway, ...a }) => ({
     ...a,
     command: resolvePlaceholders(a.command),
     args: a.args.map(resolvePlaceholders),
+    modelGateway,
   }));
 }
 

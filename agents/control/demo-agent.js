@@ -19,6 +19,14 @@
  *
  * Plain Node.js on purpose: the server runs it as `process.execPath demo-agent.js`, with no build step.
  * `--delay-ms <n>` sets the pause between chunks (default 150 ms, so a screen visibly streams).
+ *
+ * `--gateway [messages|responses]` answers with a real model instead, through the product's model
+ * gateway (an agent defined with `model_gateway: true` gets its address and a session token in its
+ * environment): each turn is one streamed call, with `fetch`, to the Anthropic Messages API
+ * (`ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`; the conversation is resent each turn) or the OpenAI
+ * Responses API (`OPENAI_BASE_URL`, `OPENAI_API_KEY`; turns are chained with `previous_response_id`,
+ * which the gateway keeps). The result's cost is the session's, as the gateway counted it
+ * (`GET /v1/status`). `--model <name>` picks the model.
  */
 'use strict';
 
@@ -35,6 +43,10 @@ function option(name) {
 
 const resumeId = option('--resume');
 const asksPermission = option('--permission-prompt-tool') === 'stdio';
+const gatewayIndex = argv.indexOf('--gateway');
+/** `messages`, `responses`, or null (the scripted answers). */
+const gatewayApi = gatewayIndex < 0 ? null : argv[gatewayIndex + 1] === 'responses' ? 'responses' : 'messages';
+const model = option('--model') || (gatewayApi === 'responses' ? 'gpt-5-mini' : process.env.ANTHROPIC_MODEL || 'claude-haiku-4-5');
 const delayMs = Math.max(0, Number(option('--delay-ms') ?? 150) || 0);
 const sessionId = resumeId || crypto.randomUUID();
 const cwd = process.cwd();
@@ -175,10 +187,101 @@ async function speak(turn, prompt) {
   return say(turn, `That is all for turn ${turns}.`);
 }
 
+/** Server-Sent Events from a fetch body: calls `onEvent(name, data)` for each event. */
+async function readEvents(body, onEvent) {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, '\n');
+    for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = /^event: ?(.*)$/m.exec(block);
+      const data = /^data: ?(.*)$/m.exec(block);
+      if (data) onEvent(name ? name[1] : '', JSON.parse(data[1]));
+    }
+  }
+}
+
+/** The conversation so far (Messages mode) and the last response id (Responses mode). */
+const history = [];
+let lastResponseId = null;
+
+/** One model call through the gateway; the text of each finished block is an assistant event. */
+async function callModel(turn, prompt) {
+  const messages = gatewayApi === 'messages';
+  const url = messages ? `${process.env.ANTHROPIC_BASE_URL}/v1/messages` : `${process.env.OPENAI_BASE_URL}/responses`;
+  const headers = messages
+    ? { 'content-type': 'application/json', 'x-api-key': process.env.ANTHROPIC_API_KEY || '', 'anthropic-version': '2023-06-01' }
+    : { 'content-type': 'application/json', authorization: `Bearer ${process.env.OPENAI_API_KEY || ''}` };
+  if (messages) history.push({ role: 'user', content: prompt });
+  const body = messages
+    ? { model, max_tokens: 1024, stream: true, messages: history }
+    : { model, input: prompt, stream: true, ...(lastResponseId ? { previous_response_id: lastResponseId } : {}) };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: turn.controller.signal });
+  if (!response.ok) {
+    const error = await response.json().catch(() => ({}));
+    throw new Error(`${response.status}: ${(error.error && error.error.message) || response.statusText}`);
+  }
+  let text = '';
+  let failure = null;
+  await readEvents(response.body, (name, data) => {
+    if (name === 'content_block_delta' && data.delta && data.delta.type === 'text_delta') text += data.delta.text;
+    else if (name === 'response.output_text.delta') text += data.delta;
+    else if ((name === 'content_block_stop' || name === 'response.output_item.done') && text) {
+      assistant([{ type: 'text', text }]);
+      if (messages) history.push({ role: 'assistant', content: text });
+      text = '';
+    } else if (name === 'response.completed') lastResponseId = data.response.id;
+    else if (name === 'error') failure = (data.error && data.error.message) || data.message || 'the model failed';
+  });
+  if (failure) throw new Error(failure);
+}
+
+/** The session's cost so far, as the gateway counted it. */
+async function sessionCost() {
+  const base = gatewayApi === 'messages' ? `${process.env.ANTHROPIC_BASE_URL}/v1` : process.env.OPENAI_BASE_URL;
+  const key = gatewayApi === 'messages' ? process.env.ANTHROPIC_API_KEY : process.env.OPENAI_API_KEY;
+  const response = await fetch(`${base}/status`, { headers: { authorization: `Bearer ${key || ''}` } });
+  if (!response.ok) return undefined;
+  const status = await response.json();
+  return status.usage && status.usage.session ? status.usage.session.cost_usd : undefined;
+}
+
+/** A turn answered by a model through the gateway. */
+async function answerWithModel(turn, prompt) {
+  const started = Date.now();
+  let error = null;
+  try {
+    await callModel(turn, prompt);
+  } catch (e) {
+    error = turn.interrupted ? 'Interrupted.' : `The model call failed: ${e.message}`;
+    // A turn without an answer is not part of the conversation the next turn resends.
+    if (history.length > 0 && history[history.length - 1].role === 'user') history.pop();
+  }
+  const cost = await sessionCost().catch(() => undefined);
+  send({
+    type: 'result',
+    subtype: error ? 'error_during_execution' : 'success',
+    is_error: Boolean(error),
+    duration_ms: Date.now() - started,
+    num_turns: turns,
+    result: error || `Answered "${short(prompt)}" with ${model} through the model gateway.`,
+    session_id: sessionId,
+    ...(cost !== undefined ? { total_cost_usd: cost } : {}),
+  });
+}
+
 async function answer(prompt) {
-  const turn = { interrupted: false, cancel: null };
+  // `cancel` ends a permission wait; `controller` a model call through the gateway.
+  const turn = { interrupted: false, cancel: null, controller: new AbortController() };
   current = turn;
   turns += 1;
+  if (gatewayApi) {
+    await answerWithModel(turn, prompt);
+    current = null;
+    return;
+  }
   const started = Date.now();
   const commands = fileCommands(prompt);
   const summary = commands.length > 0 ? await changeFiles(turn, commands) : null;
@@ -209,7 +312,16 @@ function textOf(message) {
   return '';
 }
 
-send({ type: 'system', subtype: 'init', session_id: sessionId, cwd, model: 'demo', tools: ['LS', 'Write', 'Delete'], permissionMode: asksPermission ? 'default' : 'acceptEdits', resumed: Boolean(resumeId) });
+send({
+  type: 'system',
+  subtype: 'init',
+  session_id: sessionId,
+  cwd,
+  model: gatewayApi ? model : 'demo',
+  tools: gatewayApi ? [] : ['LS', 'Write', 'Delete'],
+  permissionMode: asksPermission ? 'default' : 'acceptEdits',
+  resumed: Boolean(resumeId),
+});
 
 const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 input.on('line', (line) => {
@@ -230,6 +342,7 @@ input.on('line', (line) => {
     if (current) {
       current.interrupted = true;
       if (current.cancel) current.cancel();
+      current.controller.abort();
     }
     pending.length = 0;
     send({ type: 'control_response', response: { subtype: 'success', request_id: event.request_id } });

@@ -1,14 +1,18 @@
 /**
  * The Agents module: coding-agent sessions (the supervisor: processes, logs, records), their screens,
  * REST API and SSE stream, socket events and assistant tools. It uses the Worktree module's service:
- * agents run in worktrees, and a worktree where a session is live cannot be removed.
+ * agents run in worktrees, and a worktree where a session is live cannot be removed; and the model
+ * gateway's: an agent defined with `model_gateway: true` calls its models through it, with a token of
+ * its session's own.
  */
 import path from 'node:path';
+import { gatewayModule } from '../gateway/module';
 import { defineModule } from '../module';
 import { configuredRepo, worktreeModule } from '../worktree/module';
 import { agentEndpoints } from './api';
 import { loadControlConfig } from './config';
 import { loadDefinitions } from './definitions';
+import type { AgentUsageSource } from './model-access';
 import { createControlPlugin } from './plugin';
 import { agentSessionsFileSchema, type AgentSessionsFile } from './session-record';
 import { agentSocketEvents } from './socket';
@@ -19,11 +23,13 @@ import { Workdirs } from './workdirs';
 export interface ControlServices {
   supervisor: AgentSupervisor;
   sseHeartbeatMs: number;
+  /** The gateway's usage per session, for the screens. */
+  usage: AgentUsageSource;
 }
 
 export const controlModule = defineModule<ControlServices>({
   id: 'control',
-  uses: [worktreeModule],
+  uses: [worktreeModule, gatewayModule],
   async open(ctx) {
     const config = loadControlConfig(ctx.env, ctx.cwd, ctx.dataDir);
     const worktrees = ctx.use(worktreeModule);
@@ -33,12 +39,13 @@ export const controlModule = defineModule<ControlServices>({
       logDir: path.join(ctx.dataDir, 'agent-logs'),
       workdirs: new Workdirs(configuredRepo(ctx), worktrees, ctx.ports.roles),
       stopGraceMs: config.stopGraceMs,
+      modelAccess: ctx.use(gatewayModule).agentAccess,
     });
     worktrees.addRemovalGuard((worktreePath) => supervisor.liveSessionIn(worktreePath));
-    return { supervisor, sseHeartbeatMs: config.sseHeartbeatMs };
+    return { supervisor, sseHeartbeatMs: config.sseHeartbeatMs, usage: ctx.use(gatewayModule).agentUsage };
   },
   close: ({ supervisor }) => supervisor.close(),
-  plugins: ({ supervisor }) => [createControlPlugin(supervisor)],
+  plugins: ({ supervisor, usage }) => [createControlPlugin(supervisor, usage)],
   endpoints: ({ supervisor, sseHeartbeatMs }) => agentEndpoints(supervisor, { heartbeatMs: sseHeartbeatMs }),
   socketEvents: ({ supervisor }) => agentSocketEvents(supervisor),
   tools: ({ supervisor }) => agentTools(supervisor),

@@ -6,6 +6,7 @@
  */
 import type { IconName } from '../../renderer';
 import type { AgentEvent } from './events';
+import type { SessionModelUsage } from './model-access';
 import type { SessionRecord } from './session-record';
 import { truncate } from './stream-json';
 import type { WorkdirChoice } from './workdirs';
@@ -35,6 +36,8 @@ export interface ControlState {
   panels: ReadonlyMap<string, AgentPanel>;
   /** The start form's worktree choices. */
   worktrees: readonly WorkdirChoice[];
+  /** Per agent id: the model usage of its latest session (agents that call models through the gateway). */
+  usage: ReadonlyMap<string, { sessionId: string; totals: SessionModelUsage }>;
 }
 
 /** One tab's state: its forms. Bumped by a start / an input sent there: the bound field moves to a fresh, empty data key (cleared). */

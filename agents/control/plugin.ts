@@ -12,6 +12,7 @@ import { PluginError } from '../errors';
 import { actionsOf, type Plugin, type PluginHost } from '../types';
 import type { AgentEvent } from './events';
 import { agentIdSchema } from './ids';
+import type { AgentUsageSource, SessionModelUsage } from './model-access';
 import { NEW_CONTROL_TAB, PANEL_LINES, applyEvents, panelOf, type AgentPanel, type ControlState, type ControlTab } from './panel';
 import { actionSchemas } from './requests';
 import type { SessionRecord } from './session-record';
@@ -24,8 +25,27 @@ function withSession(state: ControlState, agentId: string, record: SessionRecord
   return { ...state, sessions: new Map(state.sessions).set(agentId, record) };
 }
 
-export function createControlPlugin(supervisor: AgentSupervisor): Plugin<ControlState, ControlTab> {
+export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUsageSource): Plugin<ControlState, ControlTab> {
   const definitions = supervisor.definitions;
+
+  /** The usage of each agent's latest session, where there is some. */
+  const usageOf = (userId: string): ControlState['usage'] => {
+    const byAgent = new Map<string, { sessionId: string; totals: SessionModelUsage }>();
+    for (const definition of definitions) {
+      const latest = supervisor.latest(userId, definition.id);
+      const totals = latest && usage?.forSession(latest.id);
+      if (latest && totals) byAgent.set(definition.id, { sessionId: latest.id, totals });
+    }
+    return byAgent;
+  };
+
+  /** Brings the usage to the screen as the gateway counts it (the user's latest sessions: the ones shown). */
+  const followUsage = (host: PluginHost<ControlState>): (() => void) =>
+    usage?.subscribe((sessionId) => {
+      if (definitions.some((d) => supervisor.latest(host.userId, d.id)?.id === sessionId)) {
+        updateInBackground(host, 'agents', (state) => ({ ...state, usage: usageOf(host.userId) }));
+      }
+    }) ?? (() => undefined);
 
   const worktreeChoices = async (userId: string, fresh = false): Promise<WorkdirChoice[]> => {
     try {
@@ -162,6 +182,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
       });
       host.onClose(unfollow);
       host.onClose(unwatch);
+      host.onClose(followUsage(host));
       const sessions = new Map<string, SessionRecord>();
       const panels = new Map<string, AgentPanel>();
       for (const definition of definitions) {
@@ -170,7 +191,7 @@ export function createControlPlugin(supervisor: AgentSupervisor): Plugin<Control
         sessions.set(definition.id, latest);
         panels.set(definition.id, panelOf(latest.id, supervisor.tail(latest.id, PANEL_LINES), latest.firstSeq - 1));
       }
-      return { sessions, panels, worktrees: await worktreeChoices(host.userId) };
+      return { sessions, panels, worktrees: await worktreeChoices(host.userId), usage: usageOf(host.userId) };
     },
     initView: () => NEW_CONTROL_TAB,
     createView: () => createControlView(definitions),

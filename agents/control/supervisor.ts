@@ -27,6 +27,7 @@ import type { AgentEvent, AgentEventBody, ExitReason } from './events';
 import { newSessionId } from './ids';
 import { isStillRunning, stampOf, stopGroup } from './os-process';
 import { AgentProcess, describeSpawnError, type ProcessCallbacks, type ProcessExit } from './process';
+import type { AgentModelAccess } from './model-access';
 import { hasConversation, isResumable, sessionJson, type AgentSessionsFile, type SessionRecord } from './session-record';
 import { isLive, transition, type SessionStatus } from './status';
 import { answerLine, foldPermission, isAlwaysAllowed, PendingInputs, type PermissionDecision } from './permissions';
@@ -43,6 +44,8 @@ export interface SupervisorOptions {
   stopGraceMs: number;
   /** The server's environment, scrubbed for the children. */
   env?: NodeJS.ProcessEnv;
+  /** The model gateway, for agents defined with `model_gateway: true`. */
+  modelAccess?: AgentModelAccess;
 }
 
 export type UserEventListener = (event: AgentEvent, record: SessionRecord) => void;
@@ -376,7 +379,9 @@ export class AgentSupervisor {
       onExit: (exit) => this.exited(sessionId, exit, spawnFailed),
     };
     try {
-      proc = new AgentProcess({ command: definition.command, args, cwd: record.cwd, env: agentEnv(this.env, definition.env), protocol: definition.protocol }, callbacks);
+      // The gateway's variables come last: a definition's own `env` cannot point the agent elsewhere.
+      const env = agentEnv(this.env, { ...definition.env, ...this.gatewayEnv(record, definition) });
+      proc = new AgentProcess({ command: definition.command, args, cwd: record.cwd, env, protocol: definition.protocol }, callbacks);
     } catch (error) {
       // spawn itself threw (an argument it refuses): nothing runs, the session ends here.
       this.emit(sessionId, { type: 'error', message: `${definition.name} could not start: ${describeSpawnError(error as NodeJS.ErrnoException)}` });
@@ -384,6 +389,13 @@ export class AgentSupervisor {
       return;
     }
     this.processes.set(sessionId, proc);
+  }
+
+  /** A gateway agent's model variables, with a token for this run of the session (revoked when it exits). */
+  private gatewayEnv(record: SessionRecord, definition: AgentDefinition): Readonly<Record<string, string>> {
+    if (!definition.modelGateway) return {};
+    if (!this.options.modelAccess) throw new Error('it uses the model gateway, which is not running');
+    return this.options.modelAccess.open({ sessionId: record.id, userId: record.userId, agentId: record.agentId, worktree: record.worktree });
   }
 
   private send(sessionId: string, proc: AgentProcess, text: string): boolean {
@@ -396,6 +408,7 @@ export class AgentSupervisor {
   private exited(sessionId: string, exit: ProcessExit, spawnFailed: boolean): void {
     this.processes.delete(sessionId);
     this.permissionInputs.forget(sessionId);
+    this.options.modelAccess?.close(sessionId); // the session's gateway token dies with its process
     const record = this.record(sessionId);
     const serverStopped = this.shuttingDown.delete(sessionId);
     const reason: ExitReason = serverStopped

@@ -32,6 +32,7 @@ import {
 import type { PluginView } from '../types';
 import { WorktreeService } from '../worktree/service';
 import type { AgentDefinition } from './definitions';
+import { usageText } from './model-access';
 import { EMPTY_PANEL, exitText, money, type AgentPanel, type ControlState, type ControlTab } from './panel';
 import { isResumable, waitsForApproval, type PendingApproval, type SessionRecord } from './session-record';
 import type { WorkdirChoice } from './workdirs';
@@ -83,7 +84,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   // ------------------------------------------------------------------ /agents
   // Memoised on primitives, not on the records: a record (and the sessions map) is replaced on every
   // event (its last seq), and a line of output must not rebuild a list whose badges say the same.
-  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string, glance: string, lastLine: string, reviewKey: string | null) =>
+  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string, glance: string, lastLine: string, reviewKey: string | null, usage: string) =>
     row(`agent-${id}`, {
       align: 'center',
       justify: 'spaceBetween',
@@ -95,6 +96,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
             text(`agent-${id}-description`, { text: definition.description || definition.id }),
             text(`agent-${id}-glance`, { text: glance, variant: 'caption' }),
             text(`agent-${id}-last`, { text: lastLine, variant: 'caption' }),
+            ...(usage ? [text(`agent-${id}-usage`, { text: usage, variant: 'caption' })] : []),
           ],
         }),
         text(`agent-${id}-status`, { text: status, variant: 'caption', accessibility: { label: `${definition.name} status` } }),
@@ -133,9 +135,9 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   );
   const parallelData = memo((nonce: number) => ({ [`parallel_${nonce}`]: { prompt: '', agents: [] } }));
 
-  /** One row per definition, in order, from four primitives each (flat, so an unchanged list is a memo hit). */
+  /** One row per definition, in order, from five primitives each (flat, so an unchanged list is a memo hit). */
   const agentList = memo((nonce: number, ...facts: Array<string | null>) => {
-    const children = definitions.map((d, i) => agentRow(d.id, d, facts[i * 4]!, facts[i * 4 + 1]!, facts[i * 4 + 2]!, facts[i * 4 + 3] ?? null));
+    const children = definitions.map((d, i) => agentRow(d.id, d, facts[i * 5]!, facts[i * 5 + 1]!, facts[i * 5 + 2]!, facts[i * 5 + 3] ?? null, facts[i * 5 + 4] ?? ''));
     agentRow.sweep();
     return column('control-agents', {
       children: [
@@ -244,11 +246,13 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     return column('control-approvals', { children: cards });
   });
 
-  const summary = memo((lastResult: string | null, costUsd: number | null) => {
+  const summary = memo((lastResult: string | null, costUsd: number | null, usage: string) => {
     const parts: string[] = [];
     if (lastResult) parts.push(`Last result: ${lastResult}`);
     if (costUsd !== null) parts.push(`Cost: ${money(costUsd)}`);
-    return text('control-summary', { text: parts.length ? parts.join(' · ') : 'No result yet.' });
+    const line = text('control-summary', { text: parts.length ? parts.join(' · ') : 'No result yet.' });
+    if (!usage) return line;
+    return column('control-summary-box', { children: [line, text('control-usage', { text: `Through the model gateway: ${usage}`, variant: 'caption' })] });
   });
 
   const exitInfo = memo((exit: SessionRecord['exit']) =>
@@ -305,8 +309,14 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     }),
   );
 
+  /** The usage line of an agent's latest session ('' when it made no model call through the gateway). */
+  const usageLine = (state: ControlState, agentId: string): string => {
+    const usage = state.usage.get(agentId);
+    return usage && usage.sessionId === state.sessions.get(agentId)?.id ? usageText(usage.totals) : '';
+  };
+
   return (state, tab, { route }) => {
-    if (route.state !== 'AGENT_DETAIL') return { root: agentList(tab.promptNonce, ...definitions.flatMap((d) => glanceOf(state, d))), data: parallelData(tab.promptNonce) };
+    if (route.state !== 'AGENT_DETAIL') return { root: agentList(tab.promptNonce, ...definitions.flatMap((d) => [...glanceOf(state, d), usageLine(state, d.id)])), data: parallelData(tab.promptNonce) };
     const agentId = route.params.id ?? '';
     const definition = byId.get(agentId);
     if (!definition) return { root: missing(agentId) };
@@ -318,7 +328,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
         startForm(definition, state.worktrees, tab.promptNonce),
         controls(agentId),
         approvals(agentId, session?.pendingApprovals),
-        summary(session?.lastResult ?? null, session?.costUsd ?? null),
+        summary(session?.lastResult ?? null, session?.costUsd ?? null, usageLine(state, agentId)),
         exitInfo(session?.exit ?? null),
         output,
         inputRow(agentId, tab.inputNonce),

@@ -59,6 +59,7 @@ export class DraftRunner {
 
     this.writer
       .write({
+        userId,
         thread,
         replyToId,
         signal: controller.signal,

@@ -22,6 +22,8 @@ export interface DraftWriterOptions {
 }
 
 export interface DraftRequest {
+  /** Whose draft it is: the model's usage is counted for them. */
+  userId: string;
   thread: MailThread;
   /** The id of the message being answered (one of the thread's). */
   replyToId: string;
@@ -72,6 +74,7 @@ export class DraftWriter {
         },
         {
           signal: controller.signal,
+          userId: request.userId,
           onText: (snapshot) => {
             if (!controller.signal.aborted) request.onText(snapshot);
           },

@@ -55,7 +55,7 @@ export function mountEndpoints(app: express.Express, endpoints: readonly Endpoin
     seen.add(key);
     const chain: RequestHandler[] = [];
     if (endpoint.auth !== 'none') chain.push(deps.authenticate);
-    chain.push(json);
+    chain.push(endpoint.bodyLimitBytes ? express.json({ limit: endpoint.bodyLimitBytes, strict: true }) : json);
     if (endpoint.stream) chain.push(deps.streamGate);
     chain.push((req, res, next) => {
       handle(endpoint, req, res).catch(next);
@@ -67,7 +67,10 @@ export function mountEndpoints(app: express.Express, endpoints: readonly Endpoin
 
 async function handle(endpoint: Endpoint, req: Request, res: Response): Promise<void> {
   const controller = new AbortController();
-  res.on('close', () => controller.abort());
+  // Only a client that hangs up before the answer is over aborts the work (an abort costs an exception).
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
   // An endpoint without a body schema ignores any body it is sent.
   const body = endpoint.body ? parseInput(endpoint.body, jsonBodyOf(req)) : undefined;
   const result = await endpoint.handle({
@@ -104,9 +107,12 @@ function isFeed(stream: EventStream): stream is FeedStream {
   return 'feed' in stream;
 }
 
-/** One SSE event. JSON.stringify escapes newlines, so the data is always a single `data:` line. */
+/**
+ * One SSE event. JSON.stringify escapes newlines, so the data is always a single `data:` line (a
+ * `raw` text is JSON read from one `data:` line, so it holds none either).
+ */
 export function sseText(event: FeedEvent): string {
-  return `${event.id === undefined ? '' : `id: ${event.id}\n`}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
+  return `${event.id === undefined ? '' : `id: ${event.id}\n`}event: ${event.event}\ndata: ${event.raw ?? JSON.stringify(event.data)}\n\n`;
 }
 
 function writeStream(stream: EventStream, req: Request, res: Response): void {
@@ -141,6 +147,21 @@ function writeFeed(stream: FeedStream, req: Request, res: Response): void {
 }
 
 async function writeOneShot(stream: OneShotStream, res: Response): Promise<void> {
+  // What is written in one turn of the event loop leaves in one write (the socket is corked at the
+  // first write and uncorked when the turn is over): the headers with the first events, and the
+  // events that arrive together (a model's chunk often holds several).
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
+  const batch = () => {
+    if (corked) return;
+    corked = true;
+    res.cork();
+    setImmediate(uncork);
+  };
+  batch();
   if (stream.headers) res.set(stream.headers);
   startStream(res, 'text/event-stream; charset=utf-8', stream.status);
   const iterator = stream.events[Symbol.asyncIterator]();
@@ -149,6 +170,7 @@ async function writeOneShot(stream: OneShotStream, res: Response): Promise<void>
     for (;;) {
       const next = await Promise.race([iterator.next(), closed]);
       if (next === 'closed' || next.done) break;
+      batch();
       if (!res.write(sseText(next.value))) {
         if ((await Promise.race([new Promise<'drained'>((resolve) => res.once('drain', () => resolve('drained'))), closed])) === 'closed') break;
       }

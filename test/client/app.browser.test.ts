@@ -39,7 +39,7 @@ test('the start-up URL sets the cookie, leaves the address bar clean and shows t
   const cookies = await context.cookies();
   expect(cookies.find((c) => c.name === 'a2ui_token')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   expect(await textOf(page, 'dashboard-title')).toBe('Dashboard');
-  expect(await page.locator('[data-id="app-nav"] button').allTextContents()).toEqual(['Dashboard', 'Email', 'Agents', 'Worktrees']);
+  expect(await page.locator('[data-id="app-nav"] button').allTextContents()).toEqual(['Dashboard', 'Email', 'Agents', 'Worktrees', 'Models']);
 });
 
 test('without the token the page says how to sign in', async () => {

@@ -73,7 +73,7 @@ test('the dashboard renders with the official renderer', async () => {
   await page.locator('a2ui=dashboard').waitFor();
   expect(await hashRoute(page)).toBe('/');
   expect((await textOf(page, 'dashboard-title'))?.trim()).toBe('Dashboard');
-  expect((await page.locator('a2ui=app-nav').getByRole('button').allTextContents()).map((t) => t.trim())).toEqual(['Dashboard', 'Email', 'Agents', 'Worktrees']);
+  expect((await page.locator('a2ui=app-nav').getByRole('button').allTextContents()).map((t) => t.trim())).toEqual(['Dashboard', 'Email', 'Agents', 'Worktrees', 'Models']);
   expect(await page.locator('a2ui-surface').count()).toBe(1);
   // Rendered by the official catalog's elements, not by the thin client.
   expect(await page.locator('a2ui=dashboard-title').evaluate((e) => e.tagName.toLowerCase())).toMatch(/^a2ui-/);

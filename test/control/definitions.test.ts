@@ -5,14 +5,17 @@ import { agentEnv } from '../../agents/control/env';
 import { tempDir } from '../helpers/server';
 
 describe('agent definitions', () => {
-  test('a missing file is created (mode 0600) with the demo agent and a plain steward; placeholders resolve', () => {
+  test('a missing file is created (mode 0600) with the demo agent (scripted, and through the model gateway) and a plain steward; placeholders resolve', () => {
     const file = path.join(tempDir(), 'sub', 'agents.json');
     const definitions = loadDefinitions(file, '/nonexistent-bin');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(definitions.map((d) => [d.id, d.role, d.protocol])).toEqual([
       ['demo', 'worker', 'stream-json'],
+      ['demo-gateway', 'worker', 'stream-json'],
       ['git-status', 'steward', 'plain'],
     ]);
+    expect(definitions.map((d) => d.modelGateway)).toEqual([false, true, false]);
+    expect(definitions[1]!.args).toEqual([DEMO_AGENT_SCRIPT, '--gateway']);
     const demo = definitions[0]!;
     expect(demo.command).toBe(process.execPath);
     expect(demo.args).toEqual([DEMO_AGENT_SCRIPT]);

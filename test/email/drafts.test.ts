@@ -34,6 +34,7 @@ function writer(timeoutMs = 5000, apiKey = fake.apiKey): DraftWriter {
 function draft(w: DraftWriter, signal = new AbortController().signal, onText: (snapshots: string[]) => void = () => undefined) {
   const snapshots: string[] = [];
   const done = w.write({
+    userId: 'local',
     thread,
     replyToId: 'm7',
     signal,
@@ -52,7 +53,7 @@ test('streams the draft: each chunk hands over the text so far, and the whole te
   expect(snapshots).toEqual(['Tuesday ', 'Tuesday works. ', 'Tuesday works. See you ', 'Tuesday works. See you at noon!']);
 
   const request = fake.requests.at(-1)!;
-  expect(request.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
+  expect(request.headers['x-api-key']).toBe(fake.apiKey); // the Messages API's own key header
   expect(request.headers['anthropic-version']).toEqual(expect.any(String));
   expect(request.body).toMatchObject({ model: 'claude-test-model', stream: true, max_tokens: expect.any(Number) });
   expect(JSON.stringify(request.body.messages)).toContain('Lunch at the usual place on Tuesday?');

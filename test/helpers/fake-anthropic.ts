@@ -6,11 +6,14 @@
  * `message_delta`, `message_stop`), and can fail: an HTTP error before the stream, an `error` event
  * in the middle of it, a delay, or a stream that never ends.
  *
+ * Scripted errors can carry headers (`retry-after` on a 429) and answers fixed usage counts, so the
+ * gateway's cooldowns and cost accounting can be checked to the token.
+ *
  * Authentication as the API does it: `x-api-key: <key>` (SDK 0.x) or `Authorization: Bearer <key>`
  * (SDK 1.x); anything else is a 401 `authentication_error`. Every request is recorded.
  */
 import http from 'node:http';
-import { listenLocally, readBody, type LocalServer } from './local-server';
+import { listenLocally, readBody, sleep, words, type LocalServer } from './local-server';
 
 export type ScriptedBlock =
   | { type: 'text'; text: string; /** How the text is split into deltas (default: words). */ chunks?: string[] }
@@ -20,6 +23,10 @@ export interface ScriptedResponse {
   /** Answer this HTTP error instead of a message (with `error`). */
   status?: number;
   error?: { type: string; message: string };
+  /** Extra response headers (`retry-after` with a 429). */
+  headers?: Record<string, string>;
+  /** Usage to report instead of the default counts (input: a quarter of the body's length). */
+  usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number };
   content?: ScriptedBlock[];
   stop_reason?: 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
   /** Before the answer starts. */
@@ -50,10 +57,6 @@ export interface RecordedRequest {
 }
 
 export const FAKE_ANTHROPIC_KEY = 'sk-ant-test-0123456789';
-
-function words(text: string): string[] {
-  return text.match(/\S+\s*|\s+/g) ?? [];
-}
 
 export class FakeAnthropic {
   url = '';
@@ -108,16 +111,16 @@ export class FakeAnthropic {
     const script = this.script.shift() ?? this.fallback(recorded);
     if (script.delayMs) await sleep(script.delayMs);
     if (script.status && script.status >= 400) {
-      return apiError(res, script.status, script.error?.type ?? 'api_error', script.error?.message ?? 'Scripted failure');
+      return apiError(res, script.status, script.error?.type ?? 'api_error', script.error?.message ?? 'Scripted failure', script.headers);
     }
     const id = `msg_fake_${++this.counter}`;
     const content = (script.content ?? []).map((block, i) => (block.type === 'tool_use' ? { ...block, id: block.id ?? `toolu_fake_${this.counter}_${i}` } : block));
     const stopReason = script.stop_reason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
-    const usage = { input_tokens: raw.length >> 2, output_tokens: 0 };
+    const usage = { input_tokens: script.usage?.input_tokens ?? raw.length >> 2, output_tokens: 0, ...cacheCounts(script.usage) };
     if (!body.stream) {
       const blocks = content.map((b) => (b.type === 'text' ? { type: 'text', text: b.text } : { type: 'tool_use', id: b.id, name: b.name, input: b.input }));
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${id}` });
-      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model: body.model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage: { ...usage, output_tokens: 10 } }));
+      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model: body.model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage: { ...usage, output_tokens: script.usage?.output_tokens ?? 10 } }));
       return;
     }
     await this.stream(res, id, body.model, content, stopReason, usage, script);
@@ -166,16 +169,19 @@ export class FakeAnthropic {
       }
       await send('content_block_stop', { type: 'content_block_stop', index });
     }
-    await send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    await send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: script.usage?.output_tokens ?? outputTokens } });
     await send('message_stop', { type: 'message_stop' });
     res.end();
   }
 }
 
-function apiError(res: http.ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type, message } }));
+function apiError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ type: 'error', error: { type, message } }));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function cacheCounts(usage: ScriptedResponse['usage']): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (usage?.cache_read_input_tokens !== undefined) counts.cache_read_input_tokens = usage.cache_read_input_tokens;
+  if (usage?.cache_creation_input_tokens !== undefined) counts.cache_creation_input_tokens = usage.cache_creation_input_tokens;
+  return counts;
 }

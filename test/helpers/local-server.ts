@@ -22,6 +22,15 @@ export function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** Text split the way a model streams it: word by word, each with its trailing space. */
+export function words(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export async function listenLocally(handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void): Promise<LocalServer> {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {

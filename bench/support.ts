@@ -1,0 +1,29 @@
+/**
+ * What the benchmarks share: servers started in child processes (so a server and the load that drives
+ * it do not share an event loop) and percentiles of sorted samples.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+
+/**
+ * Starts a TypeScript entry in a child process and resolves once it says it listens: its port (the
+ * pattern's first group) and the whole match (for entries that print more than one port).
+ */
+export function launch(entry: string, env: NodeJS.ProcessEnv, readyPattern: RegExp): Promise<{ child: ChildProcess; port: number; match: RegExpExecArray }> {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there (open it in DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(entry, [], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = readyPattern.exec(out);
+      if (found) resolve({ child, port: Number(found[1]), match: found });
+    });
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening:\n${out}`)));
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
