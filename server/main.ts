@@ -5,15 +5,14 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Server } from 'socket.io';
 import type { ModulePorts, PluginModule } from '../agents/module';
 import { loadConfig, type Config } from './app/config';
 import { MODULES } from './app/modules';
 import { installSafetyNet } from './app/safety-net';
 import { openModules } from './app/services';
-import { openStore } from './app/store';
-import { nextEpoch } from './app/epoch';
+import { embeddedStore, type StoreBackend } from './app/store-backend';
+import { RedisStore } from './cluster/redis-store';
 import { RouteTable } from './session/router';
 import { DEFAULT_TOAST_LIFETIME_MS } from './session/toasts';
 import type { UserRecord } from './session/user-session';
@@ -26,7 +25,6 @@ import { loadAuth } from './transport/auth';
 import { createApp } from './transport/http';
 import { attachLive } from './transport/live';
 import { isForeignOrigin } from './transport/origin';
-import { RateLimiter } from './transport/rate-limit';
 import { StreamLimiter } from './transport/stream-limit';
 import packageJson from '../package.json';
 
@@ -51,7 +49,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const config = loadConfig(env, cwd);
-  const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute);
+  const store: StoreBackend = config.cluster ? await RedisStore.open(config.cluster) : embeddedStore(config.dataDir);
+  const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute, config.cluster ? store.rateLimiter('auth-failures', config.authFailuresPerMinute) : undefined);
 
   // Modules open before the sessions and the listening server exist: the ports they were lent are
   // bound to them once they do (a module calls them only at run time).
@@ -67,10 +66,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     tools: () => modules.tools,
     roles: auth,
   };
-  const modules = await openModules(options.modules ?? MODULES, { env, cwd, dataDir: config.dataDir, ports });
+  const modules = await openModules(options.modules ?? MODULES, { env, cwd, dataDir: config.dataDir, store, ports });
 
   const routes = new RouteTable(modules.plugins);
-  const userStore = new DocumentUserStore((name, defaults) => openStore<UserRecord>(path.join(config.dataDir, `${name}.json`), defaults, userRecordSchema));
+  const userStore = new DocumentUserStore((name, defaults) => store.openDocument<UserRecord>(name, defaults, userRecordSchema, 'whole'));
   users = new Users(
     userStore,
     {
@@ -80,15 +79,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       frameLogSize: config.frameLogSize,
       toastLifetimeMs: DEFAULT_TOAST_LIFETIME_MS,
       maxViews: config.maxViewsPerUser,
-      clock: new VersionClock(() => nextEpoch(config.dataDir)),
+      clock: new VersionClock(await store.epochs()),
     },
     { viewIdleMs: config.viewIdleMs },
   );
-  const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+  const rateLimiter = store.rateLimiter('requests', config.rateLimitPerMinute);
   const streams = new StreamLimiter(config.maxStreamsPerUser);
 
   const endpoints = [
-    ...serverEndpoints({ users, version: packageJson.version, startedAt: Date.now(), dataDir: config.dataDir, storeHealth: () => userStore.health(), status: () => modules.status() }),
+    ...serverEndpoints({ users, version: packageJson.version, startedAt: Date.now(), dataDir: config.dataDir, storeHealth: () => (userStore.health().status === 'ok' ? store.health() : userStore.health()), status: () => modules.status() }),
     ...modules.endpoints,
   ];
   const app = createApp({
@@ -140,6 +139,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         server.closeAllConnections();
         await users!.close();
         await modules.close();
+        await store.close();
       })()),
   };
 }

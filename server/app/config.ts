@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { integerVar } from '../../agents/env-values';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE } from '../transport/auth';
+import { loadClusterConfig, type ClusterConfig } from './cluster-config';
 
 export interface Config {
   port: number;
@@ -33,6 +34,8 @@ export interface Config {
   viewIdleMs: number;
   /** Views per user at most (past it the least recently used idle view goes). */
   maxViewsPerUser: number;
+  /** Several processes on one Redis (`A2UI_REDIS_URL`); null: the embedded store, one process. */
+  cluster: ClusterConfig | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -52,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxStreamsPerUser: integerVar(env, 'A2UI_MAX_STREAMS_PER_USER', 32, 1),
     viewIdleMs: integerVar(env, 'A2UI_VIEW_IDLE_MS', 30 * 60_000, 1000),
     maxViewsPerUser: integerVar(env, 'A2UI_MAX_VIEWS_PER_USER', 200, 1),
+    cluster: loadClusterConfig(env),
   };
 }

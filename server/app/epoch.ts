@@ -10,6 +10,11 @@ import path from 'node:path';
 const SINCE_2026 = Date.UTC(2026, 0, 1);
 const HOUR_MS = 3_600_000;
 
+/** The lowest epoch a start may take now: the hours since 2026. */
+export function epochFloor(now = Date.now()): number {
+  return Math.floor((now - SINCE_2026) / HOUR_MS);
+}
+
 export function nextEpoch(dataDir: string): number {
   const file = path.join(dataDir, 'epoch');
   let last = 0;
@@ -20,7 +25,7 @@ export function nextEpoch(dataDir: string): number {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const epoch = Math.max(last + 1, Math.floor((Date.now() - SINCE_2026) / HOUR_MS));
+  const epoch = Math.max(last + 1, epochFloor());
   const temp = `${file}.tmp`;
   const fd = fs.openSync(temp, 'w', 0o600);
   try {

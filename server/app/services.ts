@@ -3,11 +3,10 @@
  * of the modules before it, the server's ports), and collects what they declare: plugins, endpoints,
  * socket events, tools. Closes them in reverse order.
  */
-import path from 'node:path';
 import type { Endpoint, SocketChannel, SocketEvent } from '../../agents/endpoint';
 import type { AssistantTool, ModuleContext, ModulePorts, PluginModule } from '../../agents/module';
 import type { Plugin, PluginStatus } from '../../agents/types';
-import { openStore } from './store';
+import { embeddedStore, type StoreBackend } from './store-backend';
 
 export interface OpenedModules {
   plugins: Plugin<any>[];
@@ -25,6 +24,8 @@ export interface ModuleHost {
   env: NodeJS.ProcessEnv;
   cwd: string;
   dataDir: string;
+  /** Where the modules' documents are kept (files, or Redis); files under `dataDir` by default. */
+  store?: StoreBackend;
   /** Filled by the server once it exists (sessions, auth, its URL): modules open before it. */
   ports: ModulePorts;
 }
@@ -34,11 +35,12 @@ export async function openModules(modules: readonly PluginModule<any>[], host: M
   /** In the order they opened (a module opens before the first that uses it), for closing in reverse. */
   const openOrder: PluginModule<any>[] = [];
   const opening = new Set<PluginModule<any>>();
+  const store = host.store ?? embeddedStore(host.dataDir);
   const ctx: ModuleContext = {
     env: host.env,
     cwd: host.cwd,
     dataDir: host.dataDir,
-    openStore: (name, defaults, schema) => openStore(path.join(host.dataDir, `${name}.json`), defaults, schema),
+    openStore: (name, defaults, schema) => store.openDocument(name, defaults, schema),
     use<S>(module: PluginModule<S>): S {
       if (!services.has(module)) throw new Error(`module ${module.id} is used while opening, before it opened (a cycle, or a module missing from server/app/modules.ts)`);
       return services.get(module) as S;

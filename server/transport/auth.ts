@@ -80,12 +80,13 @@ export class TokenAuth implements UserRoles {
   constructor(
     readonly mainToken: string,
     extra: readonly UserEntry[] = [],
-    options: { failuresPerMinute?: number; now?: () => number } = {},
+    /** `failures`: a limiter shared by several processes (the Redis store's); else one of this process. */
+    options: { failuresPerMinute?: number; now?: () => number; failures?: RateLimiter } = {},
   ) {
     for (const entry of extra) if (entry.role === 'admin') this.admins.add(entry.user_id);
     this.add(mainToken, DEFAULT_USER_ID);
     for (const entry of extra) this.add(entry.token, entry.user_id);
-    this.failures = new RateLimiter(options.failuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE, options.now);
+    this.failures = options.failures ?? new RateLimiter(options.failuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE, options.now);
   }
 
   private add(token: string, userId: string): void {
@@ -135,10 +136,10 @@ export class TokenAuth implements UserRoles {
 }
 
 /** Loads the main token (env, else the token file, else a new one) and the users file. */
-export function loadAuth(dataDir: string, envToken: string | undefined, failuresPerMinute = DEFAULT_AUTH_FAILURES_PER_MINUTE): TokenAuth {
+export function loadAuth(dataDir: string, envToken: string | undefined, failuresPerMinute = DEFAULT_AUTH_FAILURES_PER_MINUTE, failures?: RateLimiter): TokenAuth {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const mainToken = envToken || readTokenFile(path.join(dataDir, 'token'));
-  return new TokenAuth(mainToken, readUsersFile(path.join(dataDir, 'users.json')), { failuresPerMinute });
+  return new TokenAuth(mainToken, readUsersFile(path.join(dataDir, 'users.json')), { failuresPerMinute, ...(failures ? { failures } : {}) });
 }
 
 /** A token as the users file requires it; the token file is held to the same rule. */

@@ -9,9 +9,9 @@ const SWEEP_ABOVE = 10_000;
  * and per client address (failed authentications, see auth.ts).
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly capacity: number;
-  private readonly perMs: number;
+  protected readonly buckets = new Map<string, { tokens: number; at: number }>();
+  protected readonly capacity: number;
+  protected readonly perMs: number;
 
   constructor(perMinute: number, private readonly now: () => number = Date.now) {
     this.capacity = Math.max(20, Math.ceil(perMinute / 10));
@@ -42,7 +42,7 @@ export class RateLimiter {
     if (!this.take(key)) throw rateLimited(`Too many ${what}; slow down and retry shortly.`, this.retryAfterSeconds(key));
   }
 
-  private refill(key: string): { tokens: number; at: number } {
+  protected refill(key: string): { tokens: number; at: number } {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (!bucket) {

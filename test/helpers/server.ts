@@ -10,6 +10,7 @@ import { MODULES } from '../../server/app/modules';
 import { startServer, type RunningServer } from '../../server/main';
 import { makeRepo } from './git-repo';
 import { labModule } from './lab-plugin';
+import { startRedis, type TestRedis } from './redis';
 
 /** Defined with the HTTP client helpers; most tests take it from here, with the server. */
 export { bearer } from './client';
@@ -24,6 +25,27 @@ export function tempDir(prefix = 'a2ui-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/**
+ * `A2UI_TEST_STORE=redis` runs the servers of a test file on the Redis store (`npm test` runs the
+ * store-dependent suites that way too): one Redis per test file, started on first use and stopped
+ * after the file; each data dir gets its own key prefix, so a server started again on the same data
+ * dir finds what it kept, and two data dirs never share keys.
+ */
+export const TEST_STORE = process.env.A2UI_TEST_STORE === 'redis' ? 'redis' : 'embedded';
+let testRedis: Promise<TestRedis> | undefined;
+const prefixes = new Map<string, string>();
+
+/** The variables that put a server on the test file's Redis (empty for the embedded store). */
+export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+  if (TEST_STORE !== 'redis') return {};
+  if (!testRedis) {
+    testRedis = startRedis();
+    afterAll(async () => (await testRedis!).stop());
+  }
+  if (!prefixes.has(dataDir)) prefixes.set(dataDir, `test${prefixes.size}:`);
+  return { A2UI_REDIS_URL: (await testRedis).url, A2UI_REDIS_PREFIX: prefixes.get(dataDir)!, A2UI_STORE_KEY: 'the-test-store-key-of-32-characters-or-more' };
+}
+
 export async function startTestServer(options: { env?: Record<string, string>; dataDir?: string; modules?: readonly PluginModule<any>[] } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   // Never the project's own checkout: worktrees a test creates land in a throwaway repository.
@@ -34,6 +56,7 @@ export async function startTestServer(options: { env?: Record<string, string>; d
       HOST: '127.0.0.1',
       A2UI_DATA_DIR: dataDir,
       A2UI_CLIENT_DIR: path.join(__dirname, '../../client-demo/dist'),
+      ...(await storeEnv(dataDir)),
       ...options.env,
       A2UI_REPO: repo,
     },
