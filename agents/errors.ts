@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   /** No AI provider is configured (the assistant, drafts): the message says how to enable one. */
   AI_DISABLED: 503,
   WORKTREES_DISABLED: 503,
+  /** Several processes: the user's owner process is gone or handing over; a retry lands on the next owner. */
+  UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

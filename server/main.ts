@@ -12,7 +12,10 @@ import { MODULES } from './app/modules';
 import { installSafetyNet } from './app/safety-net';
 import { openModules } from './app/services';
 import { embeddedStore, type StoreBackend } from './app/store-backend';
+import { ClusterNode } from './cluster/cluster-node';
 import { RedisStore } from './cluster/redis-store';
+import type { SessionDirectory } from './session/session-handle';
+import { Connections } from './transport/connections';
 import { RouteTable } from './session/router';
 import { DEFAULT_TOAST_LIFETIME_MS } from './session/toasts';
 import type { UserRecord } from './session/user-session';
@@ -49,12 +52,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const config = loadConfig(env, cwd);
-  const store: StoreBackend = config.cluster ? await RedisStore.open(config.cluster) : embeddedStore(config.dataDir);
+  const redisStore = config.cluster ? await RedisStore.open(config.cluster) : undefined;
+  const store: StoreBackend = redisStore ?? embeddedStore(config.dataDir);
+  // Several processes on one Redis: this one joins the cluster (server/cluster/); never for `npm start`.
+  const node = redisStore ? await ClusterNode.start(redisStore) : undefined;
   const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute, config.cluster ? store.rateLimiter('auth-failures', config.authFailuresPerMinute) : undefined);
 
   // Modules open before the sessions and the listening server exist: the ports they were lent are
   // bound to them once they do (a module calls them only at run time).
-  let users: Users | undefined;
+  let users: SessionDirectory | undefined;
   let baseUrl: string | undefined;
   const ports: ModulePorts = {
     actAs: (userId, pluginId, action, payload) => users!.get(userId).then((session) => session.runPluginAction(pluginId, action, payload)),
@@ -69,8 +75,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const modules = await openModules(options.modules ?? MODULES, { env, cwd, dataDir: config.dataDir, store, ports });
 
   const routes = new RouteTable(modules.plugins);
-  const userStore = new DocumentUserStore((name, defaults) => store.openDocument<UserRecord>(name, defaults, userRecordSchema, 'whole'));
-  users = new Users(
+  // With several processes, a user's record is written only by the holder of the user's lease.
+  const userStore = new DocumentUserStore((name, defaults, userId) =>
+    redisStore && node ? redisStore.openFencedDocument<UserRecord>(name, defaults, userRecordSchema, () => node.fence(userId)) : store.openDocument<UserRecord>(name, defaults, userRecordSchema, 'whole'),
+  );
+  const local = new Users(
     userStore,
     {
       plugins: modules.plugins,
@@ -83,6 +92,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     },
     { viewIdleMs: config.viewIdleMs },
   );
+  const connections = new Connections();
+  let io: Server | undefined;
+  users = node ? node.directory(local, connections, config.frameLogSize, () => io!) : local;
   const rateLimiter = store.rateLimiter('requests', config.rateLimitPerMinute);
   const streams = new StreamLimiter(config.maxStreamsPerUser);
 
@@ -97,15 +109,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     clientDir: config.clientDir,
     endpoints,
     streamGate: streams.gate,
-    mount: (express, authenticate) => mountA2uiV09Stream(express, authenticate, streams.gate, users!),
+    mount: (express, authenticate) => mountA2uiV09Stream(express, authenticate, streams.gate, users!, connections),
+    readiness: () => (node ? { ready: ready(), ...node.health() } : { ready: !closing }),
   });
   const server = http.createServer(app);
-  const io = new Server(server, {
+  io = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: config.bodyLimitBytes,
     // A page of another origin must not ride the user's cookie into a live session (see origin.ts).
     allowRequest: (req, callback) => callback(null, !isForeignOrigin(req.headers.origin, req.headers.host)),
   });
+  node?.attach(io);
   attachLive(io, {
     auth,
     users,
@@ -113,6 +127,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     maxPendingFrames: config.maxPendingFrames,
     socketEvents: modules.socketEvents,
     socketConnected: (channel) => modules.socketConnected(channel),
+    connections,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -123,6 +138,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   baseUrl = `http://${host}:${port}`;
 
+  /** Ready for new clients: the store and the adapter are connected, and the server is not stopping. */
+  function ready(): boolean {
+    const health = node?.health();
+    return !closing && (!health || (health.store === 'connected' && health.adapter === 'connected' && !health.draining));
+  }
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -131,14 +152,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     token: auth.mainToken,
     close: () =>
       (closing ??= (async () => {
+        if (node) {
+          // A clean stop of one process of several: no new clients (readiness is false), what is
+          // queued runs, the records are written while the leases still hold, the leases go, and
+          // every client is closed with a reconnect hint so it lands on a process that takes over.
+          node.drain();
+          server.close();
+          await local.close();
+          await node.handOver();
+          connections.closeAll();
+        }
         const ioClosed = new Promise<void>((resolve) => io.close(() => resolve()));
         // An open stream (an agent's SSE) never ends by itself and the HTTP server waits for every
         // connection: once socket.io has closed its sockets, the HTTP connections left are cut.
         setImmediate(() => server.closeAllConnections());
         await ioClosed;
         server.closeAllConnections();
-        await users!.close();
+        await local.close();
         await modules.close();
+        await node?.close();
         await store.close();
       })()),
   };

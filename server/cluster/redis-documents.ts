@@ -20,6 +20,16 @@ import type { PersistentStore } from '../../agents/types';
 import type { DocumentLayout } from '../app/store-backend';
 import type { RedisConnection } from './redis-connection';
 import type { StoreCipher } from './store-cipher';
+import { FENCE_CHECK } from './user-leases';
+
+/**
+ * The lease a fenced write must still hold: `[lease key, value]`, or undefined when this process does
+ * not hold it (the write is refused without asking Redis).
+ */
+export type Fence = () => [string, string] | undefined;
+
+const FENCED_SET = `${FENCE_CHECK}
+return redis.call('SET', KEYS[2], ARGV[2])`;
 
 const CHANGES_CHANNEL = 'doc-changes';
 
@@ -27,7 +37,8 @@ const CHANGES_CHANNEL = 'doc-changes';
 interface ChangeNotice {
   node: string;
   doc: string;
-  fields: string[];
+  /** The entries written; absent for a whole document (read again whole). */
+  fields?: string[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -59,6 +70,7 @@ class WriteQueue {
 
 export class RedisDocuments {
   private readonly entryDocuments = new Map<string, EntriesDocument<any>>();
+  private readonly wholeDocuments = new Map<string, WholeDocument<any>>();
   private failure: string | undefined;
   private subscribed: Promise<void> | undefined;
 
@@ -75,15 +87,16 @@ export class RedisDocuments {
   }
 
   /** Opens the document `name` (layout from its defaults unless given), checked against `schema`. */
-  async open<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>, layout: DocumentLayout = layoutOf(defaults)): Promise<PersistentStore<T>> {
-    if (layout === 'whole') {
-      const document = new WholeDocument<T>(name, this.redis, this.cipher, structuredClone(defaults), schema, (error) => this.failed(name, error));
+  async open<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>, layout: DocumentLayout = layoutOf(defaults), fence?: Fence): Promise<PersistentStore<T>> {
+    if (this.entryDocuments.has(name) || this.wholeDocuments.has(name)) throw new Error(`the document ${name} is open already`);
+    this.subscribed ??= this.redis.subscribe(CHANGES_CHANNEL, (message) => this.changed(message));
+    await this.subscribed;
+    if (layout === 'whole' || fence) {
+      const document = new WholeDocument<T>(name, this.redis, this.cipher, structuredClone(defaults), schema, this.node, (error) => this.failed(name, error), fence);
+      this.wholeDocuments.set(name, document);
       await document.load();
       return document;
     }
-    if (this.entryDocuments.has(name)) throw new Error(`the document ${name} is open already`);
-    this.subscribed ??= this.redis.subscribe(CHANGES_CHANNEL, (message) => this.changed(message));
-    await this.subscribed;
     const document = new EntriesDocument<T>(name, this.redis, this.cipher, defaults, schema, this.node, (error) => this.failed(name, error));
     this.entryDocuments.set(name, document);
     await document.reload();
@@ -113,8 +126,10 @@ export class RedisDocuments {
       return;
     }
     if (notice.node === this.node) return;
-    const document = this.entryDocuments.get(notice.doc);
-    if (document) void document.readBack(notice.fields).catch((error: unknown) => console.error(`[store] could not read changes of ${notice.doc}:`, error));
+    const failed = (error: unknown) => console.error(`[store] could not read changes of ${notice.doc}:`, error);
+    if (notice.fields) void this.entryDocuments.get(notice.doc)?.readBack(notice.fields).catch(failed);
+    // Another process wrote a whole document this one holds (a user who moved, and may come back).
+    else void this.wholeDocuments.get(notice.doc)?.load().catch(failed);
   }
 }
 
@@ -137,7 +152,10 @@ class WholeDocument<T> implements PersistentStore<T> {
     private readonly cipher: StoreCipher,
     public data: T,
     private readonly schema: z.ZodType<T, unknown>,
+    private readonly node: string,
     private readonly report: (error: unknown | undefined) => void,
+    /** Set: every write checks that this process still holds the lease (a stale owner's late write is refused). */
+    private readonly fence?: Fence,
   ) {
     this.key = redis.key(`doc:${name}`);
   }
@@ -164,7 +182,16 @@ class WholeDocument<T> implements PersistentStore<T> {
   write(): Promise<void> {
     return this.queue.run(async () => {
       try {
-        await this.redis.command.set(this.key, this.cipher.encrypt(JSON.stringify(this.data), this.key));
+        const value = this.cipher.encrypt(JSON.stringify(this.data), this.key);
+        if (this.fence) {
+          const lease = this.fence();
+          if (!lease) throw new Error('FENCED this process does not hold the lease of this document\'s user');
+          await this.redis.command.eval(FENCED_SET, 2, lease[0], this.key, lease[1], value);
+        } else {
+          await this.redis.command.set(this.key, value);
+        }
+        const notice: ChangeNotice = { node: this.node, doc: this.name };
+        await this.redis.publish(CHANGES_CHANNEL, JSON.stringify(notice));
         this.report(undefined);
       } catch (error) {
         this.report(error);

@@ -9,7 +9,7 @@ import type { DocumentLayout, StoreBackend, StoreHealth } from '../app/store-bac
 import type { PersistentStore } from '../../agents/types';
 import { redisEpochs } from './redis-epochs';
 import { RedisConnection } from './redis-connection';
-import { RedisDocuments } from './redis-documents';
+import { RedisDocuments, type Fence } from './redis-documents';
 import { SharedRateLimiter } from './shared-rate-limit';
 import { StoreCipher } from './store-cipher';
 
@@ -31,6 +31,11 @@ export class RedisStore implements StoreBackend {
 
   openDocument<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>, layout?: DocumentLayout): Promise<PersistentStore<T>> {
     return this.documents.open(name, defaults, schema, layout);
+  }
+
+  /** A document with one writer, the holder of a lease: each write is refused unless `fence` still holds. */
+  openFencedDocument<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>, fence: Fence): Promise<PersistentStore<T>> {
+    return this.documents.open(name, defaults, schema, 'whole', fence);
   }
 
   epochs(): Promise<() => number> {

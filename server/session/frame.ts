@@ -23,9 +23,11 @@ export interface Frame {
 
 /**
  * Receives each change of a view: the frame, and the surface it leads to (what the clients hold at
- * `frame.to`), for transports that encode the change in another form (A2UI v0.9 messages).
+ * `frame.to`), for transports that encode the change in another form (A2UI v0.9 messages). `origin`:
+ * the listener the change came from, when it was an action (it gets the change in its answer
+ * instead); a relay to other processes passes it on.
  */
-export type FrameListener = (frame: Frame, surface: Surface) => void;
+export type FrameListener = (frame: Frame, surface: Surface, origin?: FrameListener) => void;
 
 /** What a client says of itself with an action (all optional; the view keeps the rest). */
 export type ClientContext = Partial<Pick<Context, 'route' | 'selection' | 'timezone' | 'screen_size' | 'user_prefs' | 'capabilities'>>;

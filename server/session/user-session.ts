@@ -245,6 +245,11 @@ export class UserSession {
     });
   }
 
+  /** Resolves once every change queued so far has run (a process handing the user over waits for it). */
+  settled(): Promise<void> {
+    return this.enqueue(async () => undefined);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

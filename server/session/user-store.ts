@@ -28,13 +28,14 @@ export class DocumentUserStore implements UserSessionStore {
   private readonly failures = new Map<string, string>();
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly open: (name: string, defaults: UserRecord) => Promise<PersistentStore<UserRecord>>) {}
+  /** `open`: the user's document (`userId` for stores that fence each user's writes). */
+  constructor(private readonly open: (name: string, defaults: UserRecord, userId: string) => Promise<PersistentStore<UserRecord>>) {}
 
   private document(userId: string): Promise<PersistentStore<UserRecord>> {
     let document = this.documents.get(userId);
     if (!document) {
       // User ids are [A-Za-z0-9_.-]{1,64} (auth.ts): a file name, never a path.
-      document = this.open(`sessions/${userId}`, { prefs: {}, views: {} });
+      document = this.open(`sessions/${userId}`, { prefs: {}, views: {} }, userId);
       this.documents.set(userId, document);
       document.catch(() => this.documents.delete(userId));
     }

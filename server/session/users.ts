@@ -3,6 +3,7 @@
  * many views they have. Views no client has used for a while are dropped by a periodic sweep, with
  * their frame logs; the user's record (preferences, each view's last route) is kept by the store.
  */
+import { PluginError } from '../../agents/errors';
 import type { UserSessionStore } from './user-store';
 import { UserSession, type SessionDeps } from './user-session';
 
@@ -14,6 +15,7 @@ export interface UsersOptions {
 export class Users {
   private readonly open = new Map<string, Promise<UserSession>>();
   private readonly sweeper: NodeJS.Timeout;
+  private closing = false;
 
   constructor(
     private readonly store: UserSessionStore,
@@ -26,6 +28,7 @@ export class Users {
 
   /** The session of a user, opened (and restored from its record) on first use. */
   get(userId: string): Promise<UserSession> {
+    if (this.closing) return Promise.reject(new PluginError('UNAVAILABLE', 'The server is stopping; reconnect and retry.'));
     let session = this.open.get(userId);
     if (!session) {
       session = this.store.load(userId).then((record) => UserSession.open(userId, record, { ...this.deps, save: (id, next) => this.store.save(id, next) }));
@@ -45,10 +48,39 @@ export class Users {
     return dropped;
   }
 
-  /** Stops every session and waits for the last writes. */
+  /** Whether the user's session is open here. */
+  has(userId: string): boolean {
+    return this.open.has(userId);
+  }
+
+  /**
+   * Closes one user's session after what is queued has run (its lease moved to another process, or
+   * this one hands it over): its views and plugin hosts stop; the next `get` opens it again from its
+   * record.
+   */
+  async drop(userId: string): Promise<void> {
+    const session = this.open.get(userId);
+    if (!session) return;
+    this.open.delete(userId);
+    const opened = await session.catch(() => undefined);
+    await opened?.settled().catch(() => undefined);
+    opened?.close();
+  }
+
+  /** The users whose sessions are open here. */
+  openUsers(): string[] {
+    return [...this.open.keys()];
+  }
+
+  /** Runs what is queued, stops every session and waits for the last writes. */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.sweeper);
-    for (const session of this.open.values()) (await session.catch(() => undefined))?.close();
+    for (const session of this.open.values()) {
+      const opened = await session.catch(() => undefined);
+      await opened?.settled().catch(() => undefined);
+      opened?.close();
+    }
     this.open.clear();
     await this.store.close();
   }

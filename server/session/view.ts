@@ -139,7 +139,7 @@ export class View {
     this.surface = next;
     const frame: Frame = { surfaceId: this.surfaceId, from, to: this.version, ops, side_effects: sideEffects };
     if (ops.length > 0 || sideEffects.length > 0) {
-      for (const listener of this.listeners) if (listener !== origin) listener(frame, next);
+      for (const listener of this.listeners) if (listener !== origin) listener(frame, next, origin);
     }
     return frame;
   }

@@ -13,13 +13,13 @@
 import { z } from 'zod';
 import { endpoint, type Endpoint } from '../../agents/endpoint';
 import type { PluginStatus } from '../../agents/types';
-import type { Users } from '../session/users';
+import type { SessionDirectory } from '../session/session-handle';
 import { answerClientMessage } from './a2ui-v09/actions';
 import { actionRequestSchema, surfaceQuerySchema, toActionCall, toActionResponse } from './protocol';
 import { attachView, namedView } from './views';
 
 export interface ServerEndpointDeps {
-  users: Users;
+  users: SessionDirectory;
   version: string;
   startedAt: number;
   dataDir: string;

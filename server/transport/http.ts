@@ -24,6 +24,8 @@ export interface HttpDeps {
   streamGate: RequestHandler;
   /** Routes the adapter cannot declare (the A2UI v0.9 surface stream), mounted behind the same auth. */
   mount?(app: express.Express, authenticate: RequestHandler): void;
+  /** Whether this process takes new clients (`GET /ready`, for load balancers), and why. */
+  readiness?(): { ready: boolean } & Record<string, unknown>;
 }
 
 /**
@@ -61,6 +63,12 @@ export function createApp(deps: HttpDeps): express.Express {
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  // For load balancers: 503 while the store or the socket.io adapter is disconnected, or the process stops.
+  app.get('/ready', (_req, res) => {
+    const { ready, ...detail } = deps.readiness?.() ?? { ready: true };
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...detail });
   });
 
   // The start-up URL: a valid token becomes an HttpOnly cookie and the token leaves the address bar.

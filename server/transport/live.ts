@@ -35,19 +35,22 @@ import {
   toActionCall,
 } from './protocol';
 import type { RateLimiter } from './rate-limit';
+import type { Connections } from './connections';
 import type { FrameListener } from '../session/frame';
-import type { Users } from '../session/users';
+import type { SessionDirectory } from '../session/session-handle';
 import { attachView, namedView, newViewId, type ViewRef } from './views';
 
 export interface LiveDeps {
   auth: TokenAuth;
-  users: Users;
+  users: SessionDirectory;
   rateLimiter: RateLimiter;
   maxPendingFrames: number;
   /** The modules' socket events (an agent's `subscribe`, `input`), attached to every authenticated socket. */
   socketEvents: readonly SocketEvent[];
   /** The modules' hooks for a new socket (pushed events such as approval requests). */
   socketConnected(channel: SocketChannel): void;
+  /** Where the socket is registered, to be closed with a reconnect hint (its user moved, the server stops). */
+  connections?: Connections;
 }
 
 type Ack = (answer: unknown) => void;
@@ -161,7 +164,12 @@ function connect(socket: Socket, deps: LiveDeps): void {
     );
   });
 
-  socket.on('disconnect', () => joined?.unsubscribe());
+  // Closing the transport (not `disconnect()`, after which a client stays away) makes the client reconnect.
+  const unregister = deps.connections?.add(identity.userId, () => socket.conn.close());
+  socket.on('disconnect', () => {
+    joined?.unsubscribe();
+    unregister?.();
+  });
   const channel = socketChannel(socket, identity, deps.maxPendingFrames);
   attachSocketEvents(socket, channel, deps.socketEvents, deps.rateLimiter);
   deps.socketConnected(channel);

@@ -6,14 +6,13 @@
 import crypto from 'node:crypto';
 import type { Caller } from '../../agents/endpoint';
 import type { ClientContext } from '../session/frame';
-import type { UserSession } from '../session/user-session';
-import type { Users } from '../session/users';
-import type { View, ViewKind } from '../session/view';
+import type { SessionDirectory, SessionHandle, ViewHandle } from '../session/session-handle';
+import type { ViewKind } from '../session/view';
 import { MAIN_SURFACE_ID } from './protocol';
 
 export interface ViewRef {
-  session: UserSession;
-  view: View;
+  session: SessionHandle;
+  view: ViewHandle;
 }
 
 /** A fresh view id (the client keeps it; 12 URL-safe characters). */
@@ -28,7 +27,7 @@ export function namedView(caller: Caller, surfaceId: string | undefined): { id: 
 }
 
 /** The user's session and the view, made when it does not exist (on the client's route, when it says one). */
-export async function attachView(users: Users, caller: Caller, viewId: string, kind: ViewKind, client?: ClientContext): Promise<ViewRef> {
+export async function attachView(users: SessionDirectory, caller: Caller, viewId: string, kind: ViewKind, client?: ClientContext): Promise<ViewRef> {
   const session = await users.get(caller.userId);
   return { session, view: await session.attach(viewId, kind, client) };
 }

@@ -4,13 +4,13 @@
  * answered with the v0.9 messages of its change; an error report is logged and answered `{status: "ok"}`.
  */
 import type { Caller } from '../../../agents/endpoint';
-import type { Users } from '../../session/users';
+import type { SessionDirectory } from '../../session/session-handle';
 import { toActionCall } from '../protocol';
 import { attachView, namedView } from '../views';
 import { encodeFrame, inV09Terms, logClientError, parseClientMessage, type A2uiV09Answer } from './protocol';
 
 /** Throws PluginError(INVALID_INPUT) for a malformed message or payload (nothing ran). */
-export async function answerClientMessage(raw: unknown, caller: Caller, users: Users): Promise<A2uiV09Answer> {
+export async function answerClientMessage(raw: unknown, caller: Caller, users: SessionDirectory): Promise<A2uiV09Answer> {
   const message = parseClientMessage(raw);
   if (message.kind === 'error') {
     logClientError(caller.userId, message.error);

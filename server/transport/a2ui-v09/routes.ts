@@ -8,22 +8,23 @@
 import type express from 'express';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Users } from '../../session/users';
+import type { SessionDirectory } from '../../session/session-handle';
 import { callerOf } from '../endpoints';
 import { parseInput } from '../errors';
 import { VIEW_ID } from '../protocol';
 import { attachView, namedView, newViewId } from '../views';
 import { framingOf, openStream } from './stream';
+import type { Connections } from '../connections';
 
 const streamQuery = z.object({ view: z.string().regex(VIEW_ID, 'must be a view id').optional() }).strip();
 
-export function mountA2uiV09Stream(app: express.Express, authenticate: RequestHandler, streamGate: RequestHandler, users: Users): void {
+export function mountA2uiV09Stream(app: express.Express, authenticate: RequestHandler, streamGate: RequestHandler, users: SessionDirectory, connections?: Connections): void {
   app.get('/api/a2ui/v0.9/stream', authenticate, streamGate, async (req, res) => {
     const { view } = parseInput(streamQuery, req.query);
     const caller = callerOf(res);
     // `?view=main` is the token's own view (shared with its REST calls); any other id a stream's own.
     const named = view === undefined ? { id: newViewId(), kind: 'stream' as const } : namedView(caller, view);
     const ref = await attachView(users, caller, named.id, named.kind === 'api' ? 'api' : 'stream');
-    openStream(req, res, ref, framingOf(req));
+    openStream(req, res, ref, framingOf(req), connections);
   });
 }

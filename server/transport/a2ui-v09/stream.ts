@@ -23,6 +23,7 @@ import type { ViewRef } from '../views';
 import { responseSink } from '../endpoints';
 import { surfaceSender } from '../outbox';
 import { heartbeat, startStream } from '../streaming';
+import type { Connections } from '../connections';
 
 export type StreamFraming = 'sse' | 'jsonl';
 
@@ -42,7 +43,8 @@ export function framingOf(req: Request): StreamFraming {
   return req.accepts(['text/event-stream', 'application/jsonl']) === 'application/jsonl' ? 'jsonl' : 'sse';
 }
 
-export function openStream(req: Request, res: Response, { session, view }: ViewRef, framing: StreamFraming): void {
+/** `connections`: where the stream is registered, to be ended with a reconnect hint (its user moved, the server stops). */
+export function openStream(req: Request, res: Response, { session, view }: ViewRef, framing: StreamFraming, connections?: Connections): void {
   startStream(res, CONTENT_TYPES[framing]);
   const write = (text: string): void => {
     if (text) res.write(text);
@@ -57,7 +59,12 @@ export function openStream(req: Request, res: Response, { session, view }: ViewR
   // One synchronous block: nothing can change between what the sync shows and the subscription.
   write(textOf(firstMessages({ session, view }, framing === 'sse' ? req.get('last-event-id') : undefined), view.version, framing));
   const unsubscribe = session.subscribe(view, listener);
-  res.on('close', unsubscribe);
+  // An ended SSE response makes an EventSource reconnect (with Last-Event-ID: it catches up).
+  const unregister = connections?.add(session.userId, () => res.end());
+  res.on('close', () => {
+    unsubscribe();
+    unregister?.();
+  });
   if (framing === 'sse') heartbeat(res, HEARTBEAT_MS, () => res.write(': keep-alive\n\n'));
 }
 

@@ -1,0 +1,98 @@
+/**
+ * This process as a member of a cluster on one Redis: its node bus (requests between processes), its
+ * leases (which users it owns), the socket.io Redis streams adapter (frames of views followed from
+ * other processes travel through it), and the sessions directory that ties them together. Built by
+ * server/main.ts when `A2UI_REDIS_URL` is set; `npm start` without it never loads this.
+ */
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import Redis from 'ioredis';
+import type { Server } from 'socket.io';
+import type { Users } from '../session/users';
+import type { Connections } from '../transport/connections';
+import { ClusterSessions } from './cluster-sessions';
+import { NodeBus } from './node-bus';
+import type { RedisStore } from './redis-store';
+import { UserLeases } from './user-leases';
+import { FRAME_EVENT, ViewRelay, type RelayedFrame } from './view-relay';
+
+/** Copies of views nobody here looks at are dropped after this long. */
+const MIRROR_IDLE_MS = 30_000;
+
+export class ClusterNode {
+  readonly leases: UserLeases;
+  readonly bus: NodeBus;
+  private sessions: ClusterSessions | undefined;
+  private adapterClient: Redis | undefined;
+  private draining = false;
+
+  private constructor(private readonly store: RedisStore) {
+    const { config, redis } = store;
+    this.bus = new NodeBus(redis, config.nodeId, Math.max(2000, config.leaseMs));
+    this.leases = new UserLeases(redis, config.nodeId, config.leaseMs);
+  }
+
+  /** Joins the cluster: from now on other processes see this one alive and may forward to it. */
+  static async start(store: RedisStore): Promise<ClusterNode> {
+    const node = new ClusterNode(store);
+    await node.bus.start();
+    node.leases.start();
+    return node;
+  }
+
+  get id(): string {
+    return this.store.config.nodeId;
+  }
+
+  /** The lease a fenced write of `userId`'s data must still hold. */
+  fence(userId: string): [string, string] | undefined {
+    const value = this.leases.fence(userId);
+    return value === undefined ? undefined : [this.leases.leaseKey(userId), value];
+  }
+
+  /** The users' sessions across processes, over this process's own `local` ones. */
+  directory(local: Users, connections: Connections, frameLogSize: number, io: () => Server): ClusterSessions {
+    const relay = new ViewRelay((relayed) => io().serverSideEmit(FRAME_EVENT, relayed));
+    this.sessions = new ClusterSessions({ local, leases: this.leases, bus: this.bus, relay, connections, frameLogSize, mirrorIdleMs: MIRROR_IDLE_MS });
+    return this.sessions;
+  }
+
+  /** Puts socket.io on the Redis streams adapter and takes the frames other processes publish. */
+  attach(io: Server): void {
+    const { config } = this.store;
+    this.adapterClient = new Redis(config.redisUrl, { connectionName: 'a2ui-adapter' });
+    this.adapterClient.on('error', (error: Error) => console.warn(`[socket.io adapter] ${error.message}`));
+    const channel = `${config.prefix}socket.io`;
+    io.adapter(createAdapter(this.adapterClient, { streamName: channel, channelPrefix: channel, sessionKeyPrefix: `${config.prefix}sio:session:` }));
+    io.on(FRAME_EVENT, (relayed: RelayedFrame) => this.sessions?.relayed(relayed));
+  }
+
+  /** What `/ready` and `/api/health` say of the cluster. */
+  health(): { node: string; store: 'connected' | 'disconnected'; adapter: 'connected' | 'disconnected'; draining: boolean; users_owned: number; users_relayed: number } {
+    const counts = this.sessions?.counts() ?? { owned: 0, relayed: 0 };
+    return {
+      node: this.id,
+      users_owned: counts.owned,
+      users_relayed: counts.relayed,
+      store: this.store.redis.connected() ? 'connected' : 'disconnected',
+      adapter: this.adapterClient?.status === 'ready' ? 'connected' : 'disconnected',
+      draining: this.draining,
+    };
+  }
+
+  /** Stops taking new work (readiness turns false, so a load balancer stops sending clients). */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /** Lets the leases go and tells the followers (after the local sessions wrote their last records). */
+  async handOver(): Promise<void> {
+    this.draining = true;
+    await this.sessions?.handOver();
+    await this.leases.releaseAll();
+    await this.bus.stop().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.adapterClient?.disconnect();
+  }
+}
