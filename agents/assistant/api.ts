@@ -1,6 +1,6 @@
 /**
  * The assistant over HTTP, as the seed chat services document it:
- *   POST   /api/chat {message, namespace?, metadata?} → {message, namespace, usage}
+ *   POST   /api/chat {message, namespace?, metadata?} → {message, namespace, usage}   (no namespace: a new one)
  *   GET    /api/chat/:namespace                        → {namespace, messages}
  *   DELETE /api/chat/:namespace                        → {namespace, deleted}
  *   GET    /api/approvals                              → {approvals: [{call_id, tool_name, arguments, …}]}
@@ -21,7 +21,7 @@ import { PluginError } from '../errors';
 import type { MailService } from '../email/service';
 import { callIdSchema, type ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
-import { DEFAULT_NAMESPACE, type ConversationStore } from './history';
+import { newNamespace, type ConversationStore } from './history';
 
 export interface AssistantApiDeps {
   assistant: Assistant;
@@ -75,7 +75,8 @@ export function assistantEndpoints(deps: AssistantApiDeps): Endpoint[] {
       body: chatBody,
       async handle({ body, caller, signal }) {
         // A client that hangs up stops the turn (and any approval it waits for).
-        const result = await assistant.chat(caller.userId, body.namespace ?? DEFAULT_NAMESPACE, body.message, { signal });
+        // Without a namespace, a new conversation (as the chat gateway document says); `default` is the panel's.
+        const result = await assistant.chat(caller.userId, body.namespace ?? newNamespace(), body.message, { signal });
         return { json: { message: result.message, namespace: result.namespace, usage: result.usage } };
       },
     }),

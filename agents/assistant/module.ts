@@ -13,6 +13,7 @@ import { ApprovalBroker } from './approvals';
 import { Assistant } from './chat';
 import { ConversationStore, historyFileSchema, type HistoryFile } from './history';
 import { createAssistantPlugin } from './plugin';
+import { sessionEndpoints } from './sessions-api';
 import { approvalSocketEvents, pushApprovals } from './socket';
 
 export interface AssistantServices {
@@ -33,7 +34,7 @@ export const assistantModule = defineModule<AssistantServices>({
   },
   close: ({ approvals }) => approvals.close(),
   plugins: (services, ctx) => [createAssistantPlugin({ ...services, agentApprovals: agentApprovals(ctx.use(controlModule).supervisor) })],
-  endpoints: (services, ctx) => assistantEndpoints({ ...services, mail: ctx.use(emailModule) }),
+  endpoints: (services, ctx) => [...assistantEndpoints({ ...services, mail: ctx.use(emailModule) }), ...sessionEndpoints(ctx.use(controlModule).supervisor, services.history)],
   socketEvents: ({ approvals }) => approvalSocketEvents(approvals),
   socketConnected: ({ approvals }, channel) => pushApprovals(approvals, channel),
   status: ({ assistant }) => (assistant.configured ? { status: 'ok' } : { status: 'disabled', detail: 'no AI provider (set ANTHROPIC_API_KEY)' }),
