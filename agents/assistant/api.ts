@@ -32,7 +32,8 @@ export interface AssistantApiDeps {
 
 const chatBody = z.object({
   message: z.string().min(1, 'message must not be empty').max(20_000),
-  namespace: z.string().max(64).optional(),
+  // null as absent: a serialised `Option` that is `None`.
+  namespace: z.string().max(64).nullish(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -1,7 +1,8 @@
 /**
  * The Assistant module: Claude with every module's tools (through the AI module's providers), its
  * conversations and tool approvals, the panel beside every screen, the chat and listener-event
- * endpoints and the approval socket events.
+ * endpoints, `/api/sessions/:id` for chat and agent sessions, the approval socket events and the
+ * streaming chat on the raw WebSocket.
  */
 import { aiModule } from '../ai/module';
 import { agentApprovals } from '../control/agent-approvals';
@@ -15,6 +16,7 @@ import { ConversationStore, historyFileSchema, type HistoryFile } from './histor
 import { createAssistantPlugin } from './plugin';
 import { sessionEndpoints } from './sessions-api';
 import { approvalSocketEvents, pushApprovals } from './socket';
+import { assistantWsMessages } from './ws-messages';
 
 export interface AssistantServices {
   assistant: Assistant;
@@ -37,5 +39,6 @@ export const assistantModule = defineModule<AssistantServices>({
   endpoints: (services, ctx) => [...assistantEndpoints({ ...services, mail: ctx.use(emailModule) }), ...sessionEndpoints(ctx.use(controlModule).supervisor, services.history)],
   socketEvents: ({ approvals }) => approvalSocketEvents(approvals),
   socketConnected: ({ approvals }, channel) => pushApprovals(approvals, channel),
+  wsMessages: ({ assistant, approvals }) => assistantWsMessages(assistant, approvals),
   status: ({ assistant }) => (assistant.configured ? { status: 'ok' } : { status: 'disabled', detail: 'no AI provider (set ANTHROPIC_API_KEY)' }),
 });
