@@ -78,7 +78,9 @@ export function assistantEndpoints(deps: AssistantApiDeps): Endpoint[] {
         // A client that hangs up stops the turn (and any approval it waits for).
         // Without a namespace, a new conversation (as the chat gateway document says); `default` is the panel's.
         const result = await assistant.chat(caller.userId, body.namespace ?? newNamespace(), body.message, { signal });
-        return { json: { message: result.message, namespace: result.namespace, usage: result.usage } };
+        // Conversations are kept as the Messages API holds them: there is no place for metadata.
+        const ignored = body.metadata && Object.keys(body.metadata).length > 0 ? { ignored: { metadata: 'messages are kept as the model sees them; metadata is not stored' } } : {};
+        return { json: { message: result.message, namespace: result.namespace, usage: result.usage, ...ignored } };
       },
     }),
     endpoint({
@@ -124,14 +126,21 @@ export function assistantEndpoints(deps: AssistantApiDeps): Endpoint[] {
         });
         if (SIGN_OUT.test(body.content)) {
           if (account.provider !== 'gmail' || !account.signedIn) return answer('You are not signed in to Google.');
-          return answer('Open the link to sign out of Google.', { logout_url: `${mail.baseUrl}/auth/google/logout` });
+          return answer('Open the link to sign out of Google.', { logout_url: mail.logoutUrl() });
         }
-        const loginUrl = account.provider === 'gmail' && !account.signedIn ? mail.loginUrl(userId) : null;
+        const urls = { login_url: account.provider === 'gmail' && !account.signedIn ? mail.loginUrl(userId) : null, logout_url: null as string | null };
         if (!assistant.configured) {
-          return answer('The assistant is off: the server needs ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).', { login_url: loginUrl });
+          return answer('The assistant is off: the server needs ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).', urls);
         }
-        const result = await assistant.chat(userId, eventNamespace(body.provider, body.channel_id), body.content);
-        return answer(result.message, { login_url: loginUrl });
+        const result = await assistant.chat(userId, eventNamespace(body.provider, body.channel_id), body.content, {
+          // The sign-in tools' links ("log me in to Gmail") go into the reply's own fields.
+          onToolResult: (_tool, value) => {
+            const { login_url, logout_url } = (value ?? {}) as { login_url?: unknown; logout_url?: unknown };
+            if (typeof login_url === 'string') urls.login_url = login_url;
+            if (typeof logout_url === 'string') urls.logout_url = logout_url;
+          },
+        });
+        return answer(result.message, urls);
       },
     }),
   ];
