@@ -119,8 +119,13 @@ test('the lifecycle example, {action: "reply", payload: {email_id: "123"}}, is a
 
 test('an agent that crashes: the UI stays, the answer is the recovery op (an error toast)', async () => {
   const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  const res = await post(server, { action: 'boom', context: { route: '/lab' }, payload: {} }, 'lab-view').finally(() => logged.mockRestore());
-  expect(logged).toHaveBeenCalledWith(expect.stringContaining('[lab] failed'), expect.any(Error));
+  let res;
+  try {
+    res = await post(server, { action: 'boom', context: { route: '/lab' }, payload: {} }, 'lab-view');
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('[lab] failed'), expect.any(Error));
+  } finally {
+    logged.mockRestore();
+  }
   expect(res.status).toBe(200);
   expectResponse(res.body);
   expect(res.body).toMatchObject({ status: 'error', side_effects: [{ type: 'toast', variant: 'error', message: expect.any(String) }] });
