@@ -36,7 +36,8 @@ import type { Caller, SocketChannel, SocketEvent } from '../../agents/endpoint';
 import type { TokenAuth } from './auth';
 import { PluginError, errorFields, parseInput, wireError } from './errors';
 import { isForeignOrigin } from './origin';
-import { followFeed, type Sink } from './outbox';
+import { connectionChannel } from './channel';
+import type { Sink } from './outbox';
 import type { RateLimiter } from './rate-limit';
 import type { StreamLimiter } from './stream-limit';
 
@@ -132,34 +133,17 @@ function wsSink(ws: WebSocket, tcp: Duplex): Sink {
 
 /** The connection as a module sees it: `emit(type, fields)` sends `{"type", …fields}`. */
 function wsChannel(ws: WebSocket, tcp: Duplex, caller: Caller): SocketChannel {
-  const follows = new Map<string, () => void>();
-  const cleanups: Array<() => void> = [];
-  ws.on('close', () => {
-    for (const stop of follows.values()) stop();
-    follows.clear();
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
   const sink = wsSink(ws, tcp);
-  // `type` first for whoever reads the text, and it wins over a field of the same name.
-  const emit = (type: string, data: unknown) => {
-    if (sink.open()) ws.send(JSON.stringify(Object.assign({ type }, data, { type })));
-  };
-  return {
+  return connectionChannel({
     caller,
-    emit,
-    follow(key, feed, after, as) {
-      follows.get(key)?.();
-      follows.set(key, followFeed(sink, feed, after, (event) => emit(event.event, event.data), as));
+    sink,
+    // `type` first for whoever reads the text, and it wins over a field of the same name.
+    send: (type, data) => {
+      if (sink.open()) ws.send(JSON.stringify(Object.assign({ type }, data, { type })));
     },
-    unfollow(key) {
-      follows.get(key)?.();
-      follows.delete(key);
-    },
-    onClose(cleanup) {
-      if (ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED) cleanup();
-      else cleanups.push(cleanup);
-    },
-  };
+    closed: () => ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED,
+    onClose: (listener) => void ws.on('close', listener),
+  });
 }
 
 function connect(ws: WebSocket, tcp: Duplex, caller: Caller, byType: ReadonlyMap<string, SocketEvent>, deps: RawWsDeps): void {

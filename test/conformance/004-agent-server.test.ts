@@ -269,7 +269,8 @@ describe('agents and sessions', () => {
       for (const session of res.body.sessions) expectSessionRecord(session);
     }
     const byAgent = (await http().get('/api/sessions?agentId=el-abc123')).body.sessions;
-    expect(byAgent.map((s: { agentId: string }) => s.agentId)).toEqual(['el-abc123']);
+    // Three: the first, a second, and the first conversation resumed as a new session.
+    expect(byAgent.map((s: { agentId: string }) => s.agentId)).toEqual(['el-abc123', 'el-abc123', 'el-abc123']);
     expect((await http().get('/api/sessions?resumable=true')).body.sessions.map((s: { agentId: string }) => s.agentId)).toContain('el-abc123');
     const all = (await http().get('/api/sessions?status=starting,running,suspended,terminating,terminated')).body.sessions;
     expect(all.length).toBe((await http().get('/api/sessions')).body.sessions.length);
