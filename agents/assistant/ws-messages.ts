@@ -18,7 +18,7 @@
  * what counts.
  */
 import { z } from 'zod';
-import { socketEvent, type SocketEvent } from '../endpoint';
+import { socketEvent, type SocketChannel, type SocketEvent } from '../endpoint';
 import { answerApproval, approvalBody } from './api';
 import type { ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
@@ -40,16 +40,25 @@ const chatMessage = z
   .strict();
 
 export function assistantWsMessages(assistant: Assistant, approvals: ApprovalBroker): SocketEvent[] {
+  /** Per connection, aborted when it closes: every chat of the connection stops with it (one cleanup, however many chats). */
+  const closings = new WeakMap<SocketChannel, AbortSignal>();
+  const closingOf = (channel: SocketChannel): AbortSignal => {
+    let signal = closings.get(channel);
+    if (!signal) {
+      const closed = new AbortController();
+      channel.onClose(() => closed.abort());
+      closings.set(channel, (signal = closed.signal));
+    }
+    return signal;
+  };
   return [
     socketEvent({
       name: 'chat',
       schema: chatMessage,
       async handle({ message, namespace, model, agent }, channel) {
-        const stop = new AbortController();
-        channel.onClose(() => stop.abort());
         let streamed = '';
         const result = await assistant.chat(channel.caller.userId, namespace ?? newNamespace(), message, {
-          signal: stop.signal,
+          signal: closingOf(channel),
           onText: (snapshot) => {
             // A new model round (or a provider taking over) starts its text again.
             const delta = snapshot.startsWith(streamed) ? snapshot.slice(streamed.length) : snapshot;

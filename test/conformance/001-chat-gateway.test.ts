@@ -13,6 +13,7 @@ import request from 'supertest';
 import { FakeAnthropic } from '../helpers/fake-anthropic';
 import { gitWorktreePaths, makeRepo } from '../helpers/git-repo';
 import { BOB, bearer, dataDirWithUsers, startTestServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 import { WsClient } from '../helpers/ws-client';
 
 jest.setTimeout(30_000);
@@ -191,6 +192,19 @@ describe('GET /ws streaming conversation', () => {
     expect(bob.of('tool_approval_request')).toEqual([]);
     client.send({ type: 'tool_approval_response', call_id: asked.call_id, approved: false });
     expect(await client.next('response', before)).toMatchObject({ message: 'Not removed.' });
+    expect(gitWorktreePaths(repo)).toContain(made.body.path);
+  });
+
+  test('closing the connection stops its chat: the approval it waited for is cancelled, nothing runs', async () => {
+    const client = await ws();
+    const made = await request(server.url).post('/api/worktrees').set(bearer(server.token)).send({ agentName: 'bot', taskId: '10' });
+    ai.enqueue({ content: [{ type: 'tool_use', id: 'toolu_rm4', name: 'worktree_remove', input: { path: made.body.path } }], stop_reason: 'tool_use' });
+    client.send({ type: 'chat', message: 'remove it, then hang up' });
+    const asked = await client.next('tool_approval_request');
+    const waiting = await request(server.url).get('/api/approvals').set(bearer(server.token));
+    expect(waiting.body.approvals.map((a: { call_id: string }) => a.call_id)).toContain(asked.call_id);
+    await client.close();
+    await waitFor(async () => (await request(server.url).get('/api/approvals').set(bearer(server.token))).body.approvals.length === 0, 'the approval to be cancelled');
     expect(gitWorktreePaths(repo)).toContain(made.body.path);
   });
 
