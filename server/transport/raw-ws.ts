@@ -71,7 +71,8 @@ const envelope = z.looseObject({ type: z.string().min(1).max(64) });
 export function attachRawWebSocket(server: http.Server, deps: RawWsDeps): RawWebSocket {
   const byType = new Map<string, SocketEvent>();
   for (const message of deps.messages) {
-    if (byType.has(message.name) || message.name === 'ping') throw new Error(`the WebSocket message type ${message.name} is declared twice`);
+    if (message.name === 'ping') throw new Error('the WebSocket message type ping is the transport\'s own');
+    if (byType.has(message.name)) throw new Error(`the WebSocket message type ${message.name} is declared twice`);
     byType.set(message.name, message);
   }
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.bodyLimitBytes, perMessageDeflate: false });
@@ -98,13 +99,16 @@ export function attachRawWebSocket(server: http.Server, deps: RawWsDeps): RawWeb
   };
 }
 
-/** The caller of an upgrade to `/ws`, or a refusal (404 another path, 403 another origin, 401, 429). */
+/**
+ * The caller of an upgrade to `/ws`, or a refusal (403 another origin, 401, 429, then 404 another
+ * path: as under `/api`, nobody without a token learns where the endpoints are).
+ */
 function admit(req: http.IncomingMessage, deps: RawWsDeps): Caller {
-  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (pathname !== RAW_WS_PATH) throw new PluginError('NOT_FOUND', `No WebSocket endpoint at ${pathname}; it is ${RAW_WS_PATH}.`);
   if (isForeignOrigin(req.headers.origin, req.headers.host)) throw new PluginError('FORBIDDEN', 'Requests from other origins are refused.');
   const caller = deps.auth.require(req.headers, req.socket.remoteAddress);
   deps.rateLimiter.enforce(caller.tokenKey);
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (pathname !== RAW_WS_PATH) throw new PluginError('NOT_FOUND', `No WebSocket endpoint at ${pathname}; it is ${RAW_WS_PATH}.`);
   return caller;
 }
 

@@ -40,6 +40,8 @@ test('the upgrade needs a valid token (Bearer or cookie); the URL is no place fo
   const foreign = await refusedUpgrade(server.url, '/ws', { Cookie: `${TOKEN_COOKIE}=${server.token}`, Origin: 'http://127.0.0.1:9' });
   expect(foreign).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
   expect(await refusedUpgrade(server.url, '/elsewhere', bearer(server.token))).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+  // Without a token nobody learns where the endpoint is.
+  expect(await refusedUpgrade(server.url, '/elsewhere', {})).toMatchObject({ status: 401 });
 
   // The same origin's page (its cookie), and a client with the header, are let in.
   const page = await open(undefined, { Cookie: `${TOKEN_COOKIE}=${server.token}`, Origin: server.url });
