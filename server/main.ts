@@ -14,7 +14,9 @@ import { installSafetyNet } from './app/safety-net';
 import { openModules } from './app/services';
 import { embeddedStore, type StoreBackend } from './app/store-backend';
 import { ClusterNode } from './cluster/cluster-node';
+import { RedisActionJournal } from './cluster/redis-action-journal';
 import { RedisStore } from './cluster/redis-store';
+import { MemoryActionJournal } from './session/action-journal';
 import type { SessionDirectory } from './session/session-handle';
 import { Connections } from './transport/connections';
 import { RouteTable } from './session/router';
@@ -91,6 +93,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       toastLifetimeMs: DEFAULT_TOAST_LIFETIME_MS,
       maxViews: config.maxViewsPerUser,
       clock: new VersionClock(await store.epochs()),
+      journal: redisStore && node ? new RedisActionJournal(redisStore.redis, (userId) => node.fence(userId)) : new MemoryActionJournal(),
     },
     { viewIdleMs: config.viewIdleMs },
   );

@@ -119,7 +119,7 @@ export class ClusterSessions implements SessionDirectory {
   private async dispatchFor({ userId, viewId, call, tag }: { userId: string; viewId: string; call: ActionCall; tag?: string }): Promise<ForwardedResult> {
     const session = await this.owned(userId);
     const result = await session.dispatch(viewId, call, tag ? this.deps.relay.origin(tag) : undefined);
-    return { status: result.status, ...(result.error ? { error: result.error } : {}), frame: result.frame };
+    return { status: result.status, ...(result.error ? { error: result.error } : {}), ...(result.duplicate ? { duplicate: true } : {}), frame: result.frame };
   }
 
   // ── Moves ────────────────────────────────────────────────────────────────────────────────────

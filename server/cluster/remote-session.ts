@@ -26,6 +26,7 @@ export const OwnerMethods = {
 export interface ForwardedResult {
   status: 'success' | 'error';
   error?: ActionError;
+  duplicate?: true;
   frame: Frame;
 }
 
@@ -82,7 +83,7 @@ export class RemoteSession implements SessionHandle {
       const result = await this.call<ForwardedResult>(OwnerMethods.dispatch, { userId: this.userId, viewId, call, ...(tag ? { tag } : {}) });
       // The answer's surface is the copy's once the change arrived (v0.9 answers encode with it).
       await mirror.reached(result.frame.to, REACH_WAIT_MS);
-      return { status: result.status, ...(result.error ? { error: result.error } : {}), frame: result.frame, surface: mirror.surface };
+      return { status: result.status, ...(result.error ? { error: result.error } : {}), ...(result.duplicate ? { duplicate: true } : {}), frame: result.frame, surface: mirror.surface };
     } finally {
       // The change came (and left out its origin), or there was none to send: the tag is spent.
       if (forget) setTimeout(forget, REACH_WAIT_MS).unref();

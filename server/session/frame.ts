@@ -40,6 +40,8 @@ export interface ActionCall {
   componentId?: string;
   /** The version the client holds: when behind, the result's frame also carries what it missed. */
   baseVersion?: number;
+  /** The client's id for this action: sent again after a lost answer, it is not applied twice (action-journal.ts). */
+  actionId?: string;
 }
 
 export interface ActionError {
@@ -51,6 +53,8 @@ export interface ActionError {
 export interface DispatchResult {
   status: 'success' | 'error';
   error?: ActionError;
+  /** The action's id was applied before: nothing ran, the frame is what the client missed. */
+  duplicate?: true;
   frame: Frame;
   surface: Surface;
 }

@@ -23,6 +23,7 @@ import { GLOBAL_ACTIONS, type GlobalResult, type GlobalTarget } from './global-a
 import { inPluginScope } from './plugin-scope';
 import type { RouteTable } from './router';
 import type { VersionClock } from './versions';
+import type { ActionJournal } from './action-journal';
 import { View, type ViewDeps, type ViewKind } from './view';
 
 /** What survives a restart of a user's session: preferences and the last route of each view. */
@@ -41,6 +42,8 @@ export interface SessionDeps {
   /** Views kept per user at most (a client inventing view ids cannot grow the server without bound). */
   maxViews: number;
   clock: VersionClock;
+  /** The ids of applied actions, for actions sent again after a lost answer. */
+  journal?: ActionJournal;
   /** Persists the user's record (the store coalesces writes). */
   save(userId: string, record: UserRecord): void;
 }
@@ -205,12 +208,21 @@ export class UserSession {
       const view = this.views.get(viewId);
       if (!view) throw new PluginError('NOT_FOUND', 'That view is gone; join again.');
       view.lastActive = Date.now();
+      const journal = call.actionId === undefined ? undefined : this.deps.journal;
+      if (journal) {
+        const seen = journal.seen(this.userId, call.actionId!);
+        if (seen instanceof Promise ? await seen : seen) return { status: 'success' as const, duplicate: true as const, frame: view.catchUp(call.baseVersion), surface: view.surface };
+      }
       const before = view.version;
       const checkpoint = this.checkpoint(view);
       // Most actions (select, dismiss, a navigation without `enter`) finish without waiting: no promise per step.
       const running = this.run(view, call);
       const outcome = running instanceof Promise ? await running : running;
       const frame = this.commit(checkpoint, view, outcome.sideEffects, origin);
+      if (journal) {
+        const recorded = journal.record(this.userId, call.actionId!);
+        if (recorded) await recorded;
+      }
       return {
         status: outcome.status,
         ...(outcome.error ? { error: outcome.error } : {}),

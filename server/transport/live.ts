@@ -147,7 +147,7 @@ function connect(socket: Socket, deps: LiveDeps): void {
         // socket has no versions to tell a copy from a change: it gets the change as usual.)
         const origin = target === mine && mine.format === 'native' ? mine.sender : undefined;
         const result = await target.session.dispatch(target.view.id, toActionCall(request), origin);
-        return { status: result.status, ...(result.error ? { error: result.error } : {}), frame: result.frame };
+        return { status: result.status, ...(result.error ? { error: result.error } : {}), ...(result.duplicate ? { duplicate: true } : {}), frame: result.frame };
       },
       refusedAction,
     );

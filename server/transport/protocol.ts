@@ -59,6 +59,8 @@ export const actionRequestSchema = z
     component_id: z.string().max(256).nullable().optional(),
     surface_id: surfaceIdSchema.optional(),
     base_version: z.number().int().nonnegative().optional(),
+    /** The client's id for this action (unique per user): sent again after a lost answer, it is applied once. */
+    action_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 characters of A-Z a-z 0-9 _ . : -').optional(),
     user_id: z.unknown().optional(),
   })
   .strip();
@@ -94,6 +96,8 @@ export interface ActionAck {
   status: 'success' | 'error';
   error?: { code: string; message: string };
   frame?: Frame;
+  /** The action's id was applied before (a resend): it did not run again. */
+  duplicate?: true;
 }
 
 /** The answer to `POST /api/a2ui/action` (the seed protocol's shape, plus the versions and the view). */
@@ -133,5 +137,6 @@ export function toActionCall(request: ActionRequest): ActionCall {
     ...(request.context ? { context: request.context } : {}),
     ...(typeof request.component_id === 'string' ? { componentId: request.component_id } : {}),
     ...(request.base_version !== undefined ? { baseVersion: request.base_version } : {}),
+    ...(request.action_id !== undefined ? { actionId: request.action_id } : {}),
   };
 }

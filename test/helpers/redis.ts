@@ -24,12 +24,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** `untilExit`: also stopped when this process exits (for a Redis that outlives the test file's hooks). */
+export async function startRedis(options: { untilExit?: boolean } = {}): Promise<TestRedis> {
   // Another process may take the port between freePort and the bind: try again with another one.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     try {
       const child = await launch(port);
+      if (options.untilExit) process.once('exit', () => child.kill('SIGKILL'));
       return { url: `redis://127.0.0.1:${port}`, port, stop: () => stop(child) };
     } catch (error) {
       if (attempt >= 3) throw error;

@@ -34,13 +34,13 @@ export function tempDir(prefix = 'a2ui-test-'): string {
 export const TEST_STORE = process.env.A2UI_TEST_STORE === 'redis' ? 'redis' : 'embedded';
 let testRedis: Promise<TestRedis> | undefined;
 const prefixes = new Map<string, string>();
-// Registered when the test file imports this helper (a hook cannot be added from inside a test).
-if (TEST_STORE === 'redis') afterAll(async () => (await testRedis)?.stop());
 
 /** The variables that put a server on the test file's Redis (empty for the embedded store). */
 export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
   if (TEST_STORE !== 'redis') return {};
-  testRedis ??= startRedis();
+  // Stopped when the test process exits, after every server of the file has closed (an afterAll of
+  // this helper would run before the test file's own, and servers would close against a dead Redis).
+  testRedis ??= startRedis({ untilExit: true });
   if (!prefixes.has(dataDir)) prefixes.set(dataDir, `test${prefixes.size}:`);
   return { A2UI_REDIS_URL: (await testRedis).url, A2UI_REDIS_PREFIX: prefixes.get(dataDir)!, A2UI_STORE_KEY: 'the-test-store-key-of-32-characters-or-more' };
 }

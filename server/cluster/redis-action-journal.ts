@@ -1,0 +1,69 @@
+/**
+ * The action journal of a cluster (session/action-journal.ts): per user, a Redis stream of the ids of
+ * applied actions, appended only by the holder of the user's lease (a fenced XADD), so a client that
+ * resends an action after its process died is not applied twice by the process that took over. The
+ * owner keeps the recent ids in memory, read once when it takes the user (a new fencing token).
+ */
+import { PluginError } from '../../agents/errors';
+import { JOURNAL_IDS_PER_USER, type ActionJournal } from '../session/action-journal';
+import type { Fence } from './redis-documents';
+import type { RedisConnection } from './redis-connection';
+import { FENCE_CHECK } from './user-leases';
+
+const FENCED_XADD = `${FENCE_CHECK}
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'id', ARGV[2])`;
+
+export class RedisActionJournal implements ActionJournal {
+  /** Per user: the ids read or written while holding the lease value `fence`. */
+  private readonly cache = new Map<string, { fence: string; ids: Set<string> }>();
+
+  constructor(
+    private readonly redis: RedisConnection,
+    /** The lease of a user this process holds (undefined: not the owner). */
+    private readonly fence: (userId: string) => ReturnType<Fence>,
+  ) {}
+
+  key(userId: string): string {
+    return this.redis.key(`journal:user:${userId}`);
+  }
+
+  seen(userId: string, actionId: string): boolean | Promise<boolean> {
+    const lease = this.owned(userId);
+    const cached = this.cache.get(userId);
+    if (cached && cached.fence === lease[1]) return cached.ids.has(actionId);
+    return this.load(userId, lease[1]).then((ids) => ids.has(actionId));
+  }
+
+  async record(userId: string, actionId: string): Promise<void> {
+    const lease = this.owned(userId);
+    try {
+      await this.redis.command.eval(FENCED_XADD, 2, lease[0], this.key(userId), lease[1], actionId, JOURNAL_IDS_PER_USER);
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('FENCED')) throw notOwner();
+      throw error;
+    }
+    const cached = this.cache.get(userId);
+    if (cached && cached.fence === lease[1]) {
+      cached.ids.add(actionId);
+      if (cached.ids.size > JOURNAL_IDS_PER_USER) cached.ids.delete(cached.ids.values().next().value!);
+    }
+  }
+
+  /** The user's recent ids, read when this process took the user (the previous owner wrote them). */
+  private async load(userId: string, fence: string): Promise<Set<string>> {
+    const entries = (await this.redis.command.xrevrange(this.key(userId), '+', '-', 'COUNT', JOURNAL_IDS_PER_USER)) as Array<[string, string[]]>;
+    const ids = new Set(entries.reverse().map(([, fields]) => fields[1]!));
+    this.cache.set(userId, { fence, ids });
+    return ids;
+  }
+
+  private owned(userId: string): [string, string] {
+    const lease = this.fence(userId);
+    if (!lease) throw notOwner();
+    return lease;
+  }
+}
+
+function notOwner(): PluginError {
+  return new PluginError('UNAVAILABLE', 'This server process no longer owns your session; reconnect and retry.');
+}
