@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { makeRepo } from './git-repo';
 import { startRedis, type TestRedis } from './redis';
-import { tempDir } from './server';
+import { dataDirWithUsers, tempDir } from './server';
 
 export const CLUSTER_TOKEN = 'the-cluster-main-token-0123456789';
 
@@ -27,7 +27,8 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(names: string[], env: Record<string, string> = {}): Promise<TestCluster> {
+/** `users`: users besides the main one, the same on every process (each process reads its own users.json). */
+export async function startCluster(names: string[], env: Record<string, string> = {}, options: { users?: ReadonlyArray<{ token: string; userId: string }> } = {}): Promise<TestCluster> {
   const redis = await startRedis();
   const repo = makeRepo();
   const nodes: ClusterProcess[] = [];
@@ -35,7 +36,7 @@ export async function startCluster(names: string[], env: Record<string, string> 
     const node = await launchNode(name, {
       PORT: '0',
       HOST: '127.0.0.1',
-      A2UI_DATA_DIR: tempDir(`a2ui-${name}-`),
+      A2UI_DATA_DIR: options.users ? dataDirWithUsers(options.users, tempDir(`a2ui-${name}-`)) : tempDir(`a2ui-${name}-`),
       A2UI_CLIENT_DIR: path.join(__dirname, '../../client-demo/dist'),
       A2UI_REPO: repo,
       A2UI_TOKEN: CLUSTER_TOKEN,
