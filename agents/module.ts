@@ -58,6 +58,25 @@ export interface ModulePorts {
   tools(): readonly AssistantTool[];
   /** Who a user is for shared resources (an administrator manages every user's worktrees). */
   roles: UserRoles;
+  /** Present when several server processes share one store (README, "Running several processes"). */
+  cluster?: ClusterPort;
+}
+
+/**
+ * The other server processes of a deployment on one store, for a module whose work is bound to one
+ * process (an agent's OS process runs where it was started). Requests travel on the server's own bus.
+ */
+export interface ClusterPort {
+  /** This process's id (A2UI_NODE_ID). */
+  node: string;
+  /** How long a process that died goes unnoticed at most. */
+  leaseMs: number;
+  /** Asks process `node` to run its handler of `method`; rejects with UNAVAILABLE when it is gone, or with the handler's error. */
+  request<T>(node: string, method: string, args: unknown): Promise<T>;
+  /** Answers `method` for the other processes. */
+  handle(method: string, handler: (args: any) => unknown): void;
+  /** Whether process `node` is alive (connected to the store). */
+  alive(node: string): Promise<boolean>;
 }
 
 export interface ModuleContext {

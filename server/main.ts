@@ -75,6 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     identify: (token) => auth.identify(token),
     tools: () => modules.tools,
     roles: auth,
+    ...(node ? { cluster: node.port() } : {}),
   };
   const modules = await openModules(options.modules ?? MODULES, { env, cwd, dataDir: config.dataDir, store, ports });
 

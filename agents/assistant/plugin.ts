@@ -79,9 +79,9 @@ export function createAssistantPlugin(deps: AssistantPluginDeps): Plugin<Assista
       assistant_deny: answer(false),
       /** Sent by renderers whose Modal trigger is an ordinary button; the dialog opens on the client. */
       assistant_review: action(callId, () => ({})),
-      assistant_agent_permission: action(z.object({ agent_id: agentIdSchema, request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }), ({ state, payload, host }) => {
+      assistant_agent_permission: action(z.object({ agent_id: agentIdSchema, request_id: requestIdSchema, decision: z.enum(PERMISSION_DECISIONS) }), async ({ state, payload, host }) => {
         if (!agentApprovals) throw new PluginError('NOT_FOUND', 'There are no agent permission requests here.');
-        agentApprovals.answer(host.userId, payload.agent_id, payload.request_id, payload.decision);
+        await agentApprovals.answer(host.userId, payload.agent_id, payload.request_id, payload.decision);
         const word = payload.decision === 'deny' ? 'Denied' : payload.decision === 'always' ? 'Always allowed' : 'Approved';
         return {
           state: { ...state, agentApprovals: agentApprovals.pendingFor(host.userId) },

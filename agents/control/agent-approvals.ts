@@ -18,7 +18,7 @@ export interface AgentApprovalSource {
   pendingFor(userId: string): AgentApproval[];
   /** `listener` runs when one of the user's requests comes or goes; answers the unsubscribe. */
   subscribe(userId: string, listener: () => void): () => void;
-  answer(userId: string, agentId: string, requestId: string, decision: PermissionDecision): void;
+  answer(userId: string, agentId: string, requestId: string, decision: PermissionDecision): Promise<unknown>;
 }
 
 export function agentApprovals(supervisor: AgentSupervisor): AgentApprovalSource {
@@ -34,7 +34,7 @@ export function agentApprovals(supervisor: AgentSupervisor): AgentApprovalSource
       });
     },
     answer(userId, agentId, requestId, decision) {
-      supervisor.answerPermission(userId, agentId, requestId, decision);
+      return supervisor.answerPermission(userId, agentId, requestId, decision);
     },
   };
 }

@@ -165,9 +165,9 @@ export function agentEndpoints(supervisor: AgentSupervisor, options: { heartbeat
       path: '/api/agents/:id/stop',
       params: byAgent,
       body: stopBodySchema,
-      handle({ params, body, caller }) {
+      async handle({ params, body, caller }) {
         const definition = agentOf(params);
-        const session = supervisor.stop(caller.userId, definition.id, { graceful: body.graceful, reason: body.reason });
+        const session = await supervisor.stop(caller.userId, definition.id, { graceful: body.graceful, reason: body.reason });
         return { json: { success: true, session: sessionJson(session) } };
       },
     }),
@@ -196,9 +196,9 @@ export function agentEndpoints(supervisor: AgentSupervisor, options: { heartbeat
       path: '/api/agents/:id/input',
       params: byAgent,
       body: inputBodySchema,
-      handle({ params, body, caller }) {
+      async handle({ params, body, caller }) {
         const definition = agentOf(params);
-        const { seq, session } = supervisor.input(caller.userId, definition.id, body.input);
+        const { seq, session } = await supervisor.input(caller.userId, definition.id, body.input);
         const ignored: Ignored = body.isUserMessage === false ? { isUserMessage: INPUT_IS_USER_TURN } : {};
         return { status: 202, json: withIgnored({ success: true, accepted: true, seq, session_id: session.id }, ignored) };
       },
@@ -208,9 +208,9 @@ export function agentEndpoints(supervisor: AgentSupervisor, options: { heartbeat
       path: '/api/agents/:id/permissions/:requestId',
       params: z.object({ id: agentIdSchema, requestId: requestIdSchema }),
       body: permissionBodySchema,
-      handle({ params, body, caller }) {
+      async handle({ params, body, caller }) {
         const definition = agentOf(params);
-        const session = supervisor.answerPermission(caller.userId, definition.id, params.requestId, body.decision);
+        const session = await supervisor.answerPermission(caller.userId, definition.id, params.requestId, body.decision);
         return { json: { success: true, session: sessionJson(session) } };
       },
     }),

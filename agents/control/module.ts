@@ -42,6 +42,7 @@ export const controlModule = defineModule<ControlServices>({
       workdirs: new Workdirs(configuredRepo(ctx), worktrees, ctx.ports.roles),
       stopGraceMs: config.stopGraceMs,
       modelAccess: ctx.use(gatewayModule).agentAccess,
+      ...(ctx.ports.cluster ? { cluster: ctx.ports.cluster } : {}),
     });
     worktrees.addRemovalGuard((worktreePath) => supervisor.liveSessionIn(worktreePath));
     return { supervisor, sseHeartbeatMs: config.sseHeartbeatMs, usage: ctx.use(gatewayModule).agentUsage };

@@ -118,9 +118,9 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
           sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${supervisor.definition(agentId).name}.` }],
         };
       }),
-      stop_agent: action(actionSchemas.stop_agent, ({ state, payload, host, route }) => {
+      stop_agent: action(actionSchemas.stop_agent, async ({ state, payload, host, route }) => {
         const agentId = agentOf(payload, route.params);
-        const record = supervisor.stop(host.userId, agentId);
+        const record = await supervisor.stop(host.userId, agentId);
         const name = supervisor.definition(agentId).name;
         return {
           state: withSession(state, agentId, record),
@@ -135,9 +135,9 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
           sideEffects: [{ type: 'toast', variant: 'success', message: `Resumed ${supervisor.definition(agentId).name}.` }],
         };
       }),
-      answer_permission: action(actionSchemas.answer_permission, ({ state, payload, host, route }) => {
+      answer_permission: action(actionSchemas.answer_permission, async ({ state, payload, host, route }) => {
         const agentId = agentOf(payload, route.params);
-        const record = supervisor.answerPermission(host.userId, agentId, payload.request_id, payload.decision);
+        const record = await supervisor.answerPermission(host.userId, agentId, payload.request_id, payload.decision);
         const word = payload.decision === 'deny' ? 'Denied' : payload.decision === 'always' ? 'Always allowed' : 'Approved';
         return { state: withSession(state, agentId, record), sideEffects: [{ type: 'toast', variant: payload.decision === 'deny' ? 'info' : 'success', message: `${word}.` }] };
       }),
@@ -166,9 +166,9 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
           sideEffects: [{ type: 'toast', variant: 'success', message: `Started ${agentIds.length} agent${agentIds.length === 1 ? '' : 's'} in new worktrees (task ${taskId}).` }],
         };
       }),
-      send_input: action(actionSchemas.send_input, ({ state, view, payload, host, route }) => {
+      send_input: action(actionSchemas.send_input, async ({ state, view, payload, host, route }) => {
         const agentId = agentOf(payload, route.params);
-        const { session } = supervisor.input(host.userId, agentId, payload.input);
+        const { session } = await supervisor.input(host.userId, agentId, payload.input);
         return { state: withSession(state, agentId, session), view: { ...view, inputNonce: view.inputNonce + 1 } };
       }),
     },

@@ -38,6 +38,8 @@ export interface SessionRecord {
   pid: number | null;
   /** The running process's identity, kept so a server that restarts after a crash can find and stop it. */
   osProcess: ProcessStamp | null;
+  /** The server process that runs it, when several share one store (agent-nodes.ts); absent for one. */
+  node?: string;
   /** True between a turn sent and its `result`. */
   busy: boolean;
   costUsd: number | null;
@@ -100,6 +102,7 @@ const sessionRecordSchema = z.object({
     .object({ pid: z.number().int().positive(), pgid: z.number().int().positive(), startTicks: z.number().int().nonnegative(), bootId: z.string().nullable() })
     .nullable()
     .default(null),
+  node: z.string().max(64).optional(),
   busy: z.boolean(),
   costUsd: z.number().nullable(),
   lastResult: nullableString,

@@ -57,8 +57,8 @@ export function agentSocketEvents(supervisor: AgentSupervisor): SocketEvent[] {
     socketEvent({
       name: AgentSocketEvents.input,
       schema: z.object({ agentId: agentIdSchema, input: inputSchema }).strict(),
-      handle({ agentId, input }, channel) {
-        const { seq } = supervisor.input(channel.caller.userId, agentId, input);
+      async handle({ agentId, input }, channel) {
+        const { seq } = await supervisor.input(channel.caller.userId, agentId, input);
         return { accepted: true, seq };
       },
     }),

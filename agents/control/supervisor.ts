@@ -33,6 +33,8 @@ import { isLive, transition, type SessionStatus } from './status';
 import { answerLine, foldPermission, isAlwaysAllowed, PendingInputs, type PermissionDecision } from './permissions';
 import { parseStreamJsonLine, permissionInputOf, truncate, userTurn } from './stream-json';
 import type { Workdirs } from './workdirs';
+import type { ClusterPort } from '../module';
+import { AGENT_METHODS, AgentNodes } from './agent-nodes';
 
 export interface SupervisorOptions {
   definitions: readonly AgentDefinition[];
@@ -46,6 +48,8 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** The model gateway, for agents defined with `model_gateway: true`. */
   modelAccess?: AgentModelAccess;
+  /** The other server processes on the same store, when there are (agent-nodes.ts). */
+  cluster?: ClusterPort;
 }
 
 export type UserEventListener = (event: AgentEvent, record: SessionRecord) => void;
@@ -81,11 +85,13 @@ export class AgentSupervisor {
   /** The tool inputs of permission requests waiting for the user (permissions.ts). */
   private readonly permissionInputs = new PendingInputs();
   private closing = false;
+  private readonly nodes: AgentNodes;
 
   private constructor(private readonly options: SupervisorOptions) {
     for (const definition of options.definitions) this.byId.set(definition.id, definition);
     this.log = new EventLog(options.logDir);
     this.env = options.env ?? process.env;
+    this.nodes = new AgentNodes(options.cluster);
   }
 
   /** Opens the supervisor over its stored records, suspending the sessions a restart interrupted. */
@@ -93,6 +99,14 @@ export class AgentSupervisor {
     const supervisor = new AgentSupervisor(options);
     supervisor.recover();
     await options.store.write();
+    const { nodes } = supervisor;
+    nodes.handle(AGENT_METHODS.stop, ({ userId, agentId, options: stop }) => supervisor.stop(userId, agentId, stop));
+    nodes.handle(AGENT_METHODS.input, ({ userId, agentId, text }) => supervisor.input(userId, agentId, text));
+    nodes.handle(AGENT_METHODS.answer, ({ userId, agentId, requestId, decision }) => supervisor.answerPermission(userId, agentId, requestId, decision));
+    nodes.watch(
+      () => Object.values(options.store.data.sessions),
+      (record) => supervisor.orphaned(record),
+    );
     return supervisor;
   }
 
@@ -134,13 +148,17 @@ export class AgentSupervisor {
 
   /** The user's latest session of an agent (the one the screens and the stream follow). */
   latest(userId: string, agentId: string): SessionRecord | undefined {
+    // Other processes add records to the shared store: the newest record is the latest.
+    if (this.nodes.node) return this.sessions(userId, { agentId })[0];
     const id = this.latestIds.get(keyOf(userId, agentId));
     return id === undefined ? undefined : this.options.store.data.sessions[id];
   }
 
   /** The last seq of the user's events of an agent (0 before any). */
   lastSeq(userId: string, agentId: string): number {
-    return this.lastSeqs.get(keyOf(userId, agentId)) ?? 0;
+    const here = this.lastSeqs.get(keyOf(userId, agentId)) ?? 0;
+    // A session another process ran continues the count.
+    return this.nodes.node ? Math.max(here, this.latest(userId, agentId)?.lastSeq ?? 0) : here;
   }
 
   /** Every event of the user's sessions, live. */
@@ -214,6 +232,7 @@ export class AgentSupervisor {
       lastActivityAt: null,
       endedAt: null,
       terminationReason: null,
+      ...this.here(),
     };
     this.save(record);
     this.latestIds.set(keyOf(userId, definition.id), record.id);
@@ -226,7 +245,11 @@ export class AgentSupervisor {
    * interrupt first; `graceful: false` skips to SIGKILL of its process group). `reason` is kept as
    * the session's termination reason.
    */
-  stop(userId: string, agentId: string, options: { graceful?: boolean; reason?: string } = {}): SessionRecord {
+  stop(userId: string, agentId: string, options: { graceful?: boolean; reason?: string } = {}): Promise<SessionRecord> {
+    return this.routed(userId, agentId, AGENT_METHODS.stop, { userId, agentId, options }, () => this.stopHere(userId, agentId, options));
+  }
+
+  private stopHere(userId: string, agentId: string, options: { graceful?: boolean; reason?: string }): SessionRecord {
     this.definition(agentId);
     const record = this.latest(userId, agentId);
     if (!record) throw new PluginError('NO_SESSION', `There is no session of ${agentId} to stop.`);
@@ -256,6 +279,8 @@ export class AgentSupervisor {
     // The previous server's copy of this session must be gone before a new one runs.
     await this.orphanGone(userId, agentId);
     this.assertOpen();
+    // A session left live by a process that died is suspended first (then resumed here).
+    if (this.nodes.node) await this.nodes.elsewhere(this.latest(userId, agentId), (orphan) => this.orphaned(orphan));
     const record = this.latest(userId, agentId);
     const wanted = request.providerSessionId;
     if (wanted !== undefined && record?.providerSessionId !== wanted) return this.resumeOlder(userId, definition, wanted, request.prompt);
@@ -265,7 +290,7 @@ export class AgentSupervisor {
       throw new PluginError('NO_RESUMABLE_SESSION', `The last session of ${definition.name} cannot be resumed (no provider session id).`);
     }
     this.options.workdirs.assertDirectory(record.cwd, 'The session\'s working directory');
-    this.replace(record.id, { exit: null, pid: null, osProcess: null, busy: false });
+    this.replace(record.id, { exit: null, pid: null, osProcess: null, busy: false, ...this.here() });
     this.setStatus(record.id, 'starting', 'resumed');
     this.launch(record.id, definition, request.prompt, record.providerSessionId!);
     return this.record(record.id);
@@ -284,7 +309,11 @@ export class AgentSupervisor {
   }
 
   /** Sends input to a running session: a stream-json user turn, or a line for a plain command. */
-  input(userId: string, agentId: string, text: string): { seq: number; session: SessionRecord } {
+  input(userId: string, agentId: string, text: string): Promise<{ seq: number; session: SessionRecord }> {
+    return this.routed(userId, agentId, AGENT_METHODS.input, { userId, agentId, text }, () => this.inputHere(userId, agentId, text));
+  }
+
+  private inputHere(userId: string, agentId: string, text: string): { seq: number; session: SessionRecord } {
     this.definition(agentId);
     const record = this.latest(userId, agentId);
     if (!record) throw new PluginError('NO_SESSION', `There is no session of ${agentId} to send input to.`);
@@ -328,7 +357,11 @@ export class AgentSupervisor {
    * (allow, and allow this tool without asking for the rest of the session). 404 when the request is
    * not waiting (answered, or its process ended).
    */
-  answerPermission(userId: string, agentId: string, requestId: string, decision: PermissionDecision): SessionRecord {
+  answerPermission(userId: string, agentId: string, requestId: string, decision: PermissionDecision): Promise<SessionRecord> {
+    return this.routed(userId, agentId, AGENT_METHODS.answer, { userId, agentId, requestId, decision }, () => this.answerHere(userId, agentId, requestId, decision));
+  }
+
+  private answerHere(userId: string, agentId: string, requestId: string, decision: PermissionDecision): SessionRecord {
     this.definition(agentId);
     const record = this.latest(userId, agentId);
     const pending = record?.pendingApprovals?.find((p) => p.requestId === requestId);
@@ -371,6 +404,7 @@ export class AgentSupervisor {
    */
   async close(): Promise<void> {
     this.closing = true;
+    this.nodes.close();
     const waits: Promise<void>[] = [];
     for (const [id, proc] of this.processes) {
       const record = this.record(id);
@@ -523,6 +557,28 @@ export class AgentSupervisor {
     this.listeners.get(record.userId)?.emit(event, next);
   }
 
+  /**
+   * Runs `here` on this process, unless the user's latest session of the agent is live on another
+   * (agent-nodes.ts): then it goes there. On one process `here` runs at once, before this returns,
+   * as it always did; the answer is a promise either way.
+   */
+  private routed<T>(userId: string, agentId: string, method: string, args: unknown, here: () => T): Promise<T> {
+    const latest = this.nodes.node ? this.latest(userId, agentId) : undefined;
+    if (latest && this.nodes.mayBeElsewhere(latest)) {
+      return this.nodes.elsewhere(latest, (orphan) => this.orphaned(orphan)).then((node) => (node ? this.nodes.forward<T>(node, method, args) : here()));
+    }
+    try {
+      return Promise.resolve(here());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The record field naming this process as the one that runs a session (none for one process alone). */
+  private here(): { node?: string } {
+    return this.nodes.node ? { node: this.nodes.node } : {};
+  }
+
   private assertOpen(): void {
     if (this.closing) throw new PluginError('CONFLICT', 'The server is shutting down.');
   }
@@ -538,6 +594,8 @@ export class AgentSupervisor {
       this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, record.lastSeq, logged));
     }
     for (const record of records) {
+      // Another process's sessions are its own (a dead one's are suspended by agent-nodes.ts's watch).
+      if (!this.nodes.isMine(record)) continue;
       // Any record may hold a stamp, even a suspended one: a server killed during its own shutdown.
       if (record.osProcess) this.stopOrphan(record);
       if (!isLive(record.status)) continue;
@@ -546,6 +604,20 @@ export class AgentSupervisor {
       this.setStatus(record.id, canResume ? 'suspended' : 'terminated', 'server_restarted');
       this.log.release(record.id);
     }
+  }
+
+  /**
+   * A live session of a server process that died (agent-nodes.ts): suspended when it can be resumed,
+   * else terminated, as after a restart; its agent is stopped when it runs on this machine.
+   */
+  private orphaned(record: SessionRecord): void {
+    const current = this.record(record.id);
+    if (!isLive(current.status) || this.nodes.isMine(current)) return;
+    if (current.osProcess) this.stopOrphan(current);
+    const canResume = current.status !== 'terminating' && hasConversation(current);
+    this.replace(current.id, { pid: null, osProcess: null, busy: false, pendingApprovals: [] });
+    this.setStatus(current.id, canResume ? 'suspended' : 'terminated', 'node_lost');
+    this.log.release(current.id);
   }
 
   /**

@@ -40,7 +40,7 @@ export function agentTools(agents: AgentSupervisor): AssistantTool[] {
       input: z.object({ agent_id: agentId }),
       needsApproval: true,
       async run(userId, input: { agent_id: string }) {
-        return { session: sessionJson(agents.stop(userId, input.agent_id)) };
+        return { session: sessionJson(await agents.stop(userId, input.agent_id)) };
       },
     },
     {
@@ -49,7 +49,7 @@ export function agentTools(agents: AgentSupervisor): AssistantTool[] {
       input: z.object({ agent_id: agentId, input: z.string().min(1).max(20_000) }),
       needsApproval: false,
       async run(userId, input: { agent_id: string; input: string }) {
-        const accepted = agents.input(userId, input.agent_id, input.input);
+        const accepted = await agents.input(userId, input.agent_id, input.input);
         return { accepted: true, seq: accepted.seq };
       },
     },

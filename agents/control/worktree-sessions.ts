@@ -37,18 +37,18 @@ export class WorktreeSessions {
    * Sends `text` to the agent of the worktree: the next turn of a running session, or the prompt of a
    * resume. Refused (409) while its session starts or stops, and when no session can take it.
    */
-  send(userId: string, worktreePath: string, text: string): { agentId: string; resumed: boolean } {
+  async send(userId: string, worktreePath: string, text: string): Promise<{ agentId: string; resumed: boolean }> {
     const record = this.latestIn(userId, worktreePath);
     if (!record) throw new PluginError('CONFLICT', 'No agent has worked in this worktree yet: start one there first.');
     if (this.supervisor.latest(userId, record.agentId)?.id !== record.id) {
       throw new PluginError('CONFLICT', `${this.supervisor.definition(record.agentId).name} now works elsewhere: its session in this worktree has ended.`);
     }
     if (record.status === 'running') {
-      this.supervisor.input(userId, record.agentId, text);
+      await this.supervisor.input(userId, record.agentId, text);
       return { agentId: record.agentId, resumed: false };
     }
     if (isLive(record.status)) throw new PluginError('CONFLICT', `The agent is ${record.status}; send the comment once it runs.`);
-    this.supervisor.resume(userId, record.agentId, { prompt: text });
+    await this.supervisor.resume(userId, record.agentId, { prompt: text });
     return { agentId: record.agentId, resumed: true };
   }
 }

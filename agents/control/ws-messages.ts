@@ -82,10 +82,10 @@ export function agentWsMessages(supervisor: AgentSupervisor): SocketEvent[] {
     socketEvent({
       name: 'input',
       schema: z.object({ input: inputSchema, agentId: agentIdSchema.optional() }).strict(),
-      handle({ input, agentId }, channel) {
+      async handle({ input, agentId }, channel) {
         const target = agentId ?? subscribed.get(channel);
         if (target === undefined) throw new PluginError('INVALID_INPUT', 'Subscribe to an agent first ({"type": "subscribe", "agentId": …}), or name it (agentId).');
-        supervisor.input(channel.caller.userId, target, input);
+        await supervisor.input(channel.caller.userId, target, input);
       },
     }),
   ];

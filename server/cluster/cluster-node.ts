@@ -7,10 +7,12 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
 import type { Server } from 'socket.io';
+import { PluginError } from '../../agents/errors';
+import type { ClusterPort } from '../../agents/module';
 import type { Users } from '../session/users';
 import type { Connections } from '../transport/connections';
 import { ClusterSessions } from './cluster-sessions';
-import { NodeBus } from './node-bus';
+import { NodeBus, NodeGone } from './node-bus';
 import type { RedisStore } from './redis-store';
 import { UserLeases } from './user-leases';
 import { FRAME_EVENT, ViewRelay, type RelayedFrame } from './view-relay';
@@ -47,6 +49,21 @@ export class ClusterNode {
   fence(userId: string): [string, string] | undefined {
     const value = this.leases.fence(userId);
     return value === undefined ? undefined : [this.leases.leaseKey(userId), value];
+  }
+
+  /** The port modules get for work bound to one process (agents): the bus under a `module:` prefix. */
+  port(): ClusterPort {
+    return {
+      node: this.id,
+      leaseMs: this.store.config.leaseMs,
+      request: <T>(node: string, method: string, args: unknown) =>
+        this.bus.call<T>(node, `module:${method}`, args).catch((error: unknown) => {
+          if (error instanceof NodeGone) throw new PluginError('UNAVAILABLE', `The server process ${node} is gone; try again.`);
+          throw error;
+        }),
+      handle: (method, handler) => this.bus.handle(`module:${method}`, (args) => handler(args)),
+      alive: (node) => this.leases.alive(node),
+    };
   }
 
   /** The users' sessions across processes, over this process's own `local` ones. */

@@ -174,7 +174,7 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
         return { state: { ...state, selections: withEntry(state.selections, shown.key, selection) } };
       }),
       review_clear_selection: action(z.object({}), ({ state, route }) => ({ state: { ...state, selections: withoutEntry(state.selections, reviewed(state, route).key) } })),
-      review_comment: action(z.object({ comment: z.string().max(20_000) }), ({ state, view, payload, host, route }) => {
+      review_comment: action(z.object({ comment: z.string().max(20_000) }), async ({ state, view, payload, host, route }) => {
         const shown = reviewed(state, route);
         const s = Object.hasOwn(state.selections, shown.key) ? state.selections[shown.key] : undefined;
         const comment = payload.comment.trim();
@@ -182,7 +182,7 @@ export function createReviewPlugin(deps: ReviewPluginDeps): Plugin<ReviewState, 
         if (!comment) throw new PluginError('INVALID_INPUT', 'Write a comment first.');
         const range = s.from === s.to ? `line ${s.from}` : `lines ${s.from}-${s.to}`;
         const text = [`Review comment on ${s.file}, ${range}:`, ...quotedLines(shown.diff, s), '', comment].join('\n');
-        const sent = sessions.send(host.userId, shown.worktree.path, text);
+        const sent = await sessions.send(host.userId, shown.worktree.path, text);
         const name = supervisor.definition(sent.agentId).name;
         return {
           state: { ...state, selections: withoutEntry(state.selections, shown.key) },
