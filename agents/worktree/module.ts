@@ -3,6 +3,7 @@
  * directory; not a repository = disabled), their screens, REST API and assistant tools.
  */
 import path from 'node:path';
+import { checkSharedRepo } from './shared-repo';
 import { defineModule, type ModuleContext } from '../module';
 import { createWorktreePlugin } from './plugin';
 import { worktreeEndpoints } from './api';
@@ -20,7 +21,10 @@ export const worktreeModule = defineModule<WorktreeService>({
   id: 'worktree',
   async open(ctx) {
     const store = await ctx.openStore<WorktreeMetadataFile>('worktrees', { worktrees: {} }, worktreeMetadataFileSchema);
-    return WorktreeService.open({ repo: configuredRepo(ctx), store, gitTimeoutMs: integerVar(ctx.env, 'A2UI_GIT_TIMEOUT_MS', DEFAULT_GIT_TIMEOUT_MS, 100) });
+    const service = await WorktreeService.open({ repo: configuredRepo(ctx), store, gitTimeoutMs: integerVar(ctx.env, 'A2UI_GIT_TIMEOUT_MS', DEFAULT_GIT_TIMEOUT_MS, 100) });
+    // Several processes: they must all see this repository (shared-repo.ts).
+    if (ctx.ports.cluster && service.enabled) await checkSharedRepo(configuredRepo(ctx), ctx.ports.cluster);
+    return service;
   },
   close: (service) => service.close(),
   plugins: (service, ctx) => [createWorktreePlugin(service, ctx.ports.roles)],

@@ -63,6 +63,11 @@ export class ClusterNode {
         }),
       handle: (method, handler) => this.bus.handle(`module:${method}`, (args) => handler(args)),
       alive: (node) => this.leases.alive(node),
+      claim: async (key, value) => {
+        const name = this.store.redis.key(`claim:${key}`);
+        await this.store.redis.command.set(name, value, 'NX');
+        return (await this.store.redis.command.get(name)) ?? value;
+      },
     };
   }
 

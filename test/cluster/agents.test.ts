@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bearer, LiveClient } from '../helpers/client';
 import { CLUSTER_TOKEN, startCluster, type ClusterProcess, type TestCluster } from '../helpers/cluster';
+import { makeRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { testAgents } from '../control/helpers';
@@ -111,3 +112,7 @@ test('the process running an agent dies: the other suspends its session within t
   expect((await post(b!, '/api/agents/slow/stop')).status).toBe(200);
   await waitFor(async () => (await latest(b!, 'slow'))?.status === 'terminated', 'the resumed session to stop', 15_000);
 }, 90_000);
+
+test('a process whose repository is not the one the others use (no shared disk) refuses to start, saying why', async () => {
+  await expect(cluster.start('agents-elsewhere', { A2UI_REPO: makeRepo() })).rejects.toThrow(/A2UI_REPO \(.*\) is not the repository the other server processes use/);
+}, 60_000);

@@ -22,8 +22,8 @@ export interface ClusterProcess {
 export interface TestCluster {
   redis: TestRedis;
   nodes: ClusterProcess[];
-  /** Starts one more process on the same Redis. */
-  start(name: string): Promise<ClusterProcess>;
+  /** Starts one more process on the same Redis (`env` over the cluster's). */
+  start(name: string, env?: Record<string, string>): Promise<ClusterProcess>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export async function startCluster(names: string[], env: Record<string, string> 
   const redis = await startRedis();
   const repo = makeRepo();
   const nodes: ClusterProcess[] = [];
-  const start = async (name: string) => {
+  const start = async (name: string, extra: Record<string, string> = {}) => {
     const node = await launchNode(name, {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -45,6 +45,7 @@ export async function startCluster(names: string[], env: Record<string, string> 
       A2UI_NODE_ID: name,
       A2UI_RATE_LIMIT_PER_MINUTE: '1000000',
       ...env,
+      ...extra,
     });
     nodes.push(node);
     return node;
