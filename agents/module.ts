@@ -77,8 +77,8 @@ export interface ClusterPort {
   handle(method: string, handler: (args: any) => unknown): void;
   /** Whether process `node` is alive (connected to the store). */
   alive(node: string): Promise<boolean>;
-  /** Stores `value` under `key` for every process unless one did first; answers the value that holds. */
-  claim(key: string, value: string): Promise<string>;
+  /** Publishes this process's `value` of `key`; answers the values the other living processes published. */
+  announce(key: string, value: string): Promise<string[]>;
 }
 
 export interface ModuleContext {

@@ -10,21 +10,35 @@
  * pushed to the socket as well.
  *
  *   npm run bench:live -- [--clients 200] [--seconds 10] [--workload navigate|select]
+ *   npm run bench:live -- --nodes 2 --redis [--clients 200] [--seconds 10] [--workload select]
  *
  * Prints one JSON line per server: {"server", "clients", "seconds", "actions", "actions_per_s",
- * "p50_ms", "p99_ms", "errors"}, then the ratio of our p50 and p99 to the echo server's.
+ * "p50_ms", "p99_ms", "errors", "server_cpu_ms_per_action"}, then the ratio of our p50 and p99 to the
+ * echo server's.
+ *
+ * With `--nodes N --redis` the comparison is another: N server processes on one Redis (a redis-server
+ * this bench starts on a free loopback port), the clients spread over them, against 1 process on the
+ * embedded store, in the same run. The server CPU per action is process.cpuUsage() of every server
+ * process over the measured time, summed, divided by the actions. On a machine where the clients
+ * share the cores with the servers, the goal is on cost: CPU per action of the cluster within 1.5x
+ * of the single process's, p99 within 2x.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import type { ChildProcess } from 'node:child_process';
+import { startRedis } from '../test/helpers/redis';
 import { launch, percentile } from './support';
 
 interface Options {
   clients: number;
   seconds: number;
   workload: keyof typeof WORKLOADS;
+  /** Server processes on one Redis (with `redis`), compared with one on the embedded store. */
+  nodes: number;
+  redis: boolean;
 }
 
 /**
@@ -47,15 +61,20 @@ function parseArgs(argv: string[]): Options {
   const w = argv.indexOf('--workload');
   const workload = (w >= 0 ? argv[w + 1] : 'navigate') as keyof typeof WORKLOADS;
   if (!Object.hasOwn(WORKLOADS, workload)) throw new Error(`--workload must be one of ${Object.keys(WORKLOADS).join(', ')}`);
-  return { clients: get('clients', 200), seconds: get('seconds', 10), workload };
+  const redis = argv.includes('--redis');
+  const nodes = get('nodes', 1);
+  if (nodes > 1 && !redis) throw new Error('--nodes above 1 needs --redis (processes share their state through it)');
+  return { clients: get('clients', 200), seconds: get('seconds', 10), workload, nodes, redis };
 }
 
-async function connectAll(port: number, tokens: string[]): Promise<Socket[]> {
+/** Connects client i to `ports[i % ports.length]` (a load balancer spreading them evenly). */
+async function connectAll(port: number | number[], tokens: string[]): Promise<Socket[]> {
+  const ports = Array.isArray(port) ? port : [port];
   return Promise.all(
     tokens.map(
-      (token) =>
+      (token, i) =>
         new Promise<Socket>((resolve, reject) => {
-          const socket = io(`http://127.0.0.1:${port}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          const socket = io(`http://127.0.0.1:${ports[i % ports.length]}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
           socket.once('connect', () => resolve(socket));
           socket.once('connect_error', reject);
         }),
@@ -63,10 +82,25 @@ async function connectAll(port: number, tokens: string[]): Promise<Socket[]> {
   );
 }
 
+/** The summed CPU time (µs) of server processes started from bench/live-server.ts. */
+async function cpuOf(children: ChildProcess[]): Promise<number> {
+  const each = await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<number>((resolve) => {
+          child.once('message', (message: { cpuMicros: number }) => resolve(message.cpuMicros));
+          child.send('cpu');
+        }),
+    ),
+  );
+  return each.reduce((sum, micros) => sum + micros, 0);
+}
+
 /** Every client loops: send, await the ack, record the round trip, until the time is up. */
-async function drive(name: string, sockets: Socket[], seconds: number, workload: keyof typeof WORKLOADS) {
+async function drive(name: string, sockets: Socket[], seconds: number, workload: keyof typeof WORKLOADS, servers: ChildProcess[] = []) {
   const request = WORKLOADS[workload];
   await Promise.all(sockets.map((s) => s.timeout(10_000).emitWithAck('join', { surface_id: 'main' })));
+  const cpuBefore = servers.length ? await cpuOf(servers) : 0;
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -84,6 +118,7 @@ async function drive(name: string, sockets: Socket[], seconds: number, workload:
       }
     }),
   );
+  const cpuMicros = servers.length ? (await cpuOf(servers)) - cpuBefore : NaN;
   latencies.sort((a, b) => a - b);
   const result = {
     server: name,
@@ -95,14 +130,64 @@ async function drive(name: string, sockets: Socket[], seconds: number, workload:
     p50_ms: Number(percentile(latencies, 50).toFixed(2)),
     p99_ms: Number(percentile(latencies, 99).toFixed(2)),
     errors,
+    ...(servers.length ? { server_processes: servers.length, server_cpu_ms_per_action: Number((cpuMicros / 1000 / Math.max(1, latencies.length)).toFixed(4)) } : {}),
   };
   console.log(JSON.stringify(result));
   for (const s of sockets) s.close();
   return result;
 }
 
+/** Data dirs with one user per client (each process of a cluster reads its own users.json). */
+function dataDirFor(tokens: string[]): string {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a2ui-bench-live-'));
+  fs.writeFileSync(path.join(dataDir, 'users.json'), JSON.stringify({ users: tokens.map((token, i) => ({ token, user_id: `bench-${i}` })) }));
+  return dataDir;
+}
+
+const SERVER_ENV = { PORT: '0', HOST: '127.0.0.1', A2UI_RATE_LIMIT_PER_MINUTE: '10000000' };
+const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+/** `--nodes N --redis`: N processes on one Redis against one on the embedded store, same load, same run. */
+async function compareCluster({ clients, seconds, workload, nodes }: Options): Promise<void> {
+  const entry = path.join(__dirname, 'live-server.ts');
+  const tokens = Array.from({ length: clients }, (_, i) => `bench-${i}-${crypto.randomBytes(12).toString('hex')}`);
+  const dirs: string[] = [];
+
+  const singleDir = dataDirFor(tokens);
+  dirs.push(singleDir);
+  const single = await launch(entry, { ...SERVER_ENV, A2UI_DATA_DIR: singleDir }, LISTENING);
+  const singleResult = await drive('1 process, embedded store', await connectAll(single.port, tokens), seconds, workload, [single.child]);
+  single.child.kill('SIGTERM');
+
+  const redis = await startRedis();
+  const servers = [];
+  for (let n = 0; n < nodes; n++) {
+    const dataDir = dataDirFor(tokens);
+    dirs.push(dataDir);
+    servers.push(await launch(entry, { ...SERVER_ENV, A2UI_DATA_DIR: dataDir, A2UI_REDIS_URL: redis.url, A2UI_STORE_KEY: crypto.randomBytes(24).toString('hex'), A2UI_NODE_ID: `bench-${n}` }, LISTENING));
+  }
+  const clusterResult = await drive(`${nodes} processes, Redis`, await connectAll(servers.map((s) => s.port), tokens), seconds, workload, servers.map((s) => s.child));
+  await Promise.all(servers.map((s) => new Promise((resolve) => (s.child.once('exit', resolve), s.child.kill('SIGTERM')))));
+  await redis.stop();
+
+  console.log(
+    JSON.stringify({
+      comparison: `${nodes} processes on Redis / 1 process embedded`,
+      workload,
+      cpu_per_action_ratio: Number((clusterResult.server_cpu_ms_per_action! / singleResult.server_cpu_ms_per_action!).toFixed(2)),
+      p50_ratio: Number((clusterResult.p50_ms / singleResult.p50_ms).toFixed(2)),
+      p99_ratio: Number((clusterResult.p99_ms / singleResult.p99_ms).toFixed(2)),
+      throughput_ratio: Number((clusterResult.actions_per_s / singleResult.actions_per_s).toFixed(2)),
+      goal: 'cpu_per_action_ratio <= 1.5 (select), p99_ratio <= 2',
+    }),
+  );
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
-  const { clients, seconds, workload } = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2));
+  if (options.redis) return compareCluster(options);
+  const { clients, seconds, workload } = options;
   const root = path.join(__dirname, '..');
 
   // Our server: one user per client, a rate limit that does not throttle the loop.

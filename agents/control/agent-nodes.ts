@@ -57,7 +57,18 @@ export class AgentNodes {
     this.port?.handle(method, handler);
   }
 
-  /** Every third of the lease time: live sessions of processes that are gone go to `orphaned`. */
+  /** Live sessions of processes that are gone go to `orphaned` (at start, then from `watch`). */
+  async sweep(records: () => SessionRecord[], orphaned: (record: SessionRecord) => void): Promise<void> {
+    const port = this.port;
+    if (!port) return;
+    const others = new Set(records().flatMap((r) => (r.node && r.node !== port.node && isLive(r.status) ? [r.node] : [])));
+    for (const node of others) {
+      if (await port.alive(node)) continue;
+      for (const record of records()) if (record.node === node && isLive(record.status)) orphaned(record);
+    }
+  }
+
+  /** Every third of the lease time, a `sweep`. */
   watch(records: () => SessionRecord[], orphaned: (record: SessionRecord) => void): void {
     const port = this.port;
     if (!port) return;
@@ -65,13 +76,7 @@ export class AgentNodes {
     this.timer = setInterval(() => {
       if (checking) return;
       checking = true;
-      void (async () => {
-        const others = new Set(records().flatMap((r) => (r.node && r.node !== port.node && isLive(r.status) ? [r.node] : [])));
-        for (const node of others) {
-          if (await port.alive(node)) continue;
-          for (const record of records()) if (record.node === node && isLive(record.status)) orphaned(record);
-        }
-      })()
+      void this.sweep(records, orphaned)
         .catch((error: unknown) => console.warn('[agents] could not check the other server processes:', error instanceof Error ? error.message : error))
         .finally(() => (checking = false));
     }, Math.max(100, Math.floor(port.leaseMs / 3)));

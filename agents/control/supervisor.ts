@@ -103,10 +103,11 @@ export class AgentSupervisor {
     nodes.handle(AGENT_METHODS.stop, ({ userId, agentId, options: stop }) => supervisor.stop(userId, agentId, stop));
     nodes.handle(AGENT_METHODS.input, ({ userId, agentId, text }) => supervisor.input(userId, agentId, text));
     nodes.handle(AGENT_METHODS.answer, ({ userId, agentId, requestId, decision }) => supervisor.answerPermission(userId, agentId, requestId, decision));
-    nodes.watch(
-      () => Object.values(options.store.data.sessions),
-      (record) => supervisor.orphaned(record),
-    );
+    const records = () => Object.values(options.store.data.sessions);
+    const orphaned = (record: SessionRecord) => supervisor.orphaned(record);
+    // A process that restarted under a new id finds its previous self's sessions here at once.
+    await nodes.sweep(records, orphaned);
+    nodes.watch(records, orphaned);
     return supervisor;
   }
 

@@ -1,10 +1,10 @@
 /**
  * Worktrees with several server processes: an agent may be started by any process and reviewed or
  * removed through another, so every process must see the same repository, on a disk they all mount.
- * Checked at start: the first process leaves a random id in the repository's `.git` folder (git
- * ignores unknown files there) and claims it in the shared store; each later process must find that
- * same id in its own `A2UI_REPO`, else it refuses to start (a separate checkout at the same path on
- * another machine would silently split the worktrees).
+ * Checked at start: a process leaves a random id in the repository's `.git` folder (git ignores
+ * unknown files there), or reads the one there, and publishes it in the shared store; when a living
+ * process published another id, this one sees another repository and refuses to start (a separate
+ * checkout at the same path on another machine would silently split the worktrees).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,8 +23,8 @@ export async function checkSharedRepo(repo: string, cluster: ClusterPort): Promi
     id = crypto.randomBytes(16).toString('hex');
     fs.writeFileSync(marker, `${id}\n`, { mode: 0o600 });
   }
-  const claimed = await cluster.claim('repo-id', id);
-  if (claimed !== id) {
+  const others = await cluster.announce('repo-id', id);
+  if (others.some((other) => other !== id)) {
     throw new Error(
       `A2UI_REPO (${repo}) is not the repository the other server processes use: with several processes the repository (and its worktrees) must be on a disk every process sees (README, "Running several processes")`,
     );

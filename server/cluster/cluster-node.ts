@@ -63,10 +63,17 @@ export class ClusterNode {
         }),
       handle: (method, handler) => this.bus.handle(`module:${method}`, (args) => handler(args)),
       alive: (node) => this.leases.alive(node),
-      claim: async (key, value) => {
-        const name = this.store.redis.key(`claim:${key}`);
-        await this.store.redis.command.set(name, value, 'NX');
-        return (await this.store.redis.command.get(name)) ?? value;
+      announce: async (key, value) => {
+        const name = this.store.redis.key(`announced:${key}`);
+        await this.store.redis.command.hset(name, this.id, value);
+        const others: string[] = [];
+        for (const [node, announced] of Object.entries(await this.store.redis.command.hgetall(name))) {
+          if (node === this.id) continue;
+          // A process that is gone no longer counts (and its entry goes).
+          if (await this.leases.alive(node)) others.push(announced);
+          else await this.store.redis.command.hdel(name, node);
+        }
+        return others;
       },
     };
   }

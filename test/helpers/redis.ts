@@ -31,7 +31,12 @@ export async function startRedis(options: { untilExit?: boolean } = {}): Promise
     const port = await freePort();
     try {
       const child = await launch(port);
-      if (options.untilExit) process.once('exit', () => child.kill('SIGKILL'));
+      if (options.untilExit) {
+        // Nothing of it may keep this process alive (a jest worker exits when its files are done);
+        // when this process ends, however it ends, the watchdog below stops the server.
+        child.unref();
+        for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref(): void }).unref();
+      }
       return { url: `redis://127.0.0.1:${port}`, port, stop: () => stop(child) };
     } catch (error) {
       if (attempt >= 3) throw error;
@@ -39,9 +44,18 @@ export async function startRedis(options: { untilExit?: boolean } = {}): Promise
   }
 }
 
+/**
+ * redis-server under a watchdog shell: the server runs until the shell's stdin closes (stop() closes
+ * it, and so does the end of this process, even a SIGKILL), so no test leaves a Redis behind.
+ */
+const WATCHDOG = `exec 3<&0
+redis-server "$@" </dev/null & r=$!
+(read _ <&3; kill $r 2>/dev/null) &
+wait $r`;
+
 function launch(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn('sh', ['-c', WATCHDOG, 'redis', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -56,7 +70,7 @@ function launch(port: number): Promise<ChildProcess> {
     child.stdout!.on('data', onData);
     child.stderr!.resume();
     child.once('error', (error) => reject(new Error(`redis-server could not start (is it installed? .ci/run installs it): ${error.message}`)));
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code} before it was ready:\n${out}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code} before it was ready (is it installed? .ci/run installs it):\n${out}`)));
   });
 }
 
@@ -64,6 +78,6 @@ function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+    child.stdin!.end();
   });
 }
