@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { ChildProcess } from 'node:child_process';
+import Redis from 'ioredis';
 import { startRedis } from '../test/helpers/redis';
 import { launch, percentile } from './support';
 
@@ -166,7 +167,14 @@ async function compareCluster({ clients, seconds, workload, nodes }: Options): P
     dirs.push(dataDir);
     servers.push(await launch(entry, { ...SERVER_ENV, A2UI_DATA_DIR: dataDir, A2UI_REDIS_URL: redis.url, A2UI_STORE_KEY: crypto.randomBytes(24).toString('hex'), A2UI_NODE_ID: `bench-${n}` }, LISTENING));
   }
+  // Redis's own count of commands, to say what an action costs it (the ceiling of a deployment).
+  const commands = new Redis(redis.url);
+  const commandsSoFar = async () => Number(/total_commands_processed:(\d+)/.exec(await commands.info('stats'))![1]);
+  const commandsBefore = await commandsSoFar();
   const clusterResult = await drive(`${nodes} processes, Redis`, await connectAll(servers.map((s) => s.port), tokens), seconds, workload, servers.map((s) => s.child));
+  const redisCommandsPerAction = Number((((await commandsSoFar()) - commandsBefore) / Math.max(1, clusterResult.actions)).toFixed(2));
+  commands.disconnect();
+  console.log(JSON.stringify({ redis_commands_per_action: redisCommandsPerAction, note: 'joins and lease renewals included' }));
   await Promise.all(servers.map((s) => new Promise((resolve) => (s.child.once('exit', resolve), s.child.kill('SIGTERM')))));
   await redis.stop();
 
