@@ -550,7 +550,8 @@ export class AgentSupervisor {
   private emit(sessionId: string, body: AgentEventBody): void {
     const record = this.record(sessionId);
     const key = keyOf(record.userId, record.agentId);
-    const seq = (this.lastSeqs.get(key) ?? 0) + 1;
+    // (With several processes the count continues from a session another process ran.)
+    const seq = this.lastSeq(record.userId, record.agentId) + 1;
     this.lastSeqs.set(key, seq);
     const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
     this.log.append(event);

@@ -25,7 +25,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-type Session = { id: string; status: string; status_reason: string | null; pid: number | null; resumable: boolean; terminationReason?: string | null };
+type Session = { id: string; status: string; status_reason: string | null; pid: number | null; resumable: boolean; last_seq: number; terminationReason?: string | null };
 
 async function post(node: ClusterProcess, url: string, body: object = {}): Promise<{ status: number; body: { session: Session; error?: { code: string } } }> {
   const res = await fetch(`${node.url}${url}`, { method: 'POST', headers: { ...bearer(CLUSTER_TOKEN), 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -103,12 +103,18 @@ test('the process running an agent dies: the other suspends its session within t
   console.log(`the session of the killed process was suspended by the other after ${noticedMs} ms (lease ${LEASE_MS} ms)`);
   expect(noticedMs).toBeLessThan(LEASE_MS + 3000);
   expect(suspended).toMatchObject({ id: live.id, status_reason: 'node_lost', resumable: true, pid: null });
+  // Its events go on numbering where A left off (the suspension is an event of B's).
+  expect(suspended.last_seq).toBeGreaterThan(live.last_seq);
   // The agent A left running (same machine) is stopped by B.
   await waitFor(() => !running(live.pid!), 'the orphaned agent to be stopped', 15_000);
 
   const resumed = await post(b!, '/api/agents/slow/resume', { prompt: 'go on' });
   expect(resumed.status).toBe(200);
-  await waitFor(async () => (await latest(b!, 'slow'))?.status === 'running', 'the resumed session to run on B', 20_000);
+  const resumedRunning = await waitFor(async () => {
+    const session = await latest(b!, 'slow');
+    return session?.status === 'running' ? session : undefined;
+  }, 'the resumed session to run on B', 20_000);
+  expect(resumedRunning.last_seq).toBeGreaterThan(suspended.last_seq);
   expect((await post(b!, '/api/agents/slow/stop')).status).toBe(200);
   await waitFor(async () => (await latest(b!, 'slow'))?.status === 'terminated', 'the resumed session to stop', 15_000);
 }, 90_000);
