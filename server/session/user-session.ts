@@ -210,8 +210,10 @@ export class UserSession {
       view.lastActive = Date.now();
       const journal = call.actionId === undefined ? undefined : this.deps.journal;
       if (journal) {
-        const seen = journal.seen(this.userId, call.actionId!);
-        if (seen instanceof Promise ? await seen : seen) return { status: 'success' as const, duplicate: true as const, frame: view.catchUp(call.baseVersion), surface: view.surface };
+        const pending = journal.seen(this.userId, call.actionId!);
+        const seen = pending instanceof Promise ? await pending : pending;
+        // Applied before: its answer again (how it ended), with what the client missed since its base version.
+        if (seen) return { ...seen, duplicate: true as const, frame: view.catchUp(call.baseVersion), surface: view.surface };
       }
       const before = view.version;
       const checkpoint = this.checkpoint(view);
@@ -220,7 +222,7 @@ export class UserSession {
       const outcome = running instanceof Promise ? await running : running;
       const frame = this.commit(checkpoint, view, outcome.sideEffects, origin);
       if (journal) {
-        const recorded = journal.record(this.userId, call.actionId!);
+        const recorded = journal.record(this.userId, call.actionId!, { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) });
         if (recorded) await recorded;
       }
       return {

@@ -48,6 +48,23 @@ describe('one process', () => {
     fresh.close();
   });
 
+  test('a resent action that failed is answered as it was: the same error, and it does not run again', async () => {
+    const tab = await LiveClient.open(server.url, server.token, 'journal-failed');
+    await tab.action('navigate', { to: '/lab' });
+    const send = () => emitAck<ActionAck>(tab.socket, 'action', { action: 'boom', payload: {}, surface_id: tab.viewId, base_version: tab.version, action_id: 'tab2:0' });
+    const first = await send();
+    expect(first.status).toBe('error');
+    expect(first.duplicate).toBeUndefined();
+    tab.apply(first.frame!);
+    const toasts = tab.toasts().length;
+    const again = await send();
+    expect(again).toMatchObject({ status: 'error', duplicate: true, error: first.error });
+    // Nothing ran: no second error toast.
+    tab.apply(again.frame!);
+    expect(tab.toasts()).toHaveLength(toasts);
+    tab.close();
+  });
+
   test('an action id that is not of the documented form is refused', async () => {
     const socket = connect(server.url, server.token);
     await connected(socket);
