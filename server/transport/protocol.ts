@@ -111,13 +111,15 @@ export interface ActionResponse {
   to: number;
   side_effects: SideEffect[];
   error?: { code: string; message: string };
+  /** The request's `action_id` was applied before: this is its answer again, nothing ran. */
+  duplicate?: true;
 }
 
 export type { ErrorBody } from './errors';
 export type { ErrorCode } from '../../agents/errors';
 
 /** The REST form of an action's result: the frame's ops as the seed protocol's `a2ui_json` string. */
-export function toActionResponse(result: { status: 'success' | 'error'; error?: { code: string; message: string }; frame: Frame }): ActionResponse {
+export function toActionResponse(result: { status: 'success' | 'error'; error?: { code: string; message: string }; duplicate?: true; frame: Frame }): ActionResponse {
   return {
     status: result.status,
     surface_id: result.frame.surfaceId,
@@ -126,6 +128,7 @@ export function toActionResponse(result: { status: 'success' | 'error'; error?: 
     to: result.frame.to,
     side_effects: result.frame.side_effects,
     ...(result.error ? { error: result.error } : {}),
+    ...(result.duplicate ? { duplicate: true as const } : {}),
   };
 }
 

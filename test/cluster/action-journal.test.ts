@@ -65,6 +65,25 @@ describe('one process', () => {
     tab.close();
   });
 
+  test('over REST too: the same action_id twice runs once, the second answer says duplicate', async () => {
+    const post = async () =>
+      (await fetch(`${server.url}/api/a2ui/action`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'bump', payload: {}, surface_id: 'journal-rest', context: { route: '/lab' }, action_id: 'script:1' }),
+      }).then((res) => res.json())) as { status: string; duplicate?: boolean };
+    // The count is the user's (earlier tests bumped it too): what matters is by how much it moves.
+    const countNow = async () => {
+      const tab = await LiveClient.open(server.url, server.token, 'journal-rest');
+      tab.close();
+      return labCount(tab.text('lab-count'));
+    };
+    expect(await post()).toMatchObject({ status: 'success' });
+    const before = await countNow();
+    expect(await post()).toMatchObject({ status: 'success', duplicate: true });
+    expect(await countNow()).toBe(before);
+  });
+
   test('an action id that is not of the documented form is refused', async () => {
     const socket = connect(server.url, server.token);
     await connected(socket);
