@@ -369,7 +369,7 @@ export class UserSession {
     if (global) {
       const routeBefore = view.route.path;
       const result = await global.run(parsed.data, this.globalTarget(view));
-      if (result.error) return this.fail(view, 'INVALID_ROUTE', result.error);
+      if (result.error) return this.fail(view, result.code ?? 'INVALID_ROUTE', result.error);
       await this.applySideEffects(view, result.sideEffects, routeBefore);
       return { status: 'success', sideEffects: result.sideEffects };
     }
@@ -394,9 +394,10 @@ export class UserSession {
       dismissToast: (id) => void view.toasts.remove(id),
       retryPlugin: async (pluginId) => {
         const plugin = this.deps.plugins.find((p) => p.id === pluginId);
-        if (!plugin || !(this.states.get(pluginId) instanceof FailedInit)) return false;
+        if (!plugin || !(this.states.get(pluginId) instanceof FailedInit)) return 'not_failed';
         await this.initPlugin(plugin);
-        return true;
+        const state = this.states.get(pluginId);
+        return state instanceof FailedInit ? { failed: state.cause } : 'started';
       },
     };
   }

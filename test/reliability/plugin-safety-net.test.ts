@@ -111,10 +111,12 @@ test("init throwing for one user: that user gets an error card with the cause an
   await act(BOB.token, { action: 'navigate', payload: { to: '/faulty' }, surface_id: 'bob-tab' }).expect(200);
   expect(text(await surface(BOB.token, 'bob-tab'), 'faulty-runs')).toBe('Runs: 0');
 
-  // Retry while the cause is still there: the card stays, with the cause.
+  // Retry while the cause is still there: an error that says so (not "Started again."); the card stays.
   await act(ALICE.token, { action: 'navigate', payload: { to: '/faulty' }, surface_id: 'alice-tab' }).expect(200);
   const stillBlocked = await act(ALICE.token, { action: 'retry_plugin', payload: { plugin: 'faulty' }, surface_id: 'alice-tab' });
   expect(stillBlocked.status).toBe(200);
+  expect(stillBlocked.body).toMatchObject({ status: 'error', error: { code: 'PLUGIN_ERROR', message: 'faulty could not start again: the faulty store is locked for alice' } });
+  expect(stillBlocked.body.side_effects).not.toContainEqual(expect.objectContaining({ message: 'Started again.' }));
   expect(text(await surface(ALICE.token, 'alice-tab'), 'faulty-failed-cause')).toBe('the faulty store is locked for alice');
 
   // The cause gone, Retry starts the plugin for her.
