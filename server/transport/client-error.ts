@@ -15,7 +15,7 @@ function refusalOf(code: string | undefined): { status: number; reason: string; 
 }
 
 /** The HTTP server's `clientError` listener. */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+export function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {
   // A connection the client already dropped has nobody to answer.
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
@@ -23,5 +23,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   }
   const { status, reason, error: body } = refusalOf(error.code);
   const text = JSON.stringify({ error: body });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  // The answer to a HEAD has no body (the client would take it for the start of a next answer).
+  const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${head ? '' : text}`);
 }

@@ -115,3 +115,9 @@ test.each([
   // The server goes on.
   expect((await request(server.url).get('/health')).status).toBe(200);
 });
+
+test('a HEAD with headers over the limit gets the status and no body', async () => {
+  const text = await rawExchange(`HEAD /api/health?q=${'y'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  expect(text).toMatch(/^HTTP\/1\.1 431 /);
+  expect(text.split('\r\n\r\n')[1]).toBe('');
+});
