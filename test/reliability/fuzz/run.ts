@@ -1,7 +1,9 @@
 /**
  * The attack as one property: for every case fast-check makes (an HTTP request, a socket.io event or a
- * handshake, judge.ts), the answer is right, the server stays up and keeps serving a known-good request,
- * and the victim's data is neither shown nor changed. Every case runs, failures are collected (not
+ * handshake, a raw WebSocket message; judge.ts), the answer is right, the server stays up and keeps
+ * serving a known-good request, the victim's data is neither shown nor changed, and the data files
+ * stay valid (they parse, nothing is moved aside, and a server started again on them after the attack
+ * finds nothing to move aside). Every case runs, failures are collected (not
  * stopped at), and the report says how many cases of each kind ran and which failed, with the seed
  * that makes them again.
  */
@@ -137,6 +139,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     if (cases % DEEP_CHECK_EVERY === 0) {
       const changed = await world.victimChanged();
       if (changed) problems.push(changed);
+      const broken = world.dataFilesBroken();
+      if (broken) problems.push(broken);
     }
     const unexpected = world.server.output().match(UNEXPECTED)?.length ?? 0;
     if (unexpected > unexpectedSoFar) {
@@ -170,6 +174,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     closeHttpAgent();
     const code = await world.close();
     if (code !== 0) failures.push({ case: 'the shutdown', problems: [`the server exited with ${code} on SIGTERM`] });
+    const broken = world.dataFilesBroken() ?? (await world.restartBroken());
+    if (broken) failures.push({ case: 'the data files after the attack', problems: [broken] });
     victimIds.length = 0;
     plausibleStrings.length = 0;
   }

@@ -67,8 +67,34 @@ export interface FuzzWorld {
   knownGood(): Promise<string | undefined>;
   /** What of the victim's data changed, or undefined. */
   victimChanged(): Promise<string | undefined>;
+  /** What is wrong with the data files now: a file moved aside, or JSON that does not parse. */
+  dataFilesBroken(): string | undefined;
+  /**
+   * After close: a new server on the same data dir, which checks every file with its own schemas as it
+   * starts; what it moved aside or refused, or undefined.
+   */
+  restartBroken(): Promise<string | undefined>;
   /** SIGTERM; answers the exit code. */
   close(): Promise<number | null>;
+}
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => fs.statSync(path.join(dir, name)).isFile());
+}
+
+/** A moved-aside file, or a JSON data file that does not parse (agent logs are JSONL, checked by the server). */
+function brokenDataFile(dataDir: string): string | undefined {
+  for (const name of filesUnder(dataDir)) {
+    if (/\.corrupt-\d+$/.test(name)) return `the data file ${name} was moved aside as corrupt`;
+    if (!name.endsWith('.json')) continue;
+    try {
+      JSON.parse(fs.readFileSync(path.join(dataDir, name), 'utf8'));
+    } catch (error) {
+      return `the data file ${name} is not JSON: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
 }
 
 async function call(url: string, who: Who, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -95,8 +121,7 @@ export async function startWorld(): Promise<FuzzWorld> {
   );
   fs.writeFileSync(path.join(dataDir, 'agents.json'), JSON.stringify({ agents: agentDefinitions() }));
   const repo = makeRepo();
-  const server = await startServerProcess({
-    env: {
+  const env = {
       A2UI_DATA_DIR: dataDir,
       A2UI_TOKEN: TOKENS.local,
       A2UI_REPO: repo,
@@ -113,8 +138,8 @@ export async function startWorld(): Promise<FuzzWorld> {
       // Nothing may reach Google from a test, whatever the attack asks.
       GOOGLE_OAUTH_REVOKE_URL: 'http://127.0.0.1:9/revoke',
       GOOGLE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/token',
-    },
-  });
+  };
+  const server = await startServerProcess({ env });
   const url = server.url;
 
   const id = () => crypto.randomBytes(6).toString('hex');
@@ -175,6 +200,23 @@ export async function startWorld(): Promise<FuzzWorld> {
       };
       const changed = (Object.keys(before) as Array<keyof typeof before>).filter((key) => now[key] !== before[key] && !(key === 'worktrees' && world.adminChangedWorktrees));
       return changed.length ? `the victim's ${changed.join(', ')} changed` : undefined;
+    },
+    dataFilesBroken: () => brokenDataFile(dataDir),
+    async restartBroken() {
+      let again: ServerProcess;
+      try {
+        again = await startServerProcess({ env });
+      } catch (error) {
+        return `the server did not start again on the attacked data: ${(error as Error).message.slice(-2000)}`;
+      }
+      try {
+        const health = await fetch(`${again.url}/health`).then((res) => res.status, () => 0);
+        if (health !== 200) return `after the restart GET /health answered ${health}`;
+        if (/corrupt|moved aside/i.test(again.output())) return `the restart found a broken data file: ${again.output().slice(-2000)}`;
+        return brokenDataFile(dataDir);
+      } finally {
+        await again.stop();
+      }
     },
     close: () => server.stop(),
   };
