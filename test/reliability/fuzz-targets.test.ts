@@ -31,15 +31,15 @@ beforeAll(async () => {
   // express copies its methods onto each app when the app is made: spied here, they record every route.
   for (const method of ROUTE_METHODS) {
     const real = express.application[method] as (...args: unknown[]) => unknown;
-    jest.spyOn(express.application, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
+    jest.spyOn(express.application as any, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
       if (typeof args[0] === 'string' && args.length > 1) routes.add(`${method.toUpperCase()} ${args[0]}`);
       return real.apply(this, args);
     });
   }
   const on = ServerSocket.prototype.on;
-  jest.spyOn(ServerSocket.prototype, 'on').mockImplementation(function (this: ServerSocket, event: string, listener: (...args: any[]) => void) {
-    events.add(event);
-    return on.call(this, event as any, listener);
+  jest.spyOn(ServerSocket.prototype as any, 'on').mockImplementation(function (this: ServerSocket, ...args: any[]) {
+    events.add(String(args[0]));
+    return on.call(this, args[0], args[1]);
   });
   const attach = rawWs.attachRawWebSocket;
   jest.spyOn(rawWs, 'attachRawWebSocket').mockImplementation((http, deps) => {
