@@ -173,6 +173,7 @@ export class AgentSupervisor {
     this.assertNoOpenSession(userId, definition);
     const record = this.newRecord(userId, definition, place, null);
     this.launch(record.id, definition, request.prompt, undefined);
+    await this.persisted();
     return this.record(record.id);
   }
 
@@ -258,7 +259,11 @@ export class AgentSupervisor {
     this.assertOpen();
     const record = this.latest(userId, agentId);
     const wanted = request.providerSessionId;
-    if (wanted !== undefined && record?.providerSessionId !== wanted) return this.resumeOlder(userId, definition, wanted, request.prompt);
+    if (wanted !== undefined && record?.providerSessionId !== wanted) {
+      const older = this.resumeOlder(userId, definition, wanted, request.prompt);
+      await this.persisted();
+      return this.record(older.id);
+    }
     if (!record) throw new PluginError('NO_RESUMABLE_SESSION', `${definition.name} has no session to resume.`);
     if (isLive(record.status)) transition(record.status, 'starting'); // a live session: 409, says why
     if (!isResumable(record)) {
@@ -268,6 +273,7 @@ export class AgentSupervisor {
     this.replace(record.id, { exit: null, pid: null, osProcess: null, busy: false });
     this.setStatus(record.id, 'starting', 'resumed');
     this.launch(record.id, definition, request.prompt, record.providerSessionId!);
+    await this.persisted();
     return this.record(record.id);
   }
 
@@ -488,6 +494,15 @@ export class AgentSupervisor {
 
   private record(sessionId: string): SessionRecord {
     return this.options.store.data.sessions[sessionId]!;
+  }
+
+  /**
+   * Waits until the records as they are now are on disk: a start or resume is answered only then, so a
+   * session the client was told about (and its process's stamp, for the reaping after a crash) survives
+   * `kill -9`. A failed write was logged by `save`; the session runs all the same.
+   */
+  private async persisted(): Promise<void> {
+    await this.options.store.write().catch(() => undefined);
   }
 
   private save(record: SessionRecord): void {
