@@ -21,8 +21,16 @@ async function main(): Promise<void> {
   const runs = option('runs') ?? 2000;
   const sweep = option('sweep') ?? 2;
   const seed = option('seed');
-  console.log(`fuzzing the server with ${runs} cases${seed === undefined ? '' : ` (seed ${seed})`}…`);
-  const report = await runFuzz({ runs, sweep, ...(seed === undefined ? {} : { seed }), progress: (done, failures) => console.log(`  ${done} cases, ${failures} failures`) });
+  // The seed is chosen here, so that it is printed before the first case (a run stopped early can be repeated).
+  const chosen = seed ?? Date.now() % 2 ** 31;
+  console.log(`fuzzing the server with ${runs} cases (seed ${chosen})…`);
+  const report = await runFuzz({
+    runs,
+    sweep,
+    seed: chosen,
+    progress: (done, failures) => console.log(`  ${done} cases, ${failures} failures`),
+    failed: (failure) => console.log(`  FAILED: ${failure.problems.join('; ')}\n    case: ${failure.case}`),
+  });
   console.log(`\nseed ${report.seed}: ${report.cases} cases in ${report.seconds} s, ${report.failures.length} failures`);
   console.log('HTTP statuses:', JSON.stringify(report.statuses));
   console.log('actions and socket answers:', JSON.stringify(report.outcomes));

@@ -44,8 +44,10 @@ export interface FuzzOptions {
   /** Cases aimed at each target in turn before the mixed ones, so that none is left out. */
   sweep?: number;
   seed?: number;
-  /** Called every `every` cases with the count so far (progress for long runs). */
+  /** Called every 500 cases with the count so far (progress for long runs). */
   progress?: (done: number, failures: number) => void;
+  /** Called with each failure as it happens (a long run need not end to show one). */
+  failed?: (failure: FuzzFailure) => void;
 }
 
 /** Log lines that mean the server met an error it did not expect, whatever it answered. */
@@ -147,7 +149,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       problems.push(`the server logged ${unexpected - unexpectedSoFar} unexpected error(s)`);
       unexpectedSoFar = unexpected;
     }
-    if (problems.length) failures.push({ case: summarize(c), problems });
+    if (problems.length) {
+      failures.push({ case: summarize(c), problems });
+      options.failed?.(failures[failures.length - 1]!);
+    }
     if (options.progress && cases % 500 === 0) options.progress(cases, failures.length);
     if (!world.server.alive()) throw new Error(`the server died; it said:\n${world.server.output().slice(-4000)}`);
   };
