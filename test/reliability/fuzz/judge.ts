@@ -10,7 +10,8 @@
  *   the victim's agent session; an administrator may see and manage the victim's worktree.
  */
 import type { Case, Credential, HandshakeCase, HttpCase, SocketCase, WsCase } from './cases';
-import type { HandshakeAnswer, HttpAnswer, SocketAnswer, WsAnswer } from './send';
+import type { HandshakeAnswer, HttpAnswer, SocketAnswer } from './send';
+import type { WsAnswer } from './send-ws';
 import type { FuzzWorld } from './world';
 
 /** 5xx answers that say what is wrong outside the server's control. */

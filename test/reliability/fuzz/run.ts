@@ -12,7 +12,8 @@ import { caseArbitraries, type Case } from './cases';
 import { plausibleStrings } from './from-schema';
 import { victimIds } from './hostile-values';
 import { judgeHandshake, judgeHttp, judgeSocket, judgeWs, summarize } from './judge';
-import { closeHttpAgent, handshake, sendHttp, SocketPool, WsPool } from './send';
+import { closeHttpAgent, handshake, sendHttp, SocketPool } from './send';
+import { WsPool } from './send-ws';
 import { enumerateTargets } from './targets';
 import { startWorld, type FuzzWorld } from './world';
 
