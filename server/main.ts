@@ -24,6 +24,7 @@ import { VersionClock } from './session/versions';
 import { serverEndpoints } from './transport/a2ui-api';
 import { mountA2uiV09Stream } from './transport/a2ui-v09/routes';
 import { loadAuth } from './transport/auth';
+import { answerClientError } from './transport/client-error';
 import { createApp } from './transport/http';
 import { RAW_WS_PATH, attachRawWebSocket, type RawWebSocket } from './transport/raw-ws';
 import { attachLive } from './transport/live';
@@ -115,6 +116,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     mount: (express, authenticate) => mountA2uiV09Stream(express, authenticate, streams.gate, users!),
   });
   const server = http.createServer(app);
+  server.on('clientError', answerClientError);
   const io = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: config.bodyLimitBytes,
