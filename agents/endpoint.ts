@@ -77,11 +77,14 @@ export interface FeedStream {
 }
 
 /**
- * A one-shot SSE response: each event of `events` in order (pulled only as fast as the client reads),
- * then the end. The iterator is returned early (`return()`) when the client hangs up.
+ * A one-shot SSE response: the events of `events` in order (pulled only as fast as the client reads),
+ * then the end. Each item is a batch, the events that arrived together (a model's network chunk holds
+ * from one to hundreds): a batch costs one await and leaves in one write, where an await and a write
+ * per event cost more than the event itself. The iterator is returned early (`return()`) when the
+ * client hangs up.
  */
 export interface OneShotStream {
-  events: AsyncIterable<FeedEvent>;
+  events: AsyncIterable<readonly FeedEvent[]>;
   status?: number;
   headers?: Readonly<Record<string, string>>;
 }

@@ -28,6 +28,7 @@ import { VersionClock } from './session/versions';
 import { serverEndpoints } from './transport/a2ui-api';
 import { mountA2uiV09Stream } from './transport/a2ui-v09/routes';
 import { loadAuth } from './transport/auth';
+import { answerClientError } from './transport/client-error';
 import { createApp } from './transport/http';
 import { RAW_WS_PATH, attachRawWebSocket, type RawWebSocket } from './transport/raw-ws';
 import { attachLive } from './transport/live';
@@ -131,6 +132,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     readiness: () => (node ? { ready: ready(), ...node.health() } : { ready: !closing }),
   });
   const server = http.createServer(app);
+  server.on('clientError', answerClientError);
   io = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: config.bodyLimitBytes,

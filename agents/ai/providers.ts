@@ -159,10 +159,12 @@ export class ProviderPool {
     let text = '';
     try {
       for (let next = await answer.events.next(); !next.done; next = await answer.events.next()) {
-        const delta = next.value.data?.delta;
-        if (next.value.event === 'content_block_delta' && delta?.type === 'text_delta') {
-          text += delta.text;
-          callbacks.onText?.(text);
+        for (const event of next.value) {
+          const delta = event.data?.delta;
+          if (event.event === 'content_block_delta' && delta?.type === 'text_delta') {
+            text += delta.text;
+            callbacks.onText?.(text);
+          }
         }
       }
     } finally {

@@ -192,7 +192,7 @@ export class AgentSupervisor {
     this.assertNoOpenSession(userId, definition);
     const record = this.newRecord(userId, definition, place, null);
     this.launch(record.id, definition, request.prompt, undefined);
-    return this.record(record.id);
+    return this.persisted(this.record(record.id));
   }
 
   /** 409 SESSION_EXISTS while the user has a session of the agent that is not terminated (the existing one beside the error, as documented). */
@@ -284,7 +284,9 @@ export class AgentSupervisor {
     if (this.nodes.node) await this.nodes.elsewhere(this.latest(userId, agentId), (orphan) => this.orphaned(orphan));
     const record = this.latest(userId, agentId);
     const wanted = request.providerSessionId;
-    if (wanted !== undefined && record?.providerSessionId !== wanted) return this.resumeOlder(userId, definition, wanted, request.prompt);
+    if (wanted !== undefined && record?.providerSessionId !== wanted) {
+      return this.persisted(this.resumeOlder(userId, definition, wanted, request.prompt));
+    }
     if (!record) throw new PluginError('NO_RESUMABLE_SESSION', `${definition.name} has no session to resume.`);
     if (isLive(record.status)) transition(record.status, 'starting'); // a live session: 409, says why
     if (!isResumable(record)) {
@@ -294,7 +296,7 @@ export class AgentSupervisor {
     this.replace(record.id, { exit: null, pid: null, osProcess: null, busy: false, ...this.here() });
     this.setStatus(record.id, 'starting', 'resumed');
     this.launch(record.id, definition, request.prompt, record.providerSessionId!);
-    return this.record(record.id);
+    return this.persisted(this.record(record.id));
   }
 
   /** Resumes an earlier conversation of the user with the agent as a new session (see `resume`). */
@@ -523,6 +525,16 @@ export class AgentSupervisor {
 
   private record(sessionId: string): SessionRecord {
     return this.options.store.data.sessions[sessionId]!;
+  }
+
+  /**
+   * Answers `answer` (the record as the start or resume left it) once the records as they are now are
+   * on disk, so a session the client was told about (and its process's stamp, for the reaping after a
+   * crash) survives `kill -9`. A failed write was logged by `save`; the session runs all the same.
+   */
+  private async persisted(answer: SessionRecord): Promise<SessionRecord> {
+    await this.options.store.write().catch(() => undefined);
+    return answer;
   }
 
   private save(record: SessionRecord): void {

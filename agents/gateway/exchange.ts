@@ -7,7 +7,8 @@
  * content yet (`message_start`, an empty block's start, `response.created`, pings) and holds them, so a provider that fails
  * before its first word — an error status, a refused connection, a timeout, an `error` event right
  * after the start — fails the attempt and the router moves on, with nothing sent to the client. After
- * that the events are pulled one by one as the client reads; a failure then throws from `next()`.
+ * that the events are pulled as the client reads, a batch per network chunk of the provider's (an
+ * await per event would cost more than the event); a failure then throws from `next()`.
  */
 import type { WireApi } from './provider';
 import type { RouteTarget } from './router';
@@ -39,8 +40,8 @@ export interface ClientCall {
 }
 
 export interface Answer {
-  /** The answer's events in the client's format; throws an UpstreamError when the provider fails. */
-  events: AsyncIterator<SseEvent, undefined>;
+  /** The answer's events in the client's format, in non-empty batches; throws an UpstreamError when the provider fails. */
+  events: AsyncIterator<readonly SseEvent[], undefined>;
   /** Reads the answer to its end without handing out its events (for `final()`); throws like `events`. */
   drain(): Promise<void>;
   usage(): TokenUsage | undefined;
@@ -79,8 +80,6 @@ export async function openAnswer(target: RouteTarget, call: ClientCall, timeoutM
   const meter = new UsageMeter(kind);
   const terminal = TERMINAL[call.api];
   let finished = false;
-  let pending: SseEvent[] = [];
-  let index = 0;
 
   /** The next batch of client events from the provider; [] at the end of a complete answer. */
   const pull = async (): Promise<SseEvent[]> => {
@@ -90,14 +89,20 @@ export async function openAnswer(target: RouteTarget, call: ClientCall, timeoutM
         if (finished) return [];
         throw new UpstreamError('stream', `${target.config.name} ended its stream before the answer was complete`);
       }
-      meter.observe(next.value);
-      const events = converter.push(next.value);
-      for (const event of events) if (terminal.has(event.event)) finished = true;
+      const events: SseEvent[] = [];
+      for (const event of next.value) {
+        meter.observe(event);
+        for (const converted of converter.push(event)) {
+          if (terminal.has(converted.event)) finished = true;
+          events.push(converted);
+        }
+      }
       if (events.length > 0) return events;
     }
   };
 
   // Read ahead to the first event with content (or the end): the commit point.
+  let pending: SseEvent[] = [];
   try {
     for (;;) {
       const events = await pull();
@@ -109,9 +114,9 @@ export async function openAnswer(target: RouteTarget, call: ClientCall, timeoutM
     throw error;
   }
 
-  const events: AsyncIterator<SseEvent, undefined> = {
+  const events: AsyncIterator<readonly SseEvent[], undefined> = {
     async next() {
-      if (index >= pending.length) {
+      if (pending.length === 0) {
         if (finished) {
           await upstream.settle();
           return { done: true, value: undefined };
@@ -122,10 +127,11 @@ export async function openAnswer(target: RouteTarget, call: ClientCall, timeoutM
           upstream.close();
           throw error;
         }
-        index = 0;
         if (pending.length === 0) return close(upstream);
       }
-      return { done: false, value: pending[index++]! };
+      const batch = pending;
+      pending = [];
+      return { done: false, value: batch };
     },
     async return() {
       return close(upstream);
@@ -157,7 +163,7 @@ export async function fetchWhole(target: RouteTarget, call: ClientCall, timeoutM
   } else {
     meter.observe({ event: 'message_start', data: { message: answer } });
   }
-  const none: AsyncIterator<SseEvent, undefined> = { next: async () => ({ done: true, value: undefined }) };
+  const none: AsyncIterator<readonly SseEvent[], undefined> = { next: async () => ({ done: true, value: undefined }) };
   return { events: none, drain: async () => undefined, usage: () => meter.result(), final: () => answer, close: () => undefined };
 }
 

@@ -166,7 +166,7 @@ export class ModelGateway {
    * The committed answer's events to the client. A provider that fails now cannot be replaced (the
    * client has part of the answer): it cools down, and the client gets an error event in its format.
    */
-  private async *relay(api: WireApi, target: RouteTarget, answer: Answer, done: Done): AsyncGenerator<FeedEvent> {
+  private async *relay(api: WireApi, target: RouteTarget, answer: Answer, done: Done): AsyncGenerator<readonly FeedEvent[]> {
     /** Responses events are numbered from 0: the count so far is the next number. */
     let sequence = 0;
     let complete = false;
@@ -174,17 +174,17 @@ export class ModelGateway {
       for (;;) {
         const next = await answer.events.next();
         if (next.done) break;
-        sequence++;
+        sequence += next.value.length;
         yield next.value;
       }
       complete = true;
     } catch (error) {
       if (error instanceof UpstreamError) {
         if (error.failure !== 'aborted') this.options.router.failed(target, error);
-        yield streamErrorEvent(api, `${target.config.name}: ${error.message}`, sequence);
+        yield [streamErrorEvent(api, `${target.config.name}: ${error.message}`, sequence)];
       } else {
         console.error('[gateway] relaying an answer failed:', error);
-        yield streamErrorEvent(api, 'The gateway failed; the details are in the server log.', sequence);
+        yield [streamErrorEvent(api, 'The gateway failed; the details are in the server log.', sequence)];
       }
     } finally {
       answer.close();

@@ -1,7 +1,7 @@
 /**
  * One streamed call to one provider, over plain `http`/`https` with keep-alive connections: the
- * request goes out in the provider's own format and its SSE answer comes back as parsed events, read
- * only as fast as the caller pulls them.
+ * request goes out in the provider's own format and its SSE answer comes back as parsed events, a
+ * batch per network chunk (the events that arrived together), read only as fast as the caller pulls.
  *
  * Every failure is an UpstreamError (upstream-error.ts): an HTTP error status (with the vendor's
  * message and `Retry-After`), a connection failure, a timeout — no answer, or no next event, within
@@ -32,8 +32,8 @@ export interface UpstreamRequest {
   timeoutMs: number;
 }
 
-/** The events of a provider's streamed answer; `close()` hangs up early. */
-export interface UpstreamStream extends AsyncIterator<SseEvent, undefined> {
+/** The events of a provider's streamed answer, in non-empty batches; `close()` hangs up early. */
+export interface UpstreamStream extends AsyncIterator<SseEvent[], undefined> {
   close(): void;
   /**
    * The answer is complete: reads what is left of the response if it comes at once (its end), so the
@@ -174,8 +174,8 @@ function eventStream(
 ): UpstreamStream {
   const decoder = new SseDecoder();
   const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let queue: SseEvent[] = [];
-  let index = 0;
+  // An error event after others in one chunk: those are answered first, the error on the next call.
+  let failure: UpstreamError | undefined;
   let done = false;
   const close = () => {
     if (done) return;
@@ -187,8 +187,12 @@ function eventStream(
   // A stream that ends or fails without our reading further still releases its timer and listener.
   res.once('close', finish);
   return {
-    async next(): Promise<IteratorResult<SseEvent, undefined>> {
-      while (index >= queue.length) {
+    async next(): Promise<IteratorResult<SseEvent[], undefined>> {
+      for (;;) {
+        if (failure) {
+          close();
+          throw failure;
+        }
         if (done) return { done: true, value: undefined };
         setWaiting(true);
         timer.refresh();
@@ -201,25 +205,24 @@ function eventStream(
         } finally {
           setWaiting(false);
         }
+        let events: SseEvent[];
         if (chunk.done) {
-          queue = decoder.end();
-          index = 0;
+          events = decoder.end();
           close();
-          if (queue.length === 0) return { done: true, value: undefined };
         } else {
-          queue = decoder.push(chunk.value);
-          index = 0;
+          events = decoder.push(chunk.value);
         }
+        for (let i = 0; i < events.length; i++) {
+          failure = streamFailure(events[i]!);
+          if (failure) {
+            events.length = i;
+            break;
+          }
+        }
+        if (events.length > 0) return { done: false, value: events };
       }
-      const event = queue[index++]!;
-      const failure = streamFailure(event);
-      if (failure) {
-        close();
-        throw failure;
-      }
-      return { done: false, value: event };
     },
-    async return(): Promise<IteratorResult<SseEvent, undefined>> {
+    async return(): Promise<IteratorResult<SseEvent[], undefined>> {
       close();
       return { done: true, value: undefined };
     },

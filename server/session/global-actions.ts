@@ -11,14 +11,19 @@ export interface GlobalTarget {
   route(): string;
   select(ids: string[]): void;
   dismissToast(id: string): void;
-  /** Runs a plugin's `init` again for the user after it failed; false when it had not failed. */
-  retryPlugin(pluginId: string): Promise<boolean>;
+  /**
+   * Runs a plugin's `init` again for the user after it failed: `started`, `not_failed` when it had not
+   * failed, or the cause when it failed again.
+   */
+  retryPlugin(pluginId: string): Promise<'started' | 'not_failed' | { failed: string }>;
 }
 
 export interface GlobalResult {
   sideEffects: SideEffect[];
   /** A user-facing reason the action did nothing. */
   error?: string;
+  /** The error's code (default INVALID_ROUTE). */
+  code?: string;
 }
 
 interface GlobalAction<P> {
@@ -45,7 +50,10 @@ export const GLOBAL_ACTIONS: Readonly<Record<string, GlobalAction<any>>> = {
     return { sideEffects: [] };
   }),
   retry_plugin: globalAction(z.object({ plugin: z.string().max(64) }), async ({ plugin }, target) => {
-    if (!(await target.retryPlugin(plugin))) return { sideEffects: [], error: `${plugin.slice(0, 64)} is running; nothing to retry.` };
+    const outcome = await target.retryPlugin(plugin);
+    if (outcome === 'not_failed') return { sideEffects: [], error: `${plugin.slice(0, 64)} is running; nothing to retry.` };
+    // Failing again is not "Started again": the card keeps the cause, the toast says it.
+    if (outcome !== 'started') return { sideEffects: [], code: 'PLUGIN_ERROR', error: `${plugin.slice(0, 64)} could not start again: ${outcome.failed}` };
     return { sideEffects: [{ type: 'toast', variant: 'success', message: 'Started again.' }] };
   }),
 };

@@ -44,8 +44,11 @@ export interface SessionDeps {
   clock: VersionClock;
   /** The ids of applied actions, for actions sent again after a lost answer. */
   journal?: ActionJournal;
-  /** Persists the user's record (the store coalesces writes). */
-  save(userId: string, record: UserRecord): void;
+  /**
+   * Persists the user's record (the store coalesces writes); the promise, when there is one, settles
+   * once the record is on disk (or its failure is logged and shown by `/api/health`).
+   */
+  save(userId: string, record: UserRecord): Promise<void> | void;
 }
 
 /** Views remembered per user for a restart (the most recently used). */
@@ -102,6 +105,8 @@ export class UserSession {
   private readonly queue = new SerialQueue();
   private readonly viewDeps: ViewDeps;
   private prefs: Record<string, unknown>;
+  /** The save of preferences an action carried, until that action's answer waits for it. */
+  private prefsSaving: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -203,8 +208,9 @@ export class UserSession {
    * when the domain changed. The result's frame starts at `baseVersion` when the client was behind.
    * Throws PluginError(INVALID_INPUT) for a payload that fails its schema (nothing changes).
    */
-  dispatch(viewId: string, call: ActionCall, origin?: FrameListener): Promise<DispatchResult> {
-    return this.enqueue(async () => {
+  async dispatch(viewId: string, call: ActionCall, origin?: FrameListener): Promise<DispatchResult> {
+    let saving: Promise<void> | undefined;
+    const result = await this.enqueue(async () => {
       const view = this.views.get(viewId);
       if (!view) throw new PluginError('NOT_FOUND', 'That view is gone; join again.');
       view.lastActive = Date.now();
@@ -221,6 +227,8 @@ export class UserSession {
       const running = this.run(view, call);
       const outcome = running instanceof Promise ? await running : running;
       const frame = this.commit(checkpoint, view, outcome.sideEffects, origin);
+      saving = this.prefsSaving;
+      this.prefsSaving = undefined;
       if (journal) {
         const recorded = journal.record(this.userId, call.actionId!, { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) });
         if (recorded) await recorded;
@@ -232,6 +240,10 @@ export class UserSession {
         surface: view.surface,
       };
     });
+    // An acknowledged action keeps its word across a crash: the preferences it carried are on disk
+    // before the answer goes (waited for outside the queue, so the user's next action need not wait).
+    if (saving) await saving;
+    return result;
   }
 
   /** What a client of the view at `version` needs: the missed ops, or a snapshot. */
@@ -371,7 +383,8 @@ export class UserSession {
       next.user_prefs = this.prefs;
       this.record = { ...this.record, prefs: this.prefs };
       this.touchUserState();
-      this.deps.save(this.userId, this.record);
+      const saved = this.deps.save(this.userId, this.record);
+      this.prefsSaving = saved instanceof Promise ? saved : undefined;
     }
     if (!jsonEqual(next, view.context)) view.context = next;
   }
@@ -413,9 +426,10 @@ export class UserSession {
       dismissToast: (id) => void view.toasts.remove(id),
       retryPlugin: async (pluginId) => {
         const plugin = this.deps.plugins.find((p) => p.id === pluginId);
-        if (!plugin || !(this.states.get(pluginId) instanceof FailedInit)) return false;
+        if (!plugin || !(this.states.get(pluginId) instanceof FailedInit)) return 'not_failed';
         await this.initPlugin(plugin);
-        return true;
+        const state = this.states.get(pluginId);
+        return state instanceof FailedInit ? { failed: state.cause } : 'started';
       },
     };
   }
@@ -473,7 +487,7 @@ export class UserSession {
 
   /** A global action's outcome, once its side effects are applied. */
   private afterGlobal(view: View, result: GlobalResult, routeBefore: string): Outcome | Promise<Outcome> {
-    if (result.error) return this.fail(view, 'INVALID_ROUTE', result.error);
+    if (result.error) return this.fail(view, result.code ?? 'INVALID_ROUTE', result.error);
     const outcome: Outcome = { status: 'success', sideEffects: result.sideEffects };
     const entering = this.applySideEffects(view, result.sideEffects, routeBefore);
     return entering ? entering.then(() => outcome) : outcome;

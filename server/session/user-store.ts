@@ -15,8 +15,8 @@ export const userRecordSchema = z.object({
 
 export interface UserSessionStore {
   load(userId: string): Promise<UserRecord | undefined>;
-  /** Saves the record (writes coalesce: the latest record wins). */
-  save(userId: string, record: UserRecord): void;
+  /** Saves the record (writes coalesce: the latest record wins); settles once written or its failure logged. */
+  save(userId: string, record: UserRecord): Promise<void>;
   /** The last failed write's cause, while no later write succeeded. */
   health(): { status: 'ok' } | { status: 'error'; detail: string };
   close(): Promise<void>;
@@ -47,7 +47,7 @@ export class DocumentUserStore implements UserSessionStore {
     return (await this.document(userId)).data;
   }
 
-  save(userId: string, record: UserRecord): void {
+  save(userId: string, record: UserRecord): Promise<void> {
     const write = this.document(userId)
       .then((document) => {
         document.data = record;
@@ -63,6 +63,7 @@ export class DocumentUserStore implements UserSessionStore {
       );
     this.pending.add(write);
     void write.finally(() => this.pending.delete(write));
+    return write;
   }
 
   health(): { status: 'ok' } | { status: 'error'; detail: string } {

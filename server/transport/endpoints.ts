@@ -147,33 +147,20 @@ function writeFeed(stream: FeedStream, req: Request, res: Response): void {
 }
 
 async function writeOneShot(stream: OneShotStream, res: Response): Promise<void> {
-  // What is written in one turn of the event loop leaves in one write (the socket is corked at the
-  // first write and uncorked when the turn is over): the headers with the first events, and the
-  // events that arrive together (a model's chunk often holds several).
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    res.uncork();
-  };
-  const batch = () => {
-    if (corked) return;
-    corked = true;
-    res.cork();
-    setImmediate(uncork);
-  };
-  batch();
+  // The headers wait for the first batch (corked for one turn of the event loop), so a short answer
+  // leaves in one packet; then each batch is one write, one HTTP chunk.
+  res.cork();
+  setImmediate(() => res.uncork());
   if (stream.headers) res.set(stream.headers);
   startStream(res, 'text/event-stream; charset=utf-8', stream.status);
   const iterator = stream.events[Symbol.asyncIterator]();
-  const closed = new Promise<'closed'>((resolve) => res.once('close', () => resolve('closed')));
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), closed]);
-      if (next === 'closed' || next.done) break;
-      batch();
-      if (!res.write(sseText(next.value))) {
-        if ((await Promise.race([new Promise<'drained'>((resolve) => res.once('drain', () => resolve('drained'))), closed])) === 'closed') break;
-      }
+      const next = await nextUnlessClosed(iterator, res);
+      if (next === CLOSED || next.done || res.destroyed) break;
+      let text = '';
+      for (const event of next.value) text += sseText(event);
+      if (text && !res.write(text) && !(await drained(res))) break;
     }
   } catch (error) {
     console.error('[http] a stream failed:', error);
@@ -181,6 +168,46 @@ async function writeOneShot(stream: OneShotStream, res: Response): Promise<void>
     await iterator.return?.();
     if (!res.writableEnded) res.end();
   }
+}
+
+const CLOSED = Symbol('closed');
+
+/**
+ * The iterator's next event, or CLOSED as soon as the client hangs up while it is awaited (a producer
+ * may take minutes to its next event). One listener per wait, removed after it: a race against one
+ * long-lived "closed" promise would keep a reaction per event until the stream ends.
+ */
+function nextUnlessClosed<T>(iterator: AsyncIterator<T>, res: Response): Promise<IteratorResult<T> | typeof CLOSED> {
+  if (res.destroyed) return Promise.resolve(CLOSED);
+  return new Promise((resolve, reject) => {
+    const onClose = () => resolve(CLOSED);
+    res.once('close', onClose);
+    iterator.next().then(
+      (next) => {
+        res.off('close', onClose);
+        resolve(next);
+      },
+      (error: unknown) => {
+        res.off('close', onClose);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Resolves true when the response drained, false when it closed first. */
+function drained(res: Response): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (value: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(value);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
 }
 
 /** Express's own errors, thrown before a handler runs, as refusals in the one shape. */

@@ -23,7 +23,7 @@ import { TokenAuth, type Identity } from './auth';
 import type { SocketChannel, SocketEvent } from '../../agents/endpoint';
 import { errorFields, parseInput } from './errors';
 import { surfaceSender } from './outbox';
-import { attachSocketEvents, socketChannel, socketSink } from './socket-events';
+import { attachSocketEvents, payloadAndAck, socketChannel, socketSink } from './socket-events';
 import type { Surface } from '../../renderer';
 import {
   SocketEvents,
@@ -100,7 +100,8 @@ function connect(socket: Socket, deps: LiveDeps): void {
   /** The socket's view: the one it joined, else a new one (an action before any join). */
   const current = (): Joined | Promise<Joined> => joined ?? attachView(deps.users, identity, newViewId(), 'tab').then((ref) => subscribe(ref, 'native'));
 
-  socket.on(SocketEvents.join, (raw: unknown, ack?: Ack) => {
+  socket.on(SocketEvents.join, (...args: unknown[]) => {
+    const [raw, ack] = payloadAndAck(args);
     void reply(ack, async () => {
       const request = parseInput(joinRequestSchema, raw ?? {});
       const v09 = request.format === A2UI_V09_FORMAT;
@@ -122,7 +123,8 @@ function connect(socket: Socket, deps: LiveDeps): void {
     });
   });
 
-  socket.on(SocketEvents.resync, (raw: unknown, ack?: Ack) => {
+  socket.on(SocketEvents.resync, (...args: unknown[]) => {
+    const [raw, ack] = payloadAndAck(args);
     void reply(ack, async () => {
       const { version } = parseInput(resyncRequestSchema, raw);
       const { session, view } = await current();
@@ -130,7 +132,8 @@ function connect(socket: Socket, deps: LiveDeps): void {
     });
   });
 
-  socket.on(SocketEvents.action, (raw: unknown, ack?: Ack) => {
+  socket.on(SocketEvents.action, (...args: unknown[]) => {
+    const [raw, ack] = payloadAndAck(args);
     void reply(
       ack,
       async (): Promise<ActionAck> => {
@@ -153,7 +156,8 @@ function connect(socket: Socket, deps: LiveDeps): void {
     );
   });
 
-  socket.on(A2uiV09SocketEvents.action, (raw: unknown, ack?: Ack) => {
+  socket.on(A2uiV09SocketEvents.action, (...args: unknown[]) => {
+    const [raw, ack] = payloadAndAck(args);
     void reply(
       ack,
       () => {

@@ -13,6 +13,18 @@ import type { RateLimiter } from './rate-limit';
 
 type Ack = (answer: unknown) => void;
 
+/**
+ * An event's payload and ack as socket.io hands them to a listener: the ack is the last argument when
+ * it is a function, so a client that sends no payload, or more than one value, still gets its answer
+ * (a listener `(raw, ack)` would take the ack for the payload, or a second value for the ack, and
+ * never answer). The payload is the first value; any further ones are ignored.
+ */
+export function payloadAndAck(args: unknown[]): [unknown, Ack | undefined] {
+  const last = args.at(-1);
+  if (typeof last !== 'function') return [args[0], undefined];
+  return [args.length > 1 ? args[0] : undefined, last as Ack];
+}
+
 /** Packets engine.io still holds for the socket because its transport is busy writing earlier ones. */
 export function unsentPackets(socket: Socket): number {
   return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
@@ -42,7 +54,8 @@ export function socketChannel(socket: Socket, caller: Caller, maxPending: number
 export function attachSocketEvents(socket: Socket, channel: SocketChannel, events: readonly SocketEvent[], rateLimiter: RateLimiter): void {
   const caller = channel.caller;
   for (const declared of events) {
-    socket.on(declared.name, (raw: unknown, ack?: Ack) => {
+    socket.on(declared.name, (...args: unknown[]) => {
+      const [raw, ack] = payloadAndAck(args);
       void (async () => {
         let answer: unknown;
         try {

@@ -104,7 +104,8 @@ test('the removal guard names a live session in a folder, and nothing once it en
   const { supervisor, dataDir } = await openSupervisor();
   expect(supervisor.liveSessionIn(dataDir)).toBeUndefined();
   await supervisor.start('u2', 'echo');
-  expect(supervisor.liveSessionIn(dataDir)).toBe('An agent session (Echo) is starting in this worktree; stop it first.');
+  // Starting or already running: a start is answered once its record is on disk, by when the process may be up.
+  expect(supervisor.liveSessionIn(dataDir)).toMatch(/^An agent session \(Echo\) is (starting|running) in this worktree; stop it first\.$/);
   expect(supervisor.liveSessionIn(`${dataDir}-other`)).toBeUndefined();
   supervisor.stop('u2', 'echo');
   await waitFor(() => supervisor.latest('u2', 'echo')?.status === 'terminated', 'echo stopped');

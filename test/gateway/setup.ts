@@ -67,7 +67,10 @@ export async function serve(gateway: ModelGateway, api: 'openai' | 'anthropic', 
   if ('stream' in result) {
     if (!('events' in result.stream)) throw new Error('the gateway answered a feed, not a one-shot stream');
     const events: FeedEvent[] = [];
-    for await (const event of result.stream.events) events.push(event);
+    for await (const batch of result.stream.events) {
+      if (batch.length === 0) throw new Error("the gateway relayed an empty batch");
+      events.push(...batch);
+    }
     return { status: result.stream.status ?? 200, headers: { ...result.stream.headers }, events };
   }
   if (!('json' in result)) throw new Error('the gateway answered neither JSON nor a stream');

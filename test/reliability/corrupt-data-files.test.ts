@@ -10,6 +10,8 @@
  *   users out without a word (the main token, the users file, the agent definitions).
  *
  * Agent logs (JSONL) are a third case: a line that is not an event is skipped, the others are served.
+ * The `epoch` file (a number, not JSON) a fourth: one that is not a number is replaced, the versions
+ * continuing from the clock (never below the hours since 2026), so no client's version comes back.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,6 +93,18 @@ const DATA_FILES: DataFile[] = [
         .then((res) => ({ status: res.status, body: res.body })),
     ready: (server) => waitForSurface(server.url, server.token, (doc) => Object.keys(doc.components).some((id) => id.startsWith('email-row-'))),
   },
+  {
+    // The model gateway's usage ledger: the models page reads it.
+    file: 'gateway-usage.json',
+    valid: JSON.stringify({ users: {}, sessions: {}, worktrees: {}, providers: {} }),
+    wrongTypes: JSON.stringify({ users: { local: 5 }, sessions: [], worktrees: {}, providers: {} }),
+    probe: (server) =>
+      request(server.url)
+        .post('/api/a2ui/action')
+        .set(bearer(server.token))
+        .send({ action: 'navigate', payload: { to: '/models' } })
+        .then((res) => ({ status: res.status, body: res.body })),
+  },
   { file: 'token', valid: 'a-main-token-0123456789abcdef', wrongTypes: 'a token with spaces 0123456789' },
   { file: 'users.json', valid: JSON.stringify({ users: [{ token: 'alice-token-0123456789abcdef', user_id: 'alice' }] }), wrongTypes: JSON.stringify({ users: [{ token: 5, user_id: 'alice' }] }) },
   { file: 'agents.json', valid: JSON.stringify({ agents: [{ id: 'demo', name: 'Demo', role: 'worker', protocol: 'plain', command: 'true' }] }), wrongTypes: JSON.stringify({ agents: [{ id: 5, name: [] }] }) },
@@ -169,5 +183,30 @@ test('an agent log with lines that are not events: they are skipped, the events 
     expect(screen.body.a2ui_json).toContain('line 2');
   } finally {
     await server.close();
+  }
+});
+
+test.each([
+  ['not a number', 'seven\n'],
+  ['an empty file', ''],
+  ['a number past ten digits', '12345678901\n'],
+])('the epoch file as %s: the server starts, says so, and the epoch continues from the clock', async (_how, content) => {
+  const dataDir = tempDir('a2ui-corrupt-');
+  const file = path.join(dataDir, 'epoch');
+  fs.writeFileSync(file, content);
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    const server = await startTestServer({ dataDir, env: { A2UI_REPO: repo } });
+    try {
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('epoch'));
+      const epoch = Number(fs.readFileSync(file, 'utf8'));
+      expect(epoch).toBeGreaterThanOrEqual(Math.floor((Date.now() - Date.UTC(2026, 0, 1)) / 3_600_000));
+      const surface = await request(server.url).get('/api/a2ui/surface').set(bearer(server.token));
+      expect(surface.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    warn.mockRestore();
   }
 });

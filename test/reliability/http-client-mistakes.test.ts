@@ -5,6 +5,7 @@
  * (they used to be 500 INTERNAL_ERROR).
  */
 import http from 'node:http';
+import net from 'node:net';
 import zlib from 'node:zlib';
 import request from 'supertest';
 import { bearer, startTestServer, type TestServer } from '../helpers/server';
@@ -80,4 +81,43 @@ test.each([
   expect(res.status).toBe(400);
   expect(res.body).toEqual(oneShape);
   expect(res.body.error.message).toMatch(/escape/);
+});
+
+/** Sends `raw` bytes on a new connection and answers what came back until the server closed it. */
+function rawExchange(raw: string): Promise<string> {
+  const { port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(raw));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+/** A raw answer's status and JSON body. */
+function parseAnswer(text: string): { status: number; body: unknown } {
+  const [head, body] = text.split('\r\n\r\n');
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head ?? '')?.[1]), body: body ? JSON.parse(body) : undefined };
+}
+
+// Found by the fuzzer: Node's HTTP parser refused these before express ran, with a bare status line.
+test.each([
+  ['headers over the limit (a 20 KB URL)', `GET /api/health?q=${'y'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'PAYLOAD_TOO_LARGE'],
+  ['a URL with a byte a URL may not hold', 'GET /api/\u00e7a HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'INVALID_INPUT'],
+  ['a header with a character a header may not hold', 'GET /health HTTP/1.1\r\nHost: x\r\nX-Bad\u0001: 1\r\n\r\n', 400, 'INVALID_INPUT'],
+  ['not HTTP at all', 'HELLO THERE\r\n\r\n', 400, 'INVALID_INPUT'],
+])('%s is answered in the one error shape', async (_what, raw, status, code) => {
+  const answer = parseAnswer(await rawExchange(raw));
+  expect(answer.status).toBe(status);
+  expect(answer.body).toEqual({ error: { code, message: expect.any(String) } });
+  // The server goes on.
+  expect((await request(server.url).get('/health')).status).toBe(200);
+});
+
+test('a HEAD with headers over the limit gets the status and no body', async () => {
+  const text = await rawExchange(`HEAD /api/health?q=${'y'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  expect(text).toMatch(/^HTTP\/1\.1 431 /);
+  expect(text.split('\r\n\r\n')[1]).toBe('');
 });

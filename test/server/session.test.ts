@@ -29,7 +29,7 @@ async function openUser(record?: UserRecord, options: { toastLifetimeMs?: number
     toastLifetimeMs: options.toastLifetimeMs ?? 60,
     maxViews: 10,
     clock: new VersionClock(() => options.epoch ?? ++epochs),
-    save: (_id, next) => saved.push(next),
+    save: (_id, next) => void saved.push(next),
   });
   return { session, saved, tab: (id = 'tab1', route?: string) => session.attach(id, 'tab', route ? { route } : undefined) };
 }
