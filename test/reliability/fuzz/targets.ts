@@ -3,7 +3,7 @@
  * module's endpoints and socket events (`openModules(MODULES).endpoints`, `.socketEvents`), the server's
  * own endpoints (server/transport/a2ui-api.ts), every module's raw WebSocket messages (`.wsMessages`,
  * and the transport's own `ping`), every plugin's actions with their payload schemas and routes, the
- * global actions, and the routes no declaration covers (`/`, `/health`, the v0.9 stream, the thin
+ * global actions, and the routes no declaration covers (`/`, `/health`, `/ready`, the v0.9 stream, the thin
  * client's files, `/ws` asked without an upgrade, socket.io's `join`, `action`, `resync` and
  * `a2ui_action`). fuzz-targets.test.ts checks this list against what a running server registers.
  *
@@ -94,6 +94,8 @@ export async function enumerateTargets(): Promise<Targets> {
     const fixed: HttpTarget[] = [
       { method: 'GET', path: '/', body: 'none', stream: false },
       { method: 'GET', path: '/health', body: 'none', stream: false },
+      // Readiness for load balancers (several processes; always there).
+      { method: 'GET', path: '/ready', body: 'none', stream: false },
       { method: 'GET', path: '/api/a2ui/v0.9/stream', body: 'none', stream: true },
       { method: 'GET', path: '/index.html', body: 'none', stream: false },
       { method: 'GET', path: '/lit.html', body: 'none', stream: false },
