@@ -14,7 +14,7 @@ import { hasMarkdown, markdownNodes } from '../markdown';
 import { safeUrl } from '../safe-url';
 import { isObject } from '../values';
 import { h, pick, setAttr, setHidden, setModifier, setStyle, setText } from './dom';
-import { ICON_GLYPHS, UNKNOWN_ICON, iconLabel } from './icons';
+import { iconLabel, iconPath } from '../icon-paths';
 import type { ComponentFactory } from './types';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -93,7 +93,7 @@ export const iconView: ComponentFactory<IconComponent> = () => {
       const text = typeof name === 'string' ? name : '';
       if (shown !== `name:${text}`) {
         shown = `name:${text}`;
-        setText(el, Object.prototype.hasOwnProperty.call(ICON_GLYPHS, text) ? ICON_GLYPHS[text]! : UNKNOWN_ICON);
+        el.replaceChildren(svgIcon(iconPath(text)));
       }
       setAttr(el, 'data-icon', text || null);
       if (!labelled) setAttr(el, 'aria-label', iconLabel(text));
@@ -102,7 +102,7 @@ export const iconView: ComponentFactory<IconComponent> = () => {
 };
 
 /** A 24×24 SVG holding one path; `d` is geometry, never markup, so it is set as an attribute. */
-function svgIcon(d: string): SVGSVGElement {
+export function svgIcon(d: string): SVGSVGElement {
   const svg = document.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');

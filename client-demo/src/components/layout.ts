@@ -12,6 +12,8 @@ import type {
   TabsComponent,
 } from '../../../renderer/catalog';
 import { isObject } from '../values';
+import { iconPath } from '../icon-paths';
+import { svgIcon } from './content';
 import { h, pick, setAttr, setModifier, setStyle, setText } from './dom';
 import type { ChildRef, ComponentFactory, RenderContext } from './types';
 
@@ -147,7 +149,7 @@ export const modalView: ComponentFactory<ModalComponent> = () => {
   const close = h('button', 'a2-modal-close');
   close.type = 'button';
   close.setAttribute('aria-label', 'Close');
-  close.textContent = '✕';
+  close.append(svgIcon(iconPath('close')));
   const content = h('div', 'a2-modal-content');
   dialog.append(close, content);
   el.append(trigger, dialog);
