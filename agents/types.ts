@@ -11,7 +11,7 @@
  * The route, selection and toasts are the view's too, kept by the orchestrator.
  */
 import type { z } from 'zod';
-import type { UiNode } from '../renderer';
+import type { IconName, UiNode } from '../renderer';
 
 /** The seed protocol's context: where the user is and what their client is (one per view). */
 export interface Context {
@@ -132,6 +132,8 @@ export interface NavEntry {
   label: string;
   path: string;
   description?: string;
+  /** The header button's icon (a basic-catalog name). */
+  icon?: IconName;
 }
 
 /** A plugin's content: a subtree, and its slice of the data model (bound under `/<plugin id>/...`). */

@@ -95,7 +95,7 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
   return {
     id: 'control',
     title: 'Agents',
-    nav: { id: 'control', label: 'Agents', path: '/agents', description: 'Coding agents: start, watch, steer, stop and resume them.' },
+    nav: { id: 'control', label: 'Agents', path: '/agents', description: 'Coding agents: start, watch, steer, stop and resume them.', icon: 'play' },
     routes: [
       { state: 'AGENTS', path: '/agents' },
       { state: 'AGENT_DETAIL', path: '/agents/:id' },

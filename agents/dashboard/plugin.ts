@@ -26,7 +26,7 @@ export function createDashboardPlugin(facts: readonly CardFacts[] = []): Plugin<
   return {
     id: 'dashboard',
     title: 'Dashboard',
-    nav: { id: 'dashboard', label: 'Dashboard', path: '/' },
+    nav: { id: 'dashboard', label: 'Dashboard', path: '/', icon: 'home' },
     routes: [{ state: 'DASHBOARD', path: '/' }],
     actions: {},
     init(host) {

@@ -191,7 +191,7 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
   return {
     id: 'email',
     title: 'Email',
-    nav: { id: 'email', label: 'Email', path: '/email/inbox', description: 'Your mailbox: read, search, reply, and draft replies with Claude.' },
+    nav: { id: 'email', label: 'Email', path: '/email/inbox', description: 'Your mailbox: read, search, reply, and draft replies with Claude.', icon: 'mail' },
     routes: EMAIL_ROUTES,
     actions,
     init(host) {

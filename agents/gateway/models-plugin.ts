@@ -66,7 +66,7 @@ export function createModelsPlugin(gateway: ModelGateway, ledger: UsageLedger, p
   return {
     id: 'gateway',
     title: 'Models',
-    nav: { id: 'gateway', label: 'Models', path: '/models', description: 'The model gateway: providers, failover, cooldowns, usage and cost.' },
+    nav: { id: 'gateway', label: 'Models', path: '/models', description: 'The model gateway: providers, failover, cooldowns, usage and cost.', icon: 'settings' },
     routes: [{ state: 'MODELS', path: '/models' }],
     actions: {
       lock_provider: action(z.object({ provider: z.string().min(1).max(40) }), ({ host, payload }) => setLock(host.userId, payload.provider)),

@@ -37,7 +37,7 @@ export function createWorktreePlugin(service: WorktreeService, roles: UserRoles)
   return {
     id: 'worktree',
     title: 'Worktree',
-    nav: { id: 'worktree', label: 'Worktrees', path: '/worktrees', description: 'Git worktrees per agent and task.' },
+    nav: { id: 'worktree', label: 'Worktrees', path: '/worktrees', description: 'Git worktrees per agent and task.', icon: 'folder' },
     routes: [
       { state: 'WORKTREES', path: '/worktrees' },
       { state: 'WORKTREE_NEW', path: '/worktrees/new' },

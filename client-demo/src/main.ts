@@ -1,12 +1,14 @@
 /**
  * Boot: one surface view in `#surface`, one connection, the URL kept in step with the server's route,
  * and the connection state on `<body>` (`data-connection`, `data-version`) for tests and styling.
+ * The server renders for this tab's screen size: a resize across a breakpoint is reported to it.
  */
-import { clientContext } from './client-context';
+import { clientContext, screenSize } from './client-context';
 import { Connection } from './connection';
 import { Navigation } from './navigation';
 import { whenPageReady } from './page';
 import { applyPreferences } from './preferences';
+import { decorate, watchToastHolds } from './shell-conventions';
 import { SurfaceView } from './surface-view';
 
 whenPageReady(({ container, notice }) => {
@@ -15,7 +17,8 @@ whenPageReady(({ container, notice }) => {
   body.dataset.connection = 'connecting';
 
   const view = new SurfaceView(container, {
-    onAction: (name, payload, componentId) => void connection.sendAction(name, payload, componentId),
+    onAction: (name, payload, componentId) => connection.sendAction(name, payload, componentId),
+    decorate,
   });
   const navigation = new Navigation({
     sendAction: (name, payload) => connection.sendAction(name, payload),
@@ -35,6 +38,15 @@ whenPageReady(({ container, notice }) => {
       navigation.onFrame(frame, receipt);
     },
     onFirstDocument: () => navigation.firstDocument(initialPath),
+  });
+
+  watchToastHolds(container, (toastId, held) => void connection.sendAction('hold_toast', { toast_id: toastId, held }));
+  let reported = screenSize(window.innerWidth);
+  window.addEventListener('resize', () => {
+    const now = screenSize(window.innerWidth);
+    if (now === reported) return;
+    reported = now;
+    void connection.sendAction('update_context', { screen_size: now });
   });
 
   navigation.start();

@@ -89,7 +89,7 @@ export function createComposer(surfaceId: string, plugins: readonly Plugin<any, 
       panelRoots.push(drawn.root);
       panelData.push(drawn.data);
     }
-    const root = shell({ route: input.route, nav, toasts: input.toasts, content: content.root, panels: panelRoots });
+    const root = shell({ route: input.route, nav, toasts: input.toasts, content: content.root, panels: panelRoots, screen: input.context.screen_size });
     const { context } = input;
     const model = dataModel(app(input.route.path, context.user_id, context.user_prefs, context.screen_size), input.plugin.id, content.data, ...panelData);
     // Memoised views return the identical root when nothing they show changed: the last surface stands.

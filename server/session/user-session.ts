@@ -165,7 +165,7 @@ export class UserSession {
         // The remembered route cannot be drawn (its plugin's view fails): start on the dashboard.
         console.error(`[session ${this.userId}] a new view could not render ${view.route.path}:`, error);
         view.router.navigate('/');
-        view.toasts.add('error', 'That page could not be shown.');
+        view.toasts.add('error', 'That page could not be shown.', '/');
         view.surface = view.render();
       }
       this.remember(view);
@@ -392,6 +392,8 @@ export class UserSession {
         if (!jsonEqual(ids, view.context.selection)) view.context = { ...view.context, selection: ids };
       },
       dismissToast: (id) => void view.toasts.remove(id),
+      holdToast: (id, held) => void view.toasts.hold(id, held),
+      setContext: (context) => this.mergeClientContext(view, context),
       retryPlugin: async (pluginId) => {
         const plugin = this.deps.plugins.find((p) => p.id === pluginId);
         if (!plugin || !(this.states.get(pluginId) instanceof FailedInit)) return false;
@@ -457,18 +459,21 @@ export class UserSession {
    * differs from `before`), toasts show.
    */
   private async applySideEffects(view: View, sideEffects: readonly SideEffect[], before = view.route.path): Promise<void> {
+    const mark = view.toasts.mark();
     for (const effect of sideEffects) {
       if (effect.type === 'navigate') view.router.navigate(effect.to);
       else this.applyToast(view, effect);
     }
     if (view.route.path !== before) {
+      // The toasts about the page left behind go; those of this action concern the new page.
+      view.toasts.navigated(view.route.path, mark);
       await this.enter(view);
       this.remember(view);
     }
   }
 
   private applyToast(view: View, effect: SideEffect): void {
-    if (effect.type === 'toast') view.toasts.add(effect.variant, effect.message);
+    if (effect.type === 'toast') view.toasts.add(effect.variant, effect.message, view.route.path);
   }
 
   /** The route's plugin's `enter`: its toasts and failures show in the view. */
@@ -528,7 +533,7 @@ export class UserSession {
       if (checkpoint.route) checkpoint.view.router.navigate(checkpoint.route);
     }
     const told = checkpoint.view ? [checkpoint.view] : targets;
-    for (const view of told) view.toasts.add('error', 'The screen could not be updated; the last change was undone.');
+    for (const view of told) view.toasts.add('error', 'The screen could not be updated; the last change was undone.', view.route.path);
     const all = new Set([...targets, ...told]);
     return [...all].map((view) => [view, view.render()]);
   }
@@ -545,7 +550,7 @@ export class UserSession {
     this.enqueue(async () => {
       if (this.closed) return;
       for (const view of this.views.values()) {
-        view.toasts.add('error', message);
+        view.toasts.add('error', message, view.route.path);
         view.commit(view.render(), [{ type: 'toast', variant: 'error', message }]);
       }
     }).catch((error: unknown) => console.error(`[session ${this.userId}] reporting an error failed:`, error));
