@@ -123,6 +123,17 @@ export interface ViewInput {
   route: RouteMatch;
   /** Every plugin's header entry, in header order (the dashboard shows their cards). */
   nav: readonly NavEntry[];
+  /**
+   * What the server refused of the last action this view sent, by payload field: a view shows each
+   * message at its field (agents/forms.ts `fieldChecks`). Null when the last action was accepted.
+   */
+  fieldErrors?: FieldErrors | null;
+}
+
+/** A payload refused by its schema, field by field (`{action: 'send', fields: {to: 'Must be …'}}`). */
+export interface FieldErrors {
+  readonly action: string;
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 /** A plugin's entry in the header (and its card on the dashboard). */

@@ -8,7 +8,7 @@
  * cause and a Retry button (the global `retry_plugin` action) instead of its view.
  */
 import { createShellView, type Toast } from '../../agents/shell/view';
-import type { Context, NavEntry, Plugin, PluginRender, PluginView, RouteMatch } from '../../agents/types';
+import type { Context, FieldErrors, NavEntry, Plugin, PluginRender, PluginView, RouteMatch } from '../../agents/types';
 import { buildSurface, card, column, event, labelButton, memo, text, type Surface, type UiNode } from '../../renderer';
 
 /** The user state of a plugin whose `init` failed: the cause, shown with a Retry button. */
@@ -22,6 +22,8 @@ export interface ComposeInput {
   plugin: Plugin<any, any>;
   context: Readonly<Context>;
   toasts: readonly Toast[];
+  /** The view's refused fields (the plugin views show them at their fields). */
+  fieldErrors: FieldErrors | null;
   stateOf(pluginId: string): unknown;
   viewStateOf(pluginId: string): unknown;
 }
@@ -68,7 +70,7 @@ export function createComposer(surfaceId: string, plugins: readonly Plugin<any, 
       if (!card_) failed.set(plugin.id, (card_ = memo(failedCard)));
       return card_(plugin, state.cause);
     }
-    return viewOf(plugin)(state, input.viewStateOf(plugin.id), { context: input.context, route: input.route, nav });
+    return viewOf(plugin)(state, input.viewStateOf(plugin.id), { context: input.context, route: input.route, nav, fieldErrors: input.fieldErrors });
   };
   const app = memo(appSlice);
   // The data model: the app's slice, the content plugin's, the panels' (`panelData[i]` of `panels[i]`).

@@ -14,6 +14,7 @@
  */
 import { jsonEqual } from '../../diff';
 import { describeZodError, PluginError } from '../../agents/errors';
+import { fieldMessages } from '../../agents/forms';
 import type { ActionResult, Context, Plugin, PluginHost, RouteMatch, SideEffect, ViewHost } from '../../agents/types';
 import { SerialQueue } from '../../agents/serial';
 import type { Surface } from '../../renderer';
@@ -363,8 +364,14 @@ export class UserSession {
     const schema = global?.schema ?? plugin?.actions[name]?.schema;
     if (!schema) return this.fail(view, 'UNKNOWN_ACTION', `"${name}" is not an action of ${view.plugin.title} on this page.`);
     const parsed = schema.safeParse(call.payload ?? {});
-    if (!parsed.success) throw new PluginError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
+    if (!parsed.success) {
+      // Refused, nothing done; a form's view shows why at its fields.
+      if (plugin) this.showFieldErrors(view, name, fieldMessages(parsed.error));
+      throw new PluginError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
+    }
     this.mergeClientContext(view, call.context);
+    // An accepted plugin action (or a move) ends what the last refusal showed.
+    if (plugin || name === 'navigate') view.fieldErrors = null;
 
     if (global) {
       const routeBefore = view.route.path;
@@ -375,6 +382,17 @@ export class UserSession {
     }
     const action = plugin!.actions[name]!;
     return this.runPlugin(view, false, plugin!, view.route, view.context, view.viewState(plugin!), (input) => action.run({ ...input, payload: parsed.data, ...(call.componentId ? { componentId: call.componentId } : {}) }));
+  }
+
+  /**
+   * Keeps the refused fields in the view and sends the change to every client of the view, the
+   * acting one included (its answer is the error, without a frame).
+   */
+  private showFieldErrors(view: View, action: string, fields: Record<string, string>): void {
+    if (Object.keys(fields).length === 0) return;
+    const checkpoint = this.checkpoint(view);
+    view.fieldErrors = { action, fields };
+    this.commit(checkpoint, view, []);
   }
 
   /** The plugin an action goes to: the route's, else a panel (the assistant) whose actions work on every route. */
