@@ -13,6 +13,7 @@ import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import { actionsOf, type Plugin, type PluginHost, type SideEffect } from '../types';
 import { EMAIL_ACTIONS, type EmailActionName } from './actions';
+import { emailCard } from './card';
 import { DraftRunner } from './draft-runner';
 import { loadInbox, loadThread } from './loading';
 import type { MailProvider } from './provider';
@@ -213,6 +214,7 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
     title: 'Email',
     nav: { id: 'email', label: 'Email', path: '/email/inbox', description: 'Your mailbox: read, search, reply, and draft replies with Claude.', icon: 'mail' },
     routes: EMAIL_ROUTES,
+    card: emailCard(service),
     actions,
     init(host) {
       hosts.set(host.userId, host);

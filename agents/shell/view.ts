@@ -106,7 +106,7 @@ export function createShellView(): (input: ShellInput) => UiNode {
       : modal('app-panels-modal', {
           trigger: button('app-panels-open', {
             child: row('app-panels-open-body', { align: 'center', children: [icon('app-panels-open-icon', { name: 'help' }), text('app-panels-open.label', { text: 'Assistant' })] }),
-            action: event('open_panels'),
+            action: event('open_dialog'),
           }),
           content: column('app-panels', { children: [...panels] }),
         }),

@@ -6,6 +6,7 @@
  * reaches the views of the users who may see it, through the service's change listener. Git work
  * stops when the action's time limit passes.
  */
+import { worktreeCard } from './card';
 import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { reuseUnchanged } from '../reuse';
@@ -108,6 +109,7 @@ export function createWorktreePlugin(service: WorktreeService, roles: UserRoles)
       return state;
     },
     initView: () => NEW_TAB,
+    card: worktreeCard,
     createView: createWorktreeView,
   };
 }

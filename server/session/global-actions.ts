@@ -61,9 +61,9 @@ export const GLOBAL_ACTIONS: Readonly<Record<string, GlobalAction<any>>> = {
       return { sideEffects: [] };
     },
   ),
-  // The Assistant button of a narrow screen opens the panels' dialog in the client; renderers that
-  // also send the trigger's action get this no-op.
-  open_panels: globalAction(z.object({}), () => ({ sideEffects: [] })),
+  // A Modal's trigger (the Assistant button of a narrow screen, a tool's Details) opens its dialog in
+  // the client; renderers that also send the trigger's action get this no-op.
+  open_dialog: globalAction(z.object({}), () => ({ sideEffects: [] })),
   retry_plugin: globalAction(z.object({ plugin: z.string().max(64) }), async ({ plugin }, target) => {
     if (!(await target.retryPlugin(plugin))) return { sideEffects: [], error: `${plugin.slice(0, 64)} is running; nothing to retry.` };
     return { sideEffects: [{ type: 'toast', variant: 'success', message: 'Started again.' }] };

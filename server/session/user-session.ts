@@ -15,7 +15,7 @@
 import { jsonEqual } from '../../diff';
 import { describeZodError, PluginError } from '../../agents/errors';
 import { fieldMessages } from '../../agents/forms';
-import type { ActionResult, Context, Plugin, PluginHost, RouteMatch, SideEffect, ViewHost } from '../../agents/types';
+import type { ActionResult, ActivityEntry, Context, Plugin, PluginHost, RouteMatch, SideEffect, ViewHost } from '../../agents/types';
 import { SerialQueue } from '../../agents/serial';
 import type { Surface } from '../../renderer';
 import { FailedInit } from './compose';
@@ -48,6 +48,8 @@ export interface SessionDeps {
 
 /** Views remembered per user for a restart (the most recently used). */
 const MAX_REMEMBERED_VIEWS = 50;
+/** Activity entries kept per user (the dashboard shows them). */
+const MAX_ACTIVITY = 8;
 
 interface Outcome {
   status: 'success' | 'error';
@@ -100,6 +102,9 @@ export class UserSession {
   private readonly queue = new SerialQueue();
   private readonly viewDeps: ViewDeps;
   private prefs: Record<string, unknown>;
+  /** What happened lately, as its toasts said, newest first (the user's: every view's). */
+  private activity: readonly ActivityEntry[] = [];
+  private activityCounter = 0;
   private closed = false;
 
   private constructor(
@@ -116,6 +121,7 @@ export class UserSession {
       frameLogSize: deps.frameLogSize,
       toastLifetimeMs: deps.toastLifetimeMs,
       stateOf: (pluginId) => this.states.get(pluginId),
+      activity: () => this.activity,
       expireToast: (view, id) => this.expireToast(view, id),
     };
   }
@@ -300,7 +306,8 @@ export class UserSession {
           }
           // Background work never moves a tab; its toasts go to every view.
           const toasts = safeEffects(sideEffects).filter((effect) => effect.type === 'toast');
-          for (const view of this.views.values()) for (const toast of toasts) this.applyToast(view, toast);
+          for (const view of this.views.values()) for (const toast of toasts) this.applyToast(view, toast, false);
+          for (const toast of toasts) this.noteActivity(toast);
           this.commit(checkpoint, undefined, toasts);
         }),
       onClose: (cleanup) => {
@@ -490,15 +497,33 @@ export class UserSession {
     }
   }
 
-  private applyToast(view: View, effect: SideEffect): void {
-    if (effect.type === 'toast') view.toasts.add(effect.variant, effect.message, view.route.path);
+  private applyToast(view: View, effect: SideEffect, note = true): void {
+    if (effect.type !== 'toast') return;
+    view.toasts.add(effect.variant, effect.message, view.route.path);
+    if (note) this.noteActivity(effect);
   }
 
-  /** The route's plugin's `enter`: its toasts and failures show in the view. */
+  /** A toast joins the user's activity (a user-level change: every view showing it re-renders). */
+  private noteActivity(effect: SideEffect): void {
+    if (effect.type !== 'toast') return;
+    const entry: ActivityEntry = { id: `a${++this.activityCounter}`, variant: effect.variant, message: effect.message, at: new Date().toISOString() };
+    this.activity = [entry, ...this.activity].slice(0, MAX_ACTIVITY);
+    this.touchUserState();
+  }
+
+  /**
+   * The route's plugin's `enter`: its toasts and failures show in the view. On a route that shows the
+   * cards (the dashboard), each card's `enter` too: it loads what its card shows.
+   */
   private async enter(view: View): Promise<void> {
     const plugin = view.plugin;
     const enter = plugin.enter;
     if (enter) await this.runPlugin(view, true, plugin, view.route, view.context, view.viewState(plugin), (input) => enter(input));
+    if (!plugin.showsCards) return;
+    for (const carded of this.deps.plugins) {
+      const enterCard = carded.card?.enter;
+      if (enterCard && carded.nav) await this.runPlugin(view, true, carded, view.route, view.context, view.viewState(carded), (input) => enterCard(input));
+    }
   }
 
   /** What a change is rolled back to when a view cannot render it. */
@@ -567,10 +592,12 @@ export class UserSession {
   private reportToAll(message: string): void {
     this.enqueue(async () => {
       if (this.closed) return;
+      this.noteActivity({ type: 'toast', variant: 'error', message });
       for (const view of this.views.values()) {
         view.toasts.add('error', message, view.route.path);
         view.commit(view.render(), [{ type: 'toast', variant: 'error', message }]);
       }
+      this.committed = this.states;
     }).catch((error: unknown) => console.error(`[session ${this.userId}] reporting an error failed:`, error));
   }
 

@@ -149,8 +149,10 @@ describe('UserSession', () => {
     expect(heard.one!.length).toBe(1);
     expect(heard.two!.length).toBe(1);
     expect(heard.two![0]!.side_effects).toEqual([]);
-    // The dashboard does not show the lab: nothing changed there, no frame.
-    expect(heard.home).toHaveLength(0);
+    // The dashboard does not show the lab; it shows the user's recent activity, which the toast joined:
+    // its one frame touches the activity only.
+    expect(heard.home).toHaveLength(1);
+    expect(heard.home![0]!.ops.every((op) => op.path.startsWith('/components/dashboard-activity'))).toBe(true);
     session.close();
   });
 
