@@ -51,6 +51,8 @@ export interface ConnectionOptions {
   /** The first document arrived (once per page load). */
   onFirstDocument?(): void;
   onStateChange?(state: ConnectionState): void;
+  /** The server does not know this browser (no token cookie, or a wrong one). */
+  onUnauthorized?(): void;
   context(): ClientContext;
 }
 
@@ -87,6 +89,7 @@ export class Connection {
     socket.on('connect_error', (error: Error) => {
       this.setState('rest');
       this.options.notice(describeConnectError(error));
+      if (error.message === 'UNAUTHORIZED') this.options.onUnauthorized?.();
     });
     socket.on(EVENTS.frame, (frame: unknown) => this.receive(frame, false));
   }

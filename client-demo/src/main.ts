@@ -9,6 +9,7 @@ import { Navigation } from './navigation';
 import { whenPageReady } from './page';
 import { applyPreferences } from './preferences';
 import { decorate, watchToastHolds } from './shell-conventions';
+import { showSignIn } from './signin-panel';
 import { SurfaceView } from './surface-view';
 
 whenPageReady(({ container, notice }) => {
@@ -38,6 +39,10 @@ whenPageReady(({ container, notice }) => {
       navigation.onFrame(frame, receipt);
     },
     onFirstDocument: () => navigation.firstDocument(initialPath),
+    // Before any document: the page is a sign-in page (once signed in, a reload brings the app).
+    onUnauthorized: () => {
+      if (connection.currentVersion === null) showSignIn(container);
+    },
   });
 
   watchToastHolds(container, (toastId, held) => void connection.sendAction('hold_toast', { toast_id: toastId, held }));
