@@ -6,6 +6,8 @@
 import { A2uiSurface, basicCatalog, type LitComponentApi } from '@a2ui/lit/v0_9';
 import { Catalog, MessageProcessor, type A2uiClientAction, type A2uiMessage, type SurfaceModel } from '@a2ui/web_core/v0_9';
 import { ROUTE_POINTER } from '../src/page';
+import { tagComponentIds } from './component-ids';
+import { surfaceStyles } from './surface-styles';
 import { SvgIcon } from './svg-icon';
 
 /**
@@ -57,6 +59,13 @@ export class SurfaceHost {
     element.surface = surface;
     element.dataset.surfaceId = surface.id;
     this.options.container.append(element);
+    // The surface renders into its shadow root: our sheet and the id tags go there.
+    void element.updateComplete.then(() => {
+      const root = element.shadowRoot;
+      if (!root) return;
+      if (!root.adoptedStyleSheets.includes(surfaceStyles())) root.adoptedStyleSheets = [...root.adoptedStyleSheets, surfaceStyles()];
+      tagComponentIds(root);
+    });
     const subscription = surface.dataModel.subscribe(ROUTE_POINTER, (route) => this.options.onRoute(route));
     this.routeSubscriptions.set(surface.id, subscription);
   }

@@ -7,7 +7,7 @@
  */
 import { html, nothing, svg } from 'lit';
 import { BasicCatalogA2uiLitElement, IconApi } from '@a2ui/web_core/v0_9/basic_catalog';
-import { iconLabel, iconPath } from '../src/icon-paths';
+import { iconPath } from '../src/icon-paths';
 
 export class A2uiSvgIconElement extends BasicCatalogA2uiLitElement<typeof IconApi> {
   override api = IconApi;
@@ -17,9 +17,9 @@ export class A2uiSvgIconElement extends BasicCatalogA2uiLitElement<typeof IconAp
     if (!props) return nothing;
     const name: unknown = props.name;
     const custom = typeof name === 'object' && name !== null && 'svgPath' in name ? String((name as { svgPath: unknown }).svgPath) : null;
-    const label = custom === null ? iconLabel(typeof name === 'string' ? name : '') : 'icon';
     const d = custom ?? iconPath(typeof name === 'string' ? name : '');
-    return html`<span class="a2ui-svg-icon" role="img" aria-label=${label} data-icon=${typeof name === 'string' ? name : nothing}
+    // Decoration beside the words that say the same (a button's label, a toast's message), as in the thin client.
+    return html`<span class="a2ui-svg-icon" aria-hidden="true" data-icon=${typeof name === 'string' ? name : nothing}
       ><svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">${svg`<path d=${d} fill="currentColor"></path>`}</svg></span
     >`;
   }
