@@ -19,7 +19,7 @@ export function controlCard(definitions: readonly AgentDefinition[]): PluginCard
             row(`dashboard-card-control-agent-${id}-head`, {
               align: 'center',
               children: [
-                text(`dashboard-card-control-agent-${id}-name`, { text: name, variant: 'h5', weight: 1 }),
+                text(`dashboard-card-control-agent-${id}-name`, { text: name, variant: 'h5' }),
                 row(`dashboard-card-control-agent-${id}-badge`, {
                   align: 'center',
                   accessibility: { label: `${name} status` },

@@ -322,7 +322,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
         align: 'start',
         children: [
           icon('control-line-icon', { name: bind('icon') }),
-          text('control-line-text', { text: bind('text'), weight: 1 }),
+          text('control-line-text', { text: bind('text') }),
           list('control-line-tools', { children: { template: toolDetails, path: 'tool' } }),
         ],
       }),

@@ -43,7 +43,7 @@ export function createDashboardPlugin(): Plugin<null> {
           align: 'center',
           children: [
             icon(`dashboard-activity-${id}-icon`, { name: ACTIVITY_ICONS[entry.variant] }),
-            text(`dashboard-activity-${id}-text`, { text: entry.message, weight: 1 }),
+            text(`dashboard-activity-${id}-text`, { text: entry.message }),
             timeText(`dashboard-activity-${id}-at`, entry.at, timeZone),
           ],
         }),

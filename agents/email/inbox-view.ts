@@ -20,7 +20,7 @@ const SEARCH_POINTER = '/email/search/query';
  */
 function rowView(key: string, m: MailSummary, timeZone: string): UiNode {
   const id = `email-row-${key}`;
-  const top: UiNode[] = [text(`${id}-from`, { text: m.count > 1 ? `${m.from} (${m.count})` : m.from, variant: m.unread ? 'h5' : 'body', weight: 1 })];
+  const top: UiNode[] = [text(`${id}-from`, { text: m.count > 1 ? `${m.from} (${m.count})` : m.from, variant: m.unread ? 'h5' : 'body' })];
   if (m.unread) {
     top.push(
       row(`${id}-unread-badge`, {

@@ -76,7 +76,7 @@ export function createShellView(): (input: ShellInput) => UiNode {
       accessibility: { label: `${t.variant} notification` },
       children: [
         icon(`toast-${id}-icon`, { name: TOAST_ICONS[t.variant] }),
-        text(`toast-${id}-text`, { text: t.message, weight: 1 }),
+        text(`toast-${id}-text`, { text: t.message }),
         button(`toast-${id}-dismiss`, {
           child: icon(`toast-${id}-dismiss-icon`, { name: 'close' }),
           action: event('dismiss_toast', { toast_id: id }),

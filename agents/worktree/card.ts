@@ -26,7 +26,7 @@ export const worktreeCard: PluginCard<WorktreeState, WorktreeTab> = {
       row(`dashboard-card-worktree-${key}`, {
         align: 'center',
         children: [
-          text(`dashboard-card-worktree-${key}-branch`, { text: branch, weight: 1, ...(dirty ? { variant: 'h5' as const } : {}) }),
+          text(`dashboard-card-worktree-${key}-branch`, { text: branch, ...(dirty ? { variant: 'h5' as const } : {}) }),
           text(`dashboard-card-worktree-${key}-facts`, { text: facts, variant: 'caption' }),
         ],
       }),

@@ -70,6 +70,20 @@ a2ui-basic-column > * {
   }
 }
 
+/*
+ * The text that takes a row's free room (a Text carries no weight here: the official renderer would
+ * write it as an inline style, which the pages' CSP refuses).
+ */
+[data-id='app-toasts'] [data-id$='-text'],
+[data-id='control-line-text'],
+[data-id$='-top'] > [data-id$='-from'],
+[data-id^='dashboard-card-control-agent-'][data-id$='-name'],
+[data-id^='dashboard-card-worktree-'][data-id$='-branch'],
+[data-id^='dashboard-activity-'][data-id$='-text'] {
+  flex: 1 1 0;
+  min-width: 0;
+}
+
 /* Rows wrap on a narrow screen rather than pushing the page wider. */
 a2ui-basic-row {
   flex-wrap: wrap;

@@ -72,6 +72,7 @@ export function labPlugin(): Plugin<LabState> {
               textField('lab-draft', { label: 'Item', value: bind('/lab/draft') }),
               labelButton('lab-add', 'Add', event('add_item', { name: bind('/lab/draft') })),
               labelButton('lab-boom', 'Explode', event('boom', {})),
+              labelButton('lab-hang', 'Hang', event('hang', {})),
               column('lab-items', { children: items }),
             ],
           }),
