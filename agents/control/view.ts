@@ -316,7 +316,6 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     }),
   });
   const output = list('control-output', {
-    accessibility: { label: 'Transcript' },
     children: {
       template: row('control-line', {
         align: 'start',

@@ -11,7 +11,7 @@
  *   an "Assistant" button in the header (a Modal: a sheet on a phone), so the content has the width.
  * The toast area is an overlay in both (clients place `app-toasts` over the page).
  */
-import { button, column, event, icon, keyedMemo, memo, modal, row, text, type IconName, type UiNode } from '../../renderer';
+import { button, column, event, icon, keyedMemo, labelButton, memo, modal, row, text, type IconName, type UiNode } from '../../renderer';
 import type { Context, NavEntry, RouteMatch, ToastVariant } from '../types';
 
 export interface Toast {
@@ -77,19 +77,17 @@ export function createShellView(): (input: ShellInput) => UiNode {
       children: [
         icon(`toast-${id}-icon`, { name: TOAST_ICONS[t.variant] }),
         text(`toast-${id}-text`, { text: t.message }),
-        button(`toast-${id}-dismiss`, {
-          child: icon(`toast-${id}-dismiss-icon`, { name: 'close' }),
-          action: event('dismiss_toast', { toast_id: id }),
-          variant: 'borderless',
-          accessibility: { label: 'Dismiss' },
-        }),
+        // A word, not an icon alone: every renderer names the button by its text.
+        labelButton(`toast-${id}-dismiss`, 'Dismiss', event('dismiss_toast', { toast_id: id }), { variant: 'borderless' }),
       ],
     }),
   );
   const toastArea = memo((toasts: readonly Toast[]) => {
     const children = toasts.map((t) => toast(t.id, t));
     toast.sweep();
-    return column('app-toasts', { accessibility: { label: 'Notifications' }, children });
+    // No accessibility label here: the official renderer stops redrawing a labelled Column's children
+    // (clients name the region themselves).
+    return column('app-toasts', { children });
   });
 
   const content = memo((node: UiNode) => column('app-content', { weight: 3, children: [node] }));

@@ -9,6 +9,7 @@
 export function decorate(el: HTMLElement, id: string): void {
   if (id === 'app-toasts') {
     el.setAttribute('role', 'region');
+    el.setAttribute('aria-label', 'Notifications');
     el.setAttribute('aria-live', 'polite');
   }
 }

@@ -77,7 +77,9 @@ test('the dashboard renders with the official renderer', async () => {
   expect(await page.locator('a2ui-surface').count()).toBe(1);
   // Rendered by the official catalog's elements, not by the thin client.
   expect(await page.locator('a2ui=dashboard-title').evaluate((e) => e.tagName.toLowerCase())).toMatch(/^a2ui-/);
-  expect(await page.locator('[data-id]').count()).toBe(0);
+  // (The page copies component ids onto the renderer's elements as data-id; the thin client's own
+  // elements, which carry data-component, are not on this page.)
+  expect(await page.locator('[data-component]').count()).toBe(0);
 });
 
 test('every route of every plugin opens as a deep link and renders without a refused message', async () => {

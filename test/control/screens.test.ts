@@ -80,12 +80,7 @@ test('the agents list shows every agent with a live status badge; open_agent ope
   const ack = await act(c, 'open_agent', { agent_id: 'demo' });
   expect(ack.frame.side_effects).toEqual([{ type: 'navigate', to: '/agents/demo' }]);
   expect(c.doc!.dataModel.app).toMatchObject({ route: '/agents/demo' });
-  expect(component(c, 'control-output')).toEqual({
-    id: 'control-output',
-    component: 'List',
-    accessibility: { label: 'Transcript' },
-    children: { componentId: 'control-line', path: '/control/detail/lines' },
-  });
+  expect(component(c, 'control-output')).toEqual({ id: 'control-output', component: 'List', children: { componentId: 'control-line', path: '/control/detail/lines' } });
   expect(detail(c)).toEqual({ agent_id: 'demo', lines: [], can_start: true, can_stop: false, can_resume: false, can_send: false });
 
   const refused = await c.action('open_agent', { agent_id: 'nobody' });
