@@ -1,6 +1,6 @@
 /**
- * What a module declares for the network, without knowing the network: HTTP endpoints and socket
- * events as schema + handler. The transport (server/transport/) mounts them, with the product's one
+ * What a module declares for the network, without knowing the network: HTTP endpoints, socket
+ * events and raw WebSocket messages as schema + handler. The transport (server/transport/) mounts them, with the product's one
  * auth, origin check, rate limit, body limit, error shape and backpressure, on express, socket.io and
  * the raw WebSocket alike. A module never imports express, socket.io or ws.
  *
@@ -115,7 +115,10 @@ export function endpoint<P = Record<string, never>, Q = Record<string, never>, B
 /** The socket a socket event arrived on, as the module sees it (socket.io or the raw WebSocket). */
 export interface SocketChannel {
   readonly caller: Caller;
-  /** Sends a server event to this socket. */
+  /**
+   * Sends a server event to this socket: on socket.io the event `event` with `data`; on the raw
+   * WebSocket the JSON message `{"type": event, …data}` (`data` an object).
+   */
   emit(event: string, data: unknown): void;
   /**
    * Follows a feed on this socket under `key` (replacing the key's earlier follow): the transport's
@@ -128,7 +131,13 @@ export interface SocketChannel {
   onClose(cleanup: () => void): void;
 }
 
-/** A client → server event: its payload schema and its handler, whose result is the ack. */
+/**
+ * A client → server event: its payload schema and its handler, whose result is the ack (socket.io).
+ * The raw WebSocket's messages are declared the same way (`PluginModule.wsMessages`): `name` is the
+ * message's `type`, the payload is the message's other fields, and, the raw protocol having no acks,
+ * the handler answers with `channel.emit` (what it returns is not sent; a refusal is sent as
+ * `{"type": "error", "error": <message>, "code", "request": <type>}`).
+ */
 export interface SocketEvent<P = unknown> {
   name: string;
   schema: z.ZodType<P, unknown>;

@@ -34,6 +34,11 @@ export class PluginError extends Error {
     message: string,
     /** Extra fields of the error body (e.g. the existing session for SESSION_EXISTS). */
     readonly details?: Record<string, unknown>,
+    /**
+     * Fields of the answer beside `error` (a documented client reads the agent server's 409 as
+     * `{"error": {…}, "existingSession": {…}}`). `error` itself cannot be replaced.
+     */
+    readonly beside?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'PluginError';

@@ -1,9 +1,10 @@
 /**
  * The module contract: one folder under `agents/` is one module, and a module is everything a feature
  * brings to the product — its configuration, its long-lived services (opened once per server, closed
- * at shutdown), its plugins (screens and actions), its HTTP endpoints and socket events, and its
- * assistant tools. `server/app/modules.ts` lists the modules; adding a feature is a folder and one
- * line there (the list's order is the header's; modules open in the order their `uses` need).
+ * at shutdown), its plugins (screens and actions), its HTTP endpoints, socket events and raw
+ * WebSocket messages, and its assistant tools. `server/app/modules.ts` lists the modules; adding a
+ * feature is a folder and one line there (the list's order is the header's; modules open in the
+ * order their `uses` need).
  * See docs/architecture.md ("The plugin contract").
  *
  * Modules know nothing of the server: they get what they need through the `ModuleContext` (the
@@ -24,6 +25,16 @@ export interface AssistantTool<I = any> {
   needsApproval: boolean;
   /** Runs for `userId`; the answer goes back to Claude as JSON (keep it small). Throw to report a failure. */
   run(userId: string, input: I, signal: AbortSignal): Promise<unknown>;
+}
+
+/**
+ * What a module adds to `/api/health`, for the caller: the state of its services by name (the agent
+ * server document's `services`: `ready`, or `disabled` when the feature is off), and counts of the
+ * caller's own things (`agents`, `sessions`), which never tell one user about another's.
+ */
+export interface ModuleHealth {
+  services?: Readonly<Record<string, 'ready' | 'disabled' | 'error'>>;
+  counts?: Readonly<Record<string, unknown>>;
 }
 
 /** What an action run on a user's behalf did (see ModulePorts.actAs). */
@@ -78,12 +89,20 @@ export interface PluginModule<S = unknown> {
   close?(services: S): void | Promise<void>;
   plugins?(services: S, ctx: ModuleContext): readonly Plugin<any, any>[];
   endpoints?(services: S, ctx: ModuleContext): readonly Endpoint[];
+  /** socket.io client events (on the live socket the surface uses). */
   socketEvents?(services: S, ctx: ModuleContext): readonly SocketEvent[];
-  /** Runs for every authenticated socket as it connects: server events pushed unasked (unsubscribe in `channel.onClose`). */
+  /** Runs for every authenticated socket.io socket as it connects: server events pushed unasked (unsubscribe in `channel.onClose`). */
   socketConnected?(services: S, channel: SocketChannel): void;
+  /**
+   * The raw WebSocket's client messages (`/ws`, plain JSON `{"type", …}`, for clients of documented
+   * WebSocket protocols), by their `type` (see SocketEvent). Types are unique across modules.
+   */
+  wsMessages?(services: S, ctx: ModuleContext): readonly SocketEvent[];
   tools?(services: S, ctx: ModuleContext): readonly AssistantTool[];
   /** The module's health for `/api/health`. */
   status?(services: S): PluginStatus;
+  /** What the module adds to `/api/health` for `caller` (see ModuleHealth). */
+  health?(services: S, caller: Caller): ModuleHealth;
 }
 
 /** Declares a module (keeps its services' type for `ctx.use`). */

@@ -5,6 +5,9 @@
  */
 import path from 'node:path';
 
+/** Where created worktrees live, under the repository's top level (shared: agents name worktrees by it too). */
+export const WORKTREE_BASE = '.worktrees';
+
 /** `target` relative to `root` (`.` for the root itself); anything outside is not named. */
 export function repoRelative(root: string, target: string): string {
   const relative = path.relative(root, target);

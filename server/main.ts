@@ -1,6 +1,7 @@
 /**
  * The only place that wires everything: config → auth → modules (services, plugins, endpoints,
- * socket events, tools) → router table → users (sessions and views) → HTTP app + socket.io → listen. `npm start` runs
+ * socket events, WebSocket messages, tools) → router table → users (sessions and views) → HTTP app +
+ * socket.io + the raw WebSocket → listen. `npm start` runs
  * this file; tests call `startServer` for the same wiring.
  */
 import http from 'node:http';
@@ -24,6 +25,7 @@ import { serverEndpoints } from './transport/a2ui-api';
 import { mountA2uiV09Stream } from './transport/a2ui-v09/routes';
 import { loadAuth } from './transport/auth';
 import { createApp } from './transport/http';
+import { RAW_WS_PATH, attachRawWebSocket, type RawWebSocket } from './transport/raw-ws';
 import { attachLive } from './transport/live';
 import { isForeignOrigin } from './transport/origin';
 import { RateLimiter } from './transport/rate-limit';
@@ -87,8 +89,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
   const streams = new StreamLimiter(config.maxStreamsPerUser);
 
+  // The raw WebSocket exists once the HTTP server does; the health endpoint asks it at run time.
+  let rawWs: RawWebSocket | undefined;
   const endpoints = [
-    ...serverEndpoints({ users, version: packageJson.version, startedAt: Date.now(), dataDir: config.dataDir, storeHealth: () => userStore.health(), status: () => modules.status() }),
+    ...serverEndpoints({
+      users,
+      version: packageJson.version,
+      startedAt: Date.now(),
+      dataDir: config.dataDir,
+      storeHealth: () => userStore.health(),
+      status: () => modules.status(),
+      health: (caller) => modules.health(caller),
+      websocketClients: () => rawWs?.clients() ?? 0,
+      websocketPath: RAW_WS_PATH,
+    }),
     ...modules.endpoints,
   ];
   const app = createApp({
@@ -104,6 +118,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const io = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: config.bodyLimitBytes,
+    // Other upgrades are the raw WebSocket's (raw-ws.ts answers or refuses every one of them).
+    destroyUpgrade: false,
     // A page of another origin must not ride the user's cookie into a live session (see origin.ts).
     allowRequest: (req, callback) => callback(null, !isForeignOrigin(req.headers.origin, req.headers.host)),
   });
@@ -114,6 +130,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     maxPendingFrames: config.maxPendingFrames,
     socketEvents: modules.socketEvents,
     socketConnected: (channel) => modules.socketConnected(channel),
+  });
+  rawWs = attachRawWebSocket(server, {
+    auth,
+    rateLimiter,
+    streams,
+    bodyLimitBytes: config.bodyLimitBytes,
+    messages: modules.wsMessages,
+    socketIoPath: `${io.path()}/`,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -132,6 +156,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     token: auth.mainToken,
     close: () =>
       (closing ??= (async () => {
+        rawWs!.close();
         const ioClosed = new Promise<void>((resolve) => io.close(() => resolve()));
         // An open stream (an agent's SSE) never ends by itself and the HTTP server waits for every
         // connection: once socket.io has closed its sockets, the HTTP connections left are cut.

@@ -1,6 +1,6 @@
 /**
  * The assistant over HTTP, as the seed chat services document it:
- *   POST   /api/chat {message, namespace?, metadata?} → {message, namespace, usage}
+ *   POST   /api/chat {message, namespace?, metadata?} → {message, namespace, usage}   (no namespace: a new one)
  *   GET    /api/chat/:namespace                        → {namespace, messages}
  *   DELETE /api/chat/:namespace                        → {namespace, deleted}
  *   GET    /api/approvals                              → {approvals: [{call_id, tool_name, arguments, …}]}
@@ -21,7 +21,7 @@ import { PluginError } from '../errors';
 import type { MailService } from '../email/service';
 import { callIdSchema, type ApprovalBroker } from './approvals';
 import type { Assistant } from './chat';
-import { DEFAULT_NAMESPACE, type ConversationStore } from './history';
+import { newNamespace, type ConversationStore } from './history';
 
 export interface AssistantApiDeps {
   assistant: Assistant;
@@ -32,7 +32,8 @@ export interface AssistantApiDeps {
 
 const chatBody = z.object({
   message: z.string().min(1, 'message must not be empty').max(20_000),
-  namespace: z.string().max(64).optional(),
+  // null as absent: a serialised `Option` that is `None`.
+  namespace: z.string().max(64).nullish(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -75,8 +76,11 @@ export function assistantEndpoints(deps: AssistantApiDeps): Endpoint[] {
       body: chatBody,
       async handle({ body, caller, signal }) {
         // A client that hangs up stops the turn (and any approval it waits for).
-        const result = await assistant.chat(caller.userId, body.namespace ?? DEFAULT_NAMESPACE, body.message, { signal });
-        return { json: { message: result.message, namespace: result.namespace, usage: result.usage } };
+        // Without a namespace, a new conversation (as the chat gateway document says); `default` is the panel's.
+        const result = await assistant.chat(caller.userId, body.namespace ?? newNamespace(), body.message, { signal });
+        // Conversations are kept as the Messages API holds them: there is no place for metadata.
+        const ignored = body.metadata && Object.keys(body.metadata).length > 0 ? { ignored: { metadata: 'messages are kept as the model sees them; metadata is not stored' } } : {};
+        return { json: { message: result.message, namespace: result.namespace, usage: result.usage, ...ignored } };
       },
     }),
     endpoint({
@@ -122,14 +126,21 @@ export function assistantEndpoints(deps: AssistantApiDeps): Endpoint[] {
         });
         if (SIGN_OUT.test(body.content)) {
           if (account.provider !== 'gmail' || !account.signedIn) return answer('You are not signed in to Google.');
-          return answer('Open the link to sign out of Google.', { logout_url: `${mail.baseUrl}/auth/google/logout` });
+          return answer('Open the link to sign out of Google.', { logout_url: mail.logoutUrl() });
         }
-        const loginUrl = account.provider === 'gmail' && !account.signedIn ? mail.loginUrl(userId) : null;
+        const urls = { login_url: account.provider === 'gmail' && !account.signedIn ? mail.loginUrl(userId) : null, logout_url: null as string | null };
         if (!assistant.configured) {
-          return answer('The assistant is off: the server needs ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).', { login_url: loginUrl });
+          return answer('The assistant is off: the server needs ANTHROPIC_API_KEY (or A2UI_AI_PROVIDERS).', urls);
         }
-        const result = await assistant.chat(userId, eventNamespace(body.provider, body.channel_id), body.content);
-        return answer(result.message, { login_url: loginUrl });
+        const result = await assistant.chat(userId, eventNamespace(body.provider, body.channel_id), body.content, {
+          // The sign-in tools' links ("log me in to Gmail") go into the reply's own fields.
+          onToolResult: (_tool, value) => {
+            const { login_url, logout_url } = (value ?? {}) as { login_url?: unknown; logout_url?: unknown };
+            if (typeof login_url === 'string') urls.login_url = login_url;
+            if (typeof logout_url === 'string') urls.logout_url = logout_url;
+          },
+        });
+        return answer(result.message, urls);
       },
     }),
   ];

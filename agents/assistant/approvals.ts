@@ -37,8 +37,11 @@ export class ApprovalBroker {
 
   constructor(private readonly timeoutMs: number) {}
 
-  /** Asks the user; resolves with their answer, `timeout` after the limit, `cancelled` on abort. */
-  request(userId: string, toolName: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ApprovalOutcome> {
+  /**
+   * Asks the user; resolves with their answer, `timeout` after the limit, `cancelled` on abort.
+   * `asked` hears the request once it waits (the one connection whose chat asked, besides every listener).
+   */
+  request(userId: string, toolName: string, args: Record<string, unknown>, signal?: AbortSignal, asked?: (request: ApprovalRequest) => void): Promise<ApprovalOutcome> {
     const now = Date.now();
     const request: ApprovalRequest = {
       call_id: `approval_${randomUUID()}`,
@@ -59,6 +62,7 @@ export class ApprovalBroker {
       };
       this.pending.set(request.call_id, { userId, request, settle });
       signal?.addEventListener('abort', onAbort, { once: true });
+      asked?.(request);
       this.listeners.emit({ type: 'tool_approval_request', userId, request });
       if (signal?.aborted) settle('cancelled');
     });

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AI_DISABLED_MESSAGE, textOf, type ProviderPool } from '../ai/providers';
 import { PluginError } from '../errors';
 import { KeyedSerialQueue } from '../serial';
-import type { ApprovalBroker } from './approvals';
+import type { ApprovalBroker, ApprovalRequest } from './approvals';
 import { checkNamespace, type ConversationStore } from './history';
 import type { AssistantTool } from '../module';
 
@@ -29,6 +29,10 @@ export interface TurnEvents {
   /** A tool is about to run (approved, or needing no approval). */
   onToolStart?(name: string, input: unknown): void;
   onToolEnd?(name: string, outcome: 'ok' | 'error' | 'denied', summary: string): void;
+  /** A tool of this turn waits for the user's approval. */
+  onApproval?(request: ApprovalRequest): void;
+  /** A tool's whole result (what Claude gets, as a value). */
+  onToolResult?(name: string, result: unknown): void;
   signal?: AbortSignal;
 }
 
@@ -139,7 +143,7 @@ export class Assistant {
     if (!parsed.success) return answer(`Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`, true);
 
     if (tool.needsApproval) {
-      const outcome = await this.options.approvals.request(userId, tool.name, parsed.data as Record<string, unknown>, signal);
+      const outcome = await this.options.approvals.request(userId, tool.name, parsed.data as Record<string, unknown>, signal, events.onApproval);
       if (outcome !== 'approved') {
         const why = outcome === 'timeout' ? 'no answer came in time (counted as a denial)' : outcome === 'cancelled' ? 'the request was cancelled' : 'the user denied it';
         events.onToolEnd?.(tool.name, 'denied', why);
@@ -149,6 +153,7 @@ export class Assistant {
     events.onToolStart?.(tool.name, parsed.data);
     try {
       const result = await tool.run(userId, parsed.data, signal);
+      events.onToolResult?.(tool.name, result);
       const content = JSON.stringify(result ?? { ok: true });
       events.onToolEnd?.(tool.name, 'ok', content.slice(0, 200));
       return answer(content);

@@ -3,8 +3,10 @@
  * messages go, cut where a conversation can restart (a user message of plain text, never an orphaned
  * tool result, which the Messages API would refuse).
  */
+import { randomBytes } from 'node:crypto';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
+import { SESSION_ID } from '../control/ids';
 import { PluginError } from '../errors';
 import { Listeners } from '../listeners';
 import type { PersistentStore } from '../types';
@@ -32,13 +34,25 @@ export const historyFileSchema = z.object({
 }) as unknown as z.ZodType<HistoryFile, unknown>;
 
 const NAMESPACE = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** The panel's conversation. */
 export const DEFAULT_NAMESPACE = 'default';
 
+/**
+ * A conversation's namespace is also its chat session id (`GET /api/sessions/:id`, as the chat
+ * gateway document has it), beside agent sessions' ids: so a namespace never has an agent session
+ * id's form (`s-` and 24 hex digits), and the two never collide.
+ */
 export function checkNamespace(namespace: string): string {
   if (!NAMESPACE.test(namespace) || namespace === '__proto__') {
     throw new PluginError('INVALID_INPUT', 'namespace must be 1–64 characters of A-Z a-z 0-9 _ . : -');
   }
+  if (SESSION_ID.test(namespace)) throw new PluginError('INVALID_INPUT', 'namespace must not look like an agent session id (s- and 24 hex digits).');
   return namespace;
+}
+
+/** A new conversation's namespace (a chat without one): `chat-` and 24 hex digits. */
+export function newNamespace(): string {
+  return `chat-${randomBytes(12).toString('hex')}`;
 }
 
 /** A message a conversation may start with: the user's own words, not a tool result. */
@@ -65,9 +79,14 @@ export class ConversationStore {
   ) {}
 
   get(userId: string, namespace: string): MessageParam[] {
+    return [...(this.conversation(userId, namespace)?.messages ?? [])];
+  }
+
+  /** The user's conversation in `namespace`, or undefined when there is none. */
+  conversation(userId: string, namespace: string): Conversation | undefined {
     checkNamespace(namespace);
     const user = this.user(userId);
-    return user && Object.hasOwn(user, namespace) ? [...user[namespace]!.messages] : [];
+    return user && Object.hasOwn(user, namespace) ? user[namespace] : undefined;
   }
 
   async save(userId: string, namespace: string, messages: readonly MessageParam[]): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The Assistant module: Claude with every module's tools (through the AI module's providers), its
  * conversations and tool approvals, the panel beside every screen, the chat and listener-event
- * endpoints and the approval socket events.
+ * endpoints, `/api/sessions/:id` for chat and agent sessions, the approval socket events and the
+ * streaming chat on the raw WebSocket.
  */
 import { aiModule } from '../ai/module';
 import { agentApprovals } from '../control/agent-approvals';
@@ -13,7 +14,9 @@ import { ApprovalBroker } from './approvals';
 import { Assistant } from './chat';
 import { ConversationStore, historyFileSchema, type HistoryFile } from './history';
 import { createAssistantPlugin } from './plugin';
+import { sessionEndpoints } from './sessions-api';
 import { approvalSocketEvents, pushApprovals } from './socket';
+import { assistantWsMessages } from './ws-messages';
 
 export interface AssistantServices {
   assistant: Assistant;
@@ -33,8 +36,9 @@ export const assistantModule = defineModule<AssistantServices>({
   },
   close: ({ approvals }) => approvals.close(),
   plugins: (services, ctx) => [createAssistantPlugin({ ...services, agentApprovals: agentApprovals(ctx.use(controlModule).supervisor) })],
-  endpoints: (services, ctx) => assistantEndpoints({ ...services, mail: ctx.use(emailModule) }),
+  endpoints: (services, ctx) => [...assistantEndpoints({ ...services, mail: ctx.use(emailModule) }), ...sessionEndpoints(ctx.use(controlModule).supervisor, services.history)],
   socketEvents: ({ approvals }) => approvalSocketEvents(approvals),
   socketConnected: ({ approvals }, channel) => pushApprovals(approvals, channel),
+  wsMessages: ({ assistant, approvals }) => assistantWsMessages(assistant, approvals),
   status: ({ assistant }) => (assistant.configured ? { status: 'ok' } : { status: 'disabled', detail: 'no AI provider (set ANTHROPIC_API_KEY)' }),
 });

@@ -1,15 +1,16 @@
 /**
  * The Agents module: coding-agent sessions (the supervisor: processes, logs, records), their screens,
- * REST API and SSE stream, socket events and assistant tools. It uses the Worktree module's service:
- * agents run in worktrees, and a worktree where a session is live cannot be removed; and the model
- * gateway's: an agent defined with `model_gateway: true` calls its models through it, with a token of
- * its session's own.
+ * REST API and SSE stream, socket events, raw WebSocket messages and assistant tools. It uses the
+ * Worktree module's service: agents run in worktrees, and a worktree where a session is live cannot
+ * be removed; and the model gateway's: an agent defined with `model_gateway: true` calls its models
+ * through it, with a token of its session's own.
  */
 import path from 'node:path';
 import { gatewayModule } from '../gateway/module';
 import { defineModule } from '../module';
 import { configuredRepo, worktreeModule } from '../worktree/module';
 import { agentEndpoints } from './api';
+import { controlHealth } from './health';
 import { loadControlConfig } from './config';
 import { loadDefinitions } from './definitions';
 import type { AgentUsageSource } from './model-access';
@@ -18,6 +19,7 @@ import { agentSessionsFileSchema, type AgentSessionsFile } from './session-recor
 import { agentSocketEvents } from './socket';
 import { AgentSupervisor } from './supervisor';
 import { agentTools } from './tools';
+import { agentWsMessages } from './ws-messages';
 import { Workdirs } from './workdirs';
 
 export interface ControlServices {
@@ -48,6 +50,8 @@ export const controlModule = defineModule<ControlServices>({
   plugins: ({ supervisor, usage }) => [createControlPlugin(supervisor, usage)],
   endpoints: ({ supervisor, sseHeartbeatMs }) => agentEndpoints(supervisor, { heartbeatMs: sseHeartbeatMs }),
   socketEvents: ({ supervisor }) => agentSocketEvents(supervisor),
+  wsMessages: ({ supervisor }) => agentWsMessages(supervisor),
   tools: ({ supervisor }) => agentTools(supervisor),
   status: ({ supervisor }) => ({ status: 'ok', detail: `${supervisor.definitions.length} agents configured` }),
+  health: ({ supervisor }, caller) => controlHealth(supervisor, caller.userId),
 });

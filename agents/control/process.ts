@@ -117,12 +117,19 @@ export class AgentProcess {
   /**
    * The graceful-then-forceful stop: stream-json agents get the interrupt control request and the end
    * of their input (a Claude Code turn stops and the process exits cleanly); plain commands start at
-   * SIGINT. Each further step comes `graceMs` later if the process is still there.
+   * SIGINT. Each further step comes `graceMs` later if the process is still there. Not `graceful`:
+   * SIGKILL to the whole group at once (the agent server's `graceful: false`).
    */
-  stop(graceMs: number): void {
+  stop(graceMs: number, options: { graceful?: boolean } = {}): void {
     if (this.stopping || this.exited) return;
     this.stopping = true;
     const steps: Array<() => void> = [];
+    if (options.graceful === false) {
+      this.stoppedBy = 'SIGKILL';
+      this.child.stdin?.end();
+      this.signalGroup('SIGKILL');
+      return;
+    }
     if (this.spec.protocol === 'stream-json') {
       steps.push(() => {
         this.stoppedBy = 'interrupt';

@@ -3,6 +3,7 @@
  * REST routes and the socket events, so the three refuse the same things the same way.
  */
 import { z } from 'zod';
+import { PluginError } from '../errors';
 import { agentIdSchema } from './ids';
 import { PERMISSION_DECISIONS } from './permissions';
 
@@ -43,8 +44,59 @@ export const actionSchemas = {
 /** The REST body answering a permission request. */
 export const permissionBodySchema = z.object({ decision: z.enum(PERMISSION_DECISIONS) }).strict();
 
-/** REST bodies: exactly these fields. */
-export const startBodySchema = z.object({ prompt: promptSchema.optional(), worktree: worktreeSchema.optional() }).strict();
-export const resumeBodySchema = z.object({ prompt: promptSchema.optional() }).strict();
-export const stopBodySchema = z.object({}).strict();
-export const inputBodySchema = z.object({ input: inputSchema }).strict();
+/** A folder as a client names it (checked against the repository and the user's worktrees, never used as it is). */
+const folderSchema = z.string().max(4096);
+/** A provider's conversation id (Claude Code's `session_id`); only the user's own are ever resumed. */
+const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'must be a conversation id (letters, digits, _ . : -)');
+/** Why a stop was asked, kept as the session's termination reason. */
+const reasonSchema = z
+  .string()
+  .max(500)
+  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'must be one line of text');
+
+/**
+ * REST bodies: exactly these fields (anything else is refused). Each takes our names and the agent
+ * server document's beside them: `initialPrompt` and `resumePrompt` are `prompt`, and the document's
+ * other fields keep their documented meaning, or are accepted and answered with why they do not apply
+ * (`ignored`, see `Ignored`).
+ */
+export const startBodySchema = z
+  .object({
+    prompt: promptSchema.optional(),
+    initialPrompt: promptSchema.optional(),
+    worktree: worktreeSchema.optional(),
+    workingDirectory: folderSchema.nullable().optional(),
+    interactive: z.boolean().optional(),
+  })
+  .strict();
+export const resumeBodySchema = z
+  .object({
+    prompt: promptSchema.optional(),
+    resumePrompt: promptSchema.optional(),
+    claudeSessionId: conversationIdSchema.optional(),
+    workingDirectory: folderSchema.nullable().optional(),
+    worktree: folderSchema.nullable().optional(),
+    checkReadyQueue: z.boolean().optional(),
+  })
+  .strict();
+export const stopBodySchema = z.object({ graceful: z.boolean().optional(), reason: reasonSchema.optional() }).strict();
+export const inputBodySchema = z.object({ input: inputSchema, isUserMessage: z.boolean().optional() }).strict();
+
+/** Documented fields that were accepted but could not apply, each with why (answered as `ignored`). */
+export type Ignored = Record<string, string>;
+
+/** One prompt from our name and the document's; both at once must agree. */
+export function oneOf(field: string, ours: string | undefined, documented: string | undefined, documentedName: string): string | undefined {
+  if (ours !== undefined && documented !== undefined && ours !== documented) {
+    throw new PluginError('INVALID_INPUT', `${field} and ${documentedName} are the same field; give one of them.`);
+  }
+  return ours ?? documented;
+}
+
+/** Why `interactive: true` does not apply. */
+export const NOT_INTERACTIVE =
+  'agents run headless (stream-json or plain lines), never in a terminal: send each turn with POST /api/agents/:id/input or the /ws input message';
+/** Why `checkReadyQueue` does not apply. */
+export const NO_TASK_QUEUE = 'there is no task queue: nothing is assigned to agents but what you send them';
+/** Why `isUserMessage: false` does not apply. */
+export const INPUT_IS_USER_TURN = 'every input reaches the agent as the user\'s turn';

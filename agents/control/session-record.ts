@@ -52,6 +52,14 @@ export interface SessionRecord {
   lastSeq: number;
   createdAt: string;
   updatedAt: string;
+  /** When its process last started (a resume starts it again); absent before the first spawn. */
+  startedAt?: string | null;
+  /** When its latest event happened. */
+  lastActivityAt?: string | null;
+  /** When it became terminated; null again once resumed. */
+  endedAt?: string | null;
+  /** Why it was stopped, in the words of whoever stopped it (`reason` of a stop); else derived, see sessionJson. */
+  terminationReason?: string | null;
 }
 
 export interface PendingApproval {
@@ -109,6 +117,11 @@ const sessionRecordSchema = z.object({
   lastSeq: seq,
   createdAt: z.string(),
   updatedAt: z.string(),
+  // Records from before these times were kept have none.
+  startedAt: nullableString.optional(),
+  lastActivityAt: nullableString.optional(),
+  endedAt: nullableString.optional(),
+  terminationReason: nullableString.optional(),
 });
 
 /** What `agent-sessions.json` must hold (checked when it is read): records keyed by their own id. */
@@ -128,20 +141,33 @@ export function isResumable(record: SessionRecord): boolean {
   return (record.status === 'suspended' || record.status === 'terminated') && hasConversation(record);
 }
 
-/** The API's form of a session (snake_case, as the rest of the REST API). */
+/**
+ * Why a terminated session ended: the stop's own `reason` when one was given, else how its process
+ * ended (`stopped`, `exited`, `crashed`, `server_stopped`) or why it was ended without one
+ * (`server_restarted`); null while it is not terminated.
+ */
+function terminationReasonOf(record: SessionRecord): string | null {
+  if (record.status !== 'terminated') return null;
+  return record.terminationReason ?? record.exit?.reason ?? record.statusReason;
+}
+
+/**
+ * The API's form of a session: our snake_case fields (as the rest of the REST API), and the agent
+ * server document's session record fields beside them in its own names (`claudeSessionId`,
+ * `agentId`, `agentRole`, `workingDirectory`, `createdAt`, `startedAt`, `lastActivityAt`, `endedAt`,
+ * `terminationReason`), so a client of either reads what it knows.
+ */
 export function sessionJson(record: SessionRecord) {
   return {
-    id: record.id,
+    // `id`, `status`, `pid` and `worktree` are the same in both.
+    ...documentedSessionFields(record),
     agent_id: record.agentId,
     role: record.role,
     protocol: record.protocol,
-    status: record.status,
     status_reason: record.statusReason,
     resumable: isResumable(record),
     cwd: record.cwd,
-    worktree: record.worktree,
     provider_session_id: record.providerSessionId,
-    pid: record.pid,
     busy: record.busy,
     waiting_approval: waitsForApproval(record),
     pending_approvals: (record.pendingApprovals ?? []).map((p) => ({ request_id: p.requestId, tool: p.tool, summary: p.summary, at: p.at })),
@@ -160,6 +186,25 @@ export function sessionJson(record: SessionRecord) {
     last_seq: record.lastSeq,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
+  };
+}
+
+/** The document's SessionRecord: `id, claudeSessionId, agentId, agentRole, pid, status, workingDirectory, worktree` and the times. */
+function documentedSessionFields(record: SessionRecord) {
+  return {
+    id: record.id,
+    claudeSessionId: record.providerSessionId,
+    agentId: record.agentId,
+    agentRole: record.role,
+    pid: record.pid,
+    status: record.status,
+    workingDirectory: record.cwd,
+    worktree: record.worktree,
+    createdAt: record.createdAt,
+    startedAt: record.startedAt ?? null,
+    lastActivityAt: record.lastActivityAt ?? null,
+    endedAt: record.endedAt ?? null,
+    terminationReason: terminationReasonOf(record),
   };
 }
 

@@ -53,7 +53,8 @@ export type UserEventListener = (event: AgentEvent, record: SessionRecord) => vo
 export interface SessionFilter {
   agentId?: string;
   role?: string;
-  status?: SessionStatus;
+  /** Any of these. */
+  status?: readonly SessionStatus[];
   resumable?: boolean;
 }
 
@@ -118,7 +119,7 @@ export class AgentSupervisor {
           s.userId === userId &&
           (filter.agentId === undefined || s.agentId === filter.agentId) &&
           (filter.role === undefined || s.role === filter.role) &&
-          (filter.status === undefined || s.status === filter.status) &&
+          (filter.status === undefined || filter.status.includes(s.status)) &&
           (filter.resumable === undefined || isResumable(s) === filter.resumable),
       )
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.firstSeq - a.firstSeq);
@@ -157,23 +158,40 @@ export class AgentSupervisor {
    * Starts a new session. 409 SESSION_EXISTS (with the session) while the user has one of this
    * agent that is not terminated (a suspended one is resumed or stopped first).
    */
-  async start(userId: string, agentId: string, request: { prompt?: string; worktree?: string | null; signal?: AbortSignal } = {}): Promise<SessionRecord> {
+  async start(userId: string, agentId: string, request: { prompt?: string; worktree?: string | null; workingDirectory?: string; signal?: AbortSignal } = {}): Promise<SessionRecord> {
     const definition = this.definition(agentId);
     await this.orphanGone(userId, agentId);
-    const place = await this.options.workdirs.resolve(request.worktree, userId, request.signal);
+    // A worktree names the place; else a working directory may (the repository or a worktree); else the repository.
+    const place =
+      !request.worktree && request.workingDirectory
+        ? await this.options.workdirs.resolveWorkingDirectory(request.workingDirectory, userId, request.signal)
+        : await this.options.workdirs.resolve(request.worktree, userId, request.signal);
     // From here to the spawn nothing awaits: the check and the reservation are one step.
     this.assertOpen();
     // An action that timed out while the worktrees were listed was reported failed: start nothing.
     if (request.signal?.aborted) throw new PluginError('CONFLICT', `${definition.name} was not started: the request took too long.`);
-    const existing = this.latest(userId, agentId);
+    this.assertNoOpenSession(userId, definition);
+    const record = this.newRecord(userId, definition, place, null);
+    this.launch(record.id, definition, request.prompt, undefined);
+    return this.record(record.id);
+  }
+
+  /** 409 SESSION_EXISTS while the user has a session of the agent that is not terminated (the existing one beside the error, as documented). */
+  private assertNoOpenSession(userId: string, definition: AgentDefinition): void {
+    const existing = this.latest(userId, definition.id);
     if (existing && existing.status !== 'terminated') {
-      throw new PluginError('SESSION_EXISTS', `${definition.name} already has a ${existing.status} session.`, { session: sessionJson(existing) });
+      const session = sessionJson(existing);
+      throw new PluginError('SESSION_EXISTS', `${definition.name} already has a ${existing.status} session.`, { session }, { existingSession: session });
     }
+  }
+
+  /** A new session record, saved as the user's latest of the agent, and its first event. */
+  private newRecord(userId: string, definition: AgentDefinition, place: { cwd: string; worktree: string | null }, providerSessionId: string | null): SessionRecord {
     const now = new Date().toISOString();
-    const seq = this.lastSeq(userId, agentId);
+    const seq = this.lastSeq(userId, definition.id);
     const record: SessionRecord = {
       id: newSessionId(),
-      agentId,
+      agentId: definition.id,
       userId,
       role: definition.role,
       protocol: definition.protocol,
@@ -181,7 +199,7 @@ export class AgentSupervisor {
       statusReason: null,
       cwd: place.cwd,
       worktree: place.worktree,
-      providerSessionId: null,
+      providerSessionId,
       pid: null,
       osProcess: null,
       busy: false,
@@ -192,20 +210,28 @@ export class AgentSupervisor {
       lastSeq: seq,
       createdAt: now,
       updatedAt: now,
+      startedAt: null,
+      lastActivityAt: null,
+      endedAt: null,
+      terminationReason: null,
     };
     this.save(record);
-    this.latestIds.set(keyOf(userId, agentId), record.id);
+    this.latestIds.set(keyOf(userId, definition.id), record.id);
     this.emit(record.id, { type: 'status', status: 'starting', previous: null });
-    this.launch(record.id, definition, request.prompt, undefined);
-    return this.record(record.id);
+    return record;
   }
 
-  /** Stops the user's session of an agent: a suspended one at once, a live one by escalation. */
-  stop(userId: string, agentId: string): SessionRecord {
+  /**
+   * Stops the user's session of an agent: a suspended one at once, a live one by escalation (the
+   * interrupt first; `graceful: false` skips to SIGKILL of its process group). `reason` is kept as
+   * the session's termination reason.
+   */
+  stop(userId: string, agentId: string, options: { graceful?: boolean; reason?: string } = {}): SessionRecord {
     this.definition(agentId);
     const record = this.latest(userId, agentId);
     if (!record) throw new PluginError('NO_SESSION', `There is no session of ${agentId} to stop.`);
     const proc = this.processes.get(record.id);
+    if (record.status !== 'terminated' && options.reason !== undefined) this.replace(record.id, { terminationReason: options.reason });
     if (record.status === 'suspended' || !proc) {
       // No process to wait for (suspended, or already gone): it ends here, and so does its log file.
       if (record.status !== 'suspended') this.setStatus(record.id, 'terminating', 'stop requested');
@@ -214,20 +240,25 @@ export class AgentSupervisor {
       return this.record(record.id);
     }
     this.setStatus(record.id, 'terminating', 'stop requested');
-    proc.stop(this.options.stopGraceMs);
+    proc.stop(this.options.stopGraceMs, { graceful: options.graceful ?? true });
     return this.record(record.id);
   }
 
   /**
    * Resumes the user's latest session of an agent with the provider's session id (`--resume <id>`),
    * in the same working directory (Claude Code finds a conversation only from where it started).
+   * `providerSessionId` names another of the user's conversations with this agent instead (the agent
+   * server's `claudeSessionId`): an older one is resumed as a new session, in its own directory, once
+   * the latest is terminated.
    */
-  async resume(userId: string, agentId: string, request: { prompt?: string } = {}): Promise<SessionRecord> {
+  async resume(userId: string, agentId: string, request: { prompt?: string; providerSessionId?: string } = {}): Promise<SessionRecord> {
     const definition = this.definition(agentId);
     // The previous server's copy of this session must be gone before a new one runs.
     await this.orphanGone(userId, agentId);
     this.assertOpen();
     const record = this.latest(userId, agentId);
+    const wanted = request.providerSessionId;
+    if (wanted !== undefined && record?.providerSessionId !== wanted) return this.resumeOlder(userId, definition, wanted, request.prompt);
     if (!record) throw new PluginError('NO_RESUMABLE_SESSION', `${definition.name} has no session to resume.`);
     if (isLive(record.status)) transition(record.status, 'starting'); // a live session: 409, says why
     if (!isResumable(record)) {
@@ -237,6 +268,18 @@ export class AgentSupervisor {
     this.replace(record.id, { exit: null, pid: null, osProcess: null, busy: false });
     this.setStatus(record.id, 'starting', 'resumed');
     this.launch(record.id, definition, request.prompt, record.providerSessionId!);
+    return this.record(record.id);
+  }
+
+  /** Resumes an earlier conversation of the user with the agent as a new session (see `resume`). */
+  private resumeOlder(userId: string, definition: AgentDefinition, providerSessionId: string, prompt: string | undefined): SessionRecord {
+    // Only the user's own conversations: another user's (or a made-up) id is as absent as none.
+    const earlier = this.sessions(userId, { agentId: definition.id }).find((s) => s.providerSessionId === providerSessionId && hasConversation(s));
+    if (!earlier) throw new PluginError('NO_RESUMABLE_SESSION', `No session of yours with ${definition.name} has the conversation ${providerSessionId}.`);
+    this.assertNoOpenSession(userId, definition);
+    this.options.workdirs.assertDirectory(earlier.cwd, 'The session\'s working directory');
+    const record = this.newRecord(userId, definition, { cwd: earlier.cwd, worktree: earlier.worktree }, providerSessionId);
+    this.launch(record.id, definition, prompt, providerSessionId);
     return this.record(record.id);
   }
 
@@ -359,7 +402,7 @@ export class AgentSupervisor {
     const callbacks: ProcessCallbacks = {
       onSpawn: (pid) => {
         // Stamped at once: if the server dies from here on, the next one can find and stop it.
-        this.replace(sessionId, { pid, osProcess: stampOf(pid) });
+        this.replace(sessionId, { pid, osProcess: stampOf(pid), startedAt: new Date().toISOString() });
         if (this.record(sessionId).status !== 'starting') return; // stopped before it ran
         this.setStatus(sessionId, 'running');
         if (prompt && proc) this.send(sessionId, proc, prompt);
@@ -462,7 +505,9 @@ export class AgentSupervisor {
   private setStatus(sessionId: string, to: SessionStatus, reason?: string): void {
     const record = this.record(sessionId);
     transition(record.status, to);
-    this.replace(sessionId, { status: to, statusReason: reason ?? null });
+    // A resume starts the session's life again: it has not ended, and no stop's reason holds.
+    const times: Partial<SessionRecord> = to === 'terminated' ? { endedAt: new Date().toISOString() } : to === 'starting' ? { endedAt: null, terminationReason: null } : {};
+    this.replace(sessionId, { status: to, statusReason: reason ?? null, ...times });
     this.emit(sessionId, { type: 'status', status: to, previous: record.status, ...(reason ? { reason } : {}) });
   }
 
@@ -474,7 +519,7 @@ export class AgentSupervisor {
     this.lastSeqs.set(key, seq);
     const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
     this.log.append(event);
-    const next = this.replace(sessionId, { lastSeq: seq, ...foldEvent(record, body) });
+    const next = this.replace(sessionId, { lastSeq: seq, lastActivityAt: event.at, ...foldEvent(record, body) });
     this.listeners.get(record.userId)?.emit(event, next);
   }
 

@@ -9,8 +9,9 @@
  * another plugin's internals); the Agents module passes the Worktree module's service (module.ts).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { PluginError } from '../errors';
-import { repoRelative } from '../paths';
+import { WORKTREE_BASE, repoRelative } from '../paths';
 import { mainUserOnly, type Actor, type UserRoles } from '../roles';
 
 export interface WorktreeInfo {
@@ -83,17 +84,45 @@ export class Workdirs {
     return this.worktrees?.onChange(this.roles.actor(userId), listener) ?? (() => undefined);
   }
 
-  /** The directory for a user's start: the named worktree (checked against their list) or the repository. */
+  /**
+   * The directory for a user's start: the named worktree (checked against their list) or the
+   * repository. A worktree is named as `matches` says.
+   */
   async resolve(worktree: string | null | undefined, userId: string, signal?: AbortSignal): Promise<Workdir> {
     if (!worktree) {
       this.assertDirectory(this.repoDir, 'The repository folder');
       return { cwd: this.repoDir, worktree: null };
     }
     if (!this.worktrees?.enabled) throw new PluginError('WORKTREES_DISABLED', 'Worktrees are not available: the repository is not a git repository.');
-    const found = (await this.worktrees.list(this.roles.actor(userId), { signal })).find((w) => w.path === worktree && !w.isMain);
+    const found = (await this.worktrees.list(this.roles.actor(userId), { signal })).find((w) => !w.isMain && this.matches(worktree, w.path));
     if (!found) throw new PluginError('NOT_FOUND', 'worktree: no such worktree of yours (pick one from the list, or none).');
     this.assertDirectory(found.path, 'The worktree');
     return { cwd: found.path, worktree: found.path };
+  }
+
+  /**
+   * A working directory named by the client (the agent server's `workingDirectory`): the repository
+   * itself (its path, or `.`), or one of the user's worktrees. Nothing else becomes a cwd.
+   */
+  async resolveWorkingDirectory(dir: string, userId: string, signal?: AbortSignal): Promise<Workdir> {
+    if (this.matches(dir, this.repoDir)) return this.resolve(null, userId, signal);
+    if (!this.worktrees?.enabled) throw new PluginError('NOT_FOUND', 'workingDirectory: it is not the repository (and there are no worktrees).');
+    return this.resolve(dir, userId, signal).catch((error: unknown) => {
+      if (error instanceof PluginError && error.code === 'NOT_FOUND') throw new PluginError('NOT_FOUND', 'workingDirectory: neither the repository nor one of your worktrees.');
+      throw error;
+    });
+  }
+
+  /**
+   * Whether `name` names the folder `dir`: its absolute path, its path relative to the repository
+   * (`.worktrees/bob-42`, `.` for the repository), each with or without a trailing `/`, or, for a
+   * worktree under the worktree base, its directory name alone (`bob-42`: the agent server document
+   * names worktrees so).
+   */
+  matches(name: string, dir: string): boolean {
+    const wanted = name.length > 1 ? name.replace(/\/+$/, '').replace(/^\.\/(?=.)/, '') : name;
+    const relative = path.relative(this.repoDir, dir) || '.';
+    return wanted === dir || wanted === relative || (path.dirname(relative) === WORKTREE_BASE && wanted === path.basename(relative));
   }
 
   /** A CONFLICT when the folder is gone (a removed worktree, a moved repository), naming it relative to the repository. */

@@ -9,7 +9,7 @@ import { googleAuthEndpoints } from './api';
 import { loadMailConfig } from './config';
 import { createEmailPlugin } from './plugin';
 import { MailService } from './service';
-import { mailTools } from './tools';
+import { authTools, mailTools } from './tools';
 
 export const emailModule = defineModule<MailService>({
   id: 'email',
@@ -26,6 +26,6 @@ export const emailModule = defineModule<MailService>({
   close: (mail) => mail.close(),
   plugins: (mail) => [createEmailPlugin(mail)],
   endpoints: (mail) => googleAuthEndpoints(mail),
-  tools: (mail, ctx) => mailTools(mail, ctx.ports),
+  tools: (mail, ctx) => [...mailTools(mail, ctx.ports), ...authTools(mail)],
   status: (mail) => mail.status(),
 });

@@ -88,6 +88,11 @@ export class MailService {
     return `${this.baseUrl}/auth/google/login?user_id=${encodeURIComponent(userId)}`;
   }
 
+  /** Our sign-out page (the user's own request, with their token, ends their Google sign-in). */
+  logoutUrl(): string {
+    return `${this.baseUrl}/auth/google/logout`;
+  }
+
   account(userId: string): MailAccount {
     if (this.kind === 'local') return { provider: 'local', signedIn: true, email: LOCAL_ADDRESS };
     const status = this.oauth!.status(userId);

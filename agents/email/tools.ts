@@ -1,7 +1,12 @@
 /**
- * The assistant's mail tools. Reading tools ask the mail service directly; acting tools (reply,
- * archive, mark read) run as the Email plugin's own actions for the user (`actAs`), so the Email
- * screens change exactly as if the user had clicked. Sending asks for the user's approval first.
+ * The assistant's mail and sign-in tools. Reading tools ask the mail service directly; acting tools
+ * (reply, archive, mark read) run as the Email plugin's own actions for the user (`actAs`), so the
+ * Email screens change exactly as if the user had clicked. Sending asks for the user's approval first.
+ *
+ * The sign-in tools (`auth_status`, `auth_login`, `auth_logout`) never sign anyone in or out
+ * themselves: they answer the link the user opens (a sign-in goes through Google's consent page in the
+ * user's browser; a sign-out is the user's own request with their token). A result's `login_url` or
+ * `logout_url` is carried into the answer of `POST /events/message` too.
  */
 import { z } from 'zod';
 import { PluginError } from '../errors';
@@ -81,5 +86,46 @@ export function mailTools(mail: MailService, ports: ModulePorts): AssistantTool[
     },
     emailAction(ports, 'mail_archive', 'archive', 'Archive a message (take it out of the inbox).', 'archived'),
     emailAction(ports, 'mail_mark_read', 'mark_read', 'Mark a message as read.', 'marked_read'),
+  ];
+}
+
+/** The sign-in tools: whether the user is signed in to their mail, and the links that sign in and out. */
+export function authTools(mail: MailService): AssistantTool[] {
+  const none = z.object({});
+  return [
+    {
+      name: 'auth_status',
+      description: "Whether the user is signed in to their mail (Gmail: with Google), and as whom.",
+      input: none,
+      needsApproval: false,
+      async run(userId) {
+        const account = mail.account(userId);
+        return { provider: account.provider, signed_in: account.signedIn, email: account.email };
+      },
+    },
+    {
+      name: 'auth_login',
+      description: 'The link that signs the user in to Gmail with Google. Give it to the user to open in their browser: nothing is signed in until they do.',
+      input: none,
+      needsApproval: false,
+      async run(userId) {
+        const account = mail.account(userId);
+        if (account.provider === 'local') return { signed_in: true, login_url: null, note: 'The local mailbox needs no sign-in.' };
+        if (account.signedIn) return { signed_in: true, email: account.email, login_url: null };
+        return { signed_in: false, login_url: mail.loginUrl(userId) };
+      },
+    },
+    {
+      name: 'auth_logout',
+      description: 'The link that signs the user out of Gmail (opening it revokes the access and deletes the stored tokens). Give it to the user to open.',
+      input: none,
+      needsApproval: false,
+      async run(userId) {
+        const account = mail.account(userId);
+        if (account.provider === 'local') return { signed_in: true, logout_url: null, note: 'The local mailbox has no sign-in to end.' };
+        if (!account.signedIn) return { signed_in: false, logout_url: null };
+        return { signed_in: true, email: account.email, logout_url: mail.logoutUrl() };
+      },
+    },
   ];
 }

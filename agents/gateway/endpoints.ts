@@ -7,6 +7,9 @@
  *   GET  <prefix>/models      the models the providers list (Anthropic's format with `anthropic-version`)
  *   GET  <prefix>/status      providers, cooldowns, errors, usage, the lock
  *   GET  <prefix>/health      {"status": "ok"} (no token: it tells nothing)
+ *   GET  <parent>/status, <parent>/health   the same, where the model gateway document's clients ask
+ *                             (`/status`, `/health` beside `base_url = …/v1`); the server's own
+ *                             `/health` answers the same at the root
  *
  * They are public to the transport (`auth: 'none'`) and check the token themselves, because a refusal
  * must be in the client's own API format: a 401 an SDK reads as a bad key.
@@ -22,6 +25,19 @@ function apiOf(request: EndpointRequest<unknown, unknown, unknown>): WireApi {
 }
 
 export function gatewayEndpoints(gateway: ModelGateway, prefix: string, bodyLimitBytes: number): Endpoint[] {
+  // The prefix ends in /v1 (config.ts): its parent is where the document's /status and /health are.
+  const parent = prefix.replace(/\/v1$/, '');
+  const status = (path: string): Endpoint =>
+    endpoint({
+      method: 'GET',
+      path,
+      auth: 'none',
+      handle: (request) => {
+        const grant = gateway.authenticate(request.header);
+        return grant ? { json: gateway.status(grant) } : gateway.unauthorized(apiOf(request), request.header);
+      },
+    });
+  const health = (path: string): Endpoint => endpoint({ method: 'GET', path, auth: 'none', handle: () => ({ json: { status: 'ok' } }) });
   const model = (path: string, api: WireApi): Endpoint =>
     endpoint<Record<string, never>, Record<string, never>, unknown>({
       method: 'POST',
@@ -47,20 +63,10 @@ export function gatewayEndpoints(gateway: ModelGateway, prefix: string, bodyLimi
         return gateway.authenticate(request.header) ? gateway.models(api) : gateway.unauthorized(api, request.header);
       },
     }),
-    endpoint({
-      method: 'GET',
-      path: `${prefix}/status`,
-      auth: 'none',
-      handle: (request) => {
-        const grant = gateway.authenticate(request.header);
-        return grant ? { json: gateway.status(grant) } : gateway.unauthorized(apiOf(request), request.header);
-      },
-    }),
-    endpoint({
-      method: 'GET',
-      path: `${prefix}/health`,
-      auth: 'none',
-      handle: () => ({ json: { status: 'ok' } }),
-    }),
+    status(`${prefix}/status`),
+    health(`${prefix}/health`),
+    status(`${parent}/status`),
+    // At the root, the server's own /health answers (server/transport/http.ts).
+    ...(parent === '' ? [] : [health(`${parent}/health`)]),
   ];
 }

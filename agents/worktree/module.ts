@@ -27,4 +27,5 @@ export const worktreeModule = defineModule<WorktreeService>({
   endpoints: (service) => worktreeEndpoints(service),
   tools: (service, ctx) => worktreeTools(service, ctx.ports.roles),
   status: (service) => (service.enabled ? { status: 'ok' } : { status: 'disabled', detail: service.disabledReason ?? 'no repository' }),
+  health: (service) => ({ services: { worktreeManager: service.enabled ? 'ready' : 'disabled' } }),
 });

@@ -7,6 +7,7 @@
  * name, and such a name is harmless to us (no shell) but a trap for whoever pastes it into one later.
  */
 import { PluginError } from '../errors';
+import { WORKTREE_BASE } from '../paths';
 
 /** Agent names and task ids: what ends up in a branch and a directory name. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -16,10 +17,11 @@ const BRANCH = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$/;
 const DIR_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 /** A file to copy: a relative path of plain segments. */
 const RELATIVE_FILE = /^[A-Za-z0-9_.-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.-]+)*$/;
+/** `<base>/<name>` or `./<base>/<name>/`: a name under the worktree base written as a path. */
+const IN_BASE = new RegExp(`^(?:\\./)?${WORKTREE_BASE.replace('.', '\\.')}/([^/]+)/?$`);
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** Where created worktrees live, under the repository's top level. */
-export const WORKTREE_BASE = '.worktrees';
+export { WORKTREE_BASE };
 
 const SLUG_MAX = 30;
 const TITLE_MAX = 200;
@@ -66,11 +68,16 @@ export function checkBranchShape(field: string, value: string): string {
   return value;
 }
 
+/**
+ * A worktree's directory name under the base: the name itself, or the base-relative path the agent
+ * server document prints (`.worktrees/custom/`, `./.worktrees/custom`), which names the same folder.
+ */
 export function checkDirName(value: string): string {
-  if (value.includes('..') || !DIR_NAME.test(value)) {
-    invalid(`customPath ${shown(value)} is not allowed: give one directory name under the worktree base (letters, digits, '.', '_', '-'), not a path.`);
+  const name = IN_BASE.exec(value)?.[1] ?? value;
+  if (name.includes('..') || !DIR_NAME.test(name)) {
+    invalid(`customPath ${shown(value)} is not allowed: give one directory name under the worktree base (letters, digits, '.', '_', '-'), or .worktrees/<name>/, not another path.`);
   }
-  return value;
+  return name;
 }
 
 export function checkCopyFiles(files: readonly string[]): readonly string[] {

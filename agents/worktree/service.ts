@@ -48,6 +48,8 @@ export interface Worktree {
   taskTitle: string | null;
   /** ISO time of creation through this service; null for worktrees made elsewhere. */
   createdAt: string | null;
+  /** The path relative to the repository (`.worktrees/bob-42`, `.` for the main worktree). */
+  relativePath: string;
   /** Modified, staged or untracked files. */
   dirty: boolean;
   /** How many (untracked files counted one by one, as the review lists them). */
@@ -63,7 +65,7 @@ export interface CreateWorktreeInput {
   taskTitle?: string;
   /** A branch name instead of `agent/<agent>/<task>`; an existing branch is checked out, not created. */
   customBranch?: string;
-  /** A directory name under the worktree base instead of `<agent>-<task>`. */
+  /** A directory name under the worktree base instead of `<agent>-<task>` (or that directory as `.worktrees/<name>/`). */
   customPath?: string;
   /** Where a new branch starts; default the main worktree's HEAD. */
   baseBranch?: string;
@@ -427,6 +429,7 @@ export class WorktreeService {
       taskId: meta?.taskId ?? null,
       taskTitle: meta?.taskTitle ?? null,
       createdAt: meta?.createdAt ?? null,
+      relativePath: path.relative(this.requireRoot(), entry.path) || '.',
       dirty: changedFiles > 0,
       changedFiles,
       ahead,
@@ -466,10 +469,10 @@ export class WorktreeService {
     checkName('taskId', input.taskId);
     if (input.taskTitle !== undefined) checkTitle(input.taskTitle);
     if (input.customBranch !== undefined) checkBranchShape('customBranch', input.customBranch);
-    if (input.customPath !== undefined) checkDirName(input.customPath);
     if (input.baseBranch !== undefined) checkBranchShape('baseBranch', input.baseBranch);
     if (input.copyFiles !== undefined) checkCopyFiles(input.copyFiles);
-    return input;
+    // `.worktrees/custom/` (the agent server document's form) is the directory `custom`.
+    return input.customPath === undefined ? input : { ...input, customPath: checkDirName(input.customPath) };
   }
 
   // -------------------------------------------------------------------------------------------

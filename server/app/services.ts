@@ -4,8 +4,8 @@
  * socket events, tools. Closes them in reverse order.
  */
 import path from 'node:path';
-import type { Endpoint, SocketChannel, SocketEvent } from '../../agents/endpoint';
-import type { AssistantTool, ModuleContext, ModulePorts, PluginModule } from '../../agents/module';
+import type { Caller, Endpoint, SocketChannel, SocketEvent } from '../../agents/endpoint';
+import type { AssistantTool, ModuleContext, ModuleHealth, ModulePorts, PluginModule } from '../../agents/module';
 import type { Plugin, PluginStatus } from '../../agents/types';
 import { openStore } from './store';
 
@@ -13,11 +13,15 @@ export interface OpenedModules {
   plugins: Plugin<any>[];
   endpoints: Endpoint[];
   socketEvents: SocketEvent[];
+  /** The raw WebSocket's messages, by type. */
+  wsMessages: SocketEvent[];
   tools: AssistantTool[];
   /** Every module's hook for a new socket. */
   socketConnected(channel: SocketChannel): void;
   /** Each module's health, by module id. */
   status(): Record<string, PluginStatus>;
+  /** What the modules add to `/api/health` for `caller`: their services' states and counts, merged. */
+  health(caller: Caller): Required<ModuleHealth>;
   close(): Promise<void>;
 }
 
@@ -81,11 +85,16 @@ export async function openModules(modules: readonly PluginModule<any>[], host: M
     plugins: declared((m, s) => m.plugins?.(s, ctx)),
     endpoints: declared((m, s) => m.endpoints?.(s, ctx)),
     socketEvents: declared((m, s) => m.socketEvents?.(s, ctx)),
+    wsMessages: declared((m, s) => m.wsMessages?.(s, ctx)),
     tools: declared((m, s) => m.tools?.(s, ctx)),
     socketConnected: (channel) => {
       for (const module of modules) module.socketConnected?.(services.get(module), channel);
     },
     status: () => Object.fromEntries(modules.map((module) => [module.id, module.status?.(services.get(module)) ?? { status: 'ok' }])),
+    health: (caller) => {
+      const parts = modules.map((module) => module.health?.(services.get(module), caller) ?? {});
+      return { services: Object.assign({}, ...parts.map((part) => part.services)), counts: Object.assign({}, ...parts.map((part) => part.counts)) };
+    },
     close,
   };
 }

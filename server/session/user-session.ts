@@ -20,7 +20,7 @@ import { SerialQueue } from '../../agents/serial';
 import type { Surface } from '../../renderer';
 import { FailedInit } from './compose';
 import type { ActionCall, ActionError, ClientContext, DispatchResult, Frame, FrameListener } from './frame';
-import { GLOBAL_ACTIONS, type GlobalTarget } from './global-actions';
+import { GLOBAL_ACTIONS, type GlobalResult, type GlobalTarget } from './global-actions';
 import { inPluginScope } from './plugin-scope';
 import type { RouteTable } from './router';
 import type { VersionClock } from './versions';
@@ -214,7 +214,9 @@ export class UserSession {
       view.lastActive = Date.now();
       const before = view.version;
       const checkpoint = this.checkpoint(view);
-      const outcome = await this.run(view, call);
+      // Most actions (select, dismiss, a navigation without `enter`) finish without waiting: no promise per step.
+      const running = this.run(view, call);
+      const outcome = running instanceof Promise ? await running : running;
       const frame = this.commit(checkpoint, view, outcome.sideEffects, origin);
       return {
         status: outcome.status,
@@ -363,7 +365,7 @@ export class UserSession {
     if (!jsonEqual(next, view.context)) view.context = next;
   }
 
-  private async run(view: View, call: ActionCall): Promise<Outcome> {
+  private run(view: View, call: ActionCall): Outcome | Promise<Outcome> {
     const name = call.action;
     // Own properties only: "constructor" is a well-formed action name and must not find Object's.
     const global = Object.hasOwn(GLOBAL_ACTIONS, name) ? GLOBAL_ACTIONS[name] : undefined;
@@ -382,10 +384,8 @@ export class UserSession {
 
     if (global) {
       const routeBefore = view.route.path;
-      const result = await global.run(parsed.data, this.globalTarget(view));
-      if (result.error) return this.fail(view, 'INVALID_ROUTE', result.error);
-      await this.applySideEffects(view, result.sideEffects, routeBefore);
-      return { status: 'success', sideEffects: result.sideEffects };
+      const result = global.run(parsed.data, this.globalTarget(view));
+      return result instanceof Promise ? result.then((done) => this.afterGlobal(view, done, routeBefore)) : this.afterGlobal(view, result, routeBefore);
     }
     const action = plugin!.actions[name]!;
     return this.runPlugin(view, false, plugin!, view.route, view.context, view.viewState(plugin!), (input) => action.run({ ...input, payload: parsed.data, ...(call.componentId ? { componentId: call.componentId } : {}) }));
@@ -479,22 +479,28 @@ export class UserSession {
     return { status: 'error', sideEffects, error: { code, message } };
   }
 
+  /** A global action's outcome, once its side effects are applied. */
+  private afterGlobal(view: View, result: GlobalResult, routeBefore: string): Outcome | Promise<Outcome> {
+    if (result.error) return this.fail(view, 'INVALID_ROUTE', result.error);
+    const outcome: Outcome = { status: 'success', sideEffects: result.sideEffects };
+    const entering = this.applySideEffects(view, result.sideEffects, routeBefore);
+    return entering ? entering.then(() => outcome) : outcome;
+  }
+
   /**
    * Side effects that change the view: navigation moves its router (and enters the new route, when it
-   * differs from `before`), toasts show.
+   * differs from `before`: the only case that waits, and answers a promise), toasts show.
    */
-  private async applySideEffects(view: View, sideEffects: readonly SideEffect[], before = view.route.path): Promise<void> {
+  private applySideEffects(view: View, sideEffects: readonly SideEffect[], before = view.route.path): Promise<void> | undefined {
     const mark = view.toasts.mark();
     for (const effect of sideEffects) {
       if (effect.type === 'navigate') view.router.navigate(effect.to);
       else this.applyToast(view, effect);
     }
-    if (view.route.path !== before) {
-      // The toasts about the page left behind go; those of this action concern the new page.
-      view.toasts.navigated(view.route.path, mark);
-      await this.enter(view);
-      this.remember(view);
-    }
+    if (view.route.path === before) return undefined;
+    // The toasts about the page left behind go; those of this action concern the new page.
+    view.toasts.navigated(view.route.path, mark);
+    return this.enter(view).then(() => this.remember(view));
   }
 
   private applyToast(view: View, effect: SideEffect, note = true): void {

@@ -1,7 +1,7 @@
 /**
  * The server's own endpoints (declared like every module's, mounted by the same adapter):
  *
- *   GET  /api/health            the server, its store and each module's health
+ *   GET  /api/health            the server, its store and each module's health (the agent server document's fields first)
  *   GET  /api/a2ui/surface      the REST form of socket.io's `join`: a snapshot, or the ops since `version`
  *   POST /api/a2ui/action       runs one action (the seed protocol's request and answer)
  *   POST /api/a2ui/v0.9/action  a standard A2UI v0.9 client message
@@ -11,7 +11,8 @@
  * numbered feed.
  */
 import { z } from 'zod';
-import { endpoint, type Endpoint } from '../../agents/endpoint';
+import { endpoint, type Caller, type Endpoint } from '../../agents/endpoint';
+import type { ModuleHealth } from '../../agents/module';
 import type { PluginStatus } from '../../agents/types';
 import type { Users } from '../session/users';
 import { answerClientMessage } from './a2ui-v09/actions';
@@ -27,6 +28,12 @@ export interface ServerEndpointDeps {
   storeHealth(): PluginStatus;
   /** Each module's health, by module id. */
   status(): Record<string, PluginStatus>;
+  /** What the modules add for the caller: their services' states and the caller's counts. */
+  health(caller: Caller): Required<ModuleHealth>;
+  /** Open raw WebSocket connections (`/ws`). */
+  websocketClients(): number;
+  /** Where the raw WebSocket is. */
+  websocketPath: string;
 }
 
 export function serverEndpoints(deps: ServerEndpointDeps): Endpoint[] {
@@ -35,13 +42,22 @@ export function serverEndpoints(deps: ServerEndpointDeps): Endpoint[] {
     endpoint({
       method: 'GET',
       path: '/api/health',
-      handle: () => {
+      handle: ({ caller }) => {
         const store = deps.storeHealth();
+        const uptime = Math.round((Date.now() - deps.startedAt) / 1000);
+        const modules = deps.health(caller);
         return {
           json: {
+            // The agent server document's fields, then ours.
             status: store.status === 'ok' ? 'ok' : 'degraded',
+            timestamp: new Date().toISOString(),
+            uptime,
+            database: deps.dataDir,
+            services: modules.services,
+            ...modules.counts,
+            websocket: { clients: deps.websocketClients(), path: deps.websocketPath },
             version: deps.version,
-            uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
+            uptime_s: uptime,
             data_dir: deps.dataDir,
             store,
             plugins: deps.status(),

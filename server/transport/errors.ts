@@ -13,6 +13,8 @@ export { PluginError };
 /** The body of every HTTP error. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; [detail: string]: unknown };
+  /** Fields beside `error` that a refusal documents (PluginError `beside`). */
+  [field: string]: unknown;
 }
 
 /** A refusal whose HTTP answer carries headers too (a 429's `Retry-After`). */
@@ -39,7 +41,7 @@ export interface WireError {
  */
 export function wireError(error: unknown, where: string): WireError {
   if (error instanceof PluginError) {
-    const body: ErrorBody = { error: { ...error.details, code: error.code, message: error.message } };
+    const body: ErrorBody = { ...error.beside, error: { ...error.details, code: error.code, message: error.message } };
     return { status: ERROR_STATUS[error.code], body, ...(error instanceof HttpRefusal ? { headers: error.headers } : {}) };
   }
   console.error(`[${where}] unexpected error:`, error);

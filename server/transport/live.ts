@@ -95,7 +95,7 @@ function connect(socket: Socket, deps: LiveDeps): void {
   };
 
   /** The socket's view: the one it joined, else a new one (an action before any join). */
-  const current = async (): Promise<Joined> => joined ?? subscribe(await attachView(deps.users, identity, newViewId(), 'tab'), 'native');
+  const current = (): Joined | Promise<Joined> => joined ?? attachView(deps.users, identity, newViewId(), 'tab').then((ref) => subscribe(ref, 'native'));
 
   socket.on(SocketEvents.join, (raw: unknown, ack?: Ack) => {
     void reply(ack, async () => {
@@ -133,7 +133,9 @@ function connect(socket: Socket, deps: LiveDeps): void {
       async (): Promise<ActionAck> => {
         deps.rateLimiter.enforce(identity.tokenKey, 'actions');
         const request = parseInput(actionRequestSchema, raw);
-        const mine = await current();
+        // Joined already (the usual case): no promise to wait for.
+        const found = current();
+        const mine = found instanceof Promise ? await found : found;
         // An action may name another of the user's views (a tab acting for another): it runs there,
         // and this socket is not that view's listener.
         const named = request.surface_id !== undefined ? namedView(identity, request.surface_id) : undefined;

@@ -7,7 +7,8 @@
 import type { Socket } from 'socket.io';
 import type { Caller, SocketChannel, SocketEvent } from '../../agents/endpoint';
 import { errorFields, parseInput } from './errors';
-import { followFeed, type Sink } from './outbox';
+import { connectionChannel } from './channel';
+import type { Sink } from './outbox';
 import type { RateLimiter } from './rate-limit';
 
 type Ack = (answer: unknown) => void;
@@ -28,30 +29,13 @@ export function socketSink(socket: Socket, maxPending: number): Sink {
 
 /** A socket.io socket as a module sees it. */
 export function socketChannel(socket: Socket, caller: Caller, maxPending: number): SocketChannel {
-  const follows = new Map<string, () => void>();
-  const cleanups: Array<() => void> = [];
-  socket.on('disconnect', () => {
-    for (const stop of follows.values()) stop();
-    follows.clear();
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-  const sink = socketSink(socket, maxPending);
-  return {
+  return connectionChannel({
     caller,
-    emit: (event, data) => void socket.emit(event, data),
-    follow(key, feed, after, as) {
-      follows.get(key)?.();
-      follows.set(key, followFeed(sink, feed, after, (event) => socket.emit(event.event, event.data), as));
-    },
-    unfollow(key) {
-      follows.get(key)?.();
-      follows.delete(key);
-    },
-    onClose(cleanup) {
-      if (socket.disconnected) cleanup();
-      else cleanups.push(cleanup);
-    },
-  };
+    sink: socketSink(socket, maxPending),
+    send: (event, data) => void socket.emit(event, data),
+    closed: () => socket.disconnected,
+    onClose: (listener) => void socket.on('disconnect', listener),
+  });
 }
 
 /** Attaches `events` to an authenticated socket, whose module-facing side is `channel`. */

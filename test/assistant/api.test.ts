@@ -80,7 +80,12 @@ describe('chat endpoints', () => {
     ai.enqueue({ content: [{ type: 'text', text: 'Hello Alice.' }] });
     const res = await chat(s, ALICE.token, { message: 'hi', namespace: 'work', metadata: { source: 'test' } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ message: 'Hello Alice.', namespace: 'work', usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number), total_tokens: expect.any(Number) } });
+    expect(res.body).toEqual({
+      message: 'Hello Alice.',
+      namespace: 'work',
+      usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number), total_tokens: expect.any(Number) },
+      ignored: { metadata: expect.stringContaining('not stored') },
+    });
     expect(res.body.usage.total_tokens).toBe(res.body.usage.input_tokens + res.body.usage.output_tokens);
 
     const history = await request(s.url).get('/api/chat/work').set(bearer(ALICE.token));

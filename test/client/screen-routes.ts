@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WorktreeService } from '../../agents/worktree/service';
 import { api, startAgentServer, waitForStatus } from '../control/helpers';
+import { makeRepo } from '../helpers/git-repo';
 import type { TestServer } from '../helpers/server';
 
 export interface ScreenRoute {
@@ -15,8 +16,9 @@ export interface ScreenRoute {
   path: string;
 }
 
+/** A server whose A2UI_REPO is a throwaway git repository (worktrees need one). */
 export async function startScreensServer(): Promise<TestServer> {
-  return startAgentServer();
+  return startAgentServer({ repo: makeRepo() });
 }
 
 /** Prepares the server's state and answers every route with content. */

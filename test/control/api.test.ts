@@ -37,7 +37,16 @@ describe('users are isolated', () => {
     const aliceId = alice.body.session.id as string;
     await waitForStatus(server, 'echo', 'running', ALICE);
 
-    expect((await http.get('/api/agents/echo/status', BOB)).body).toEqual({ success: true, agent_id: 'echo', status: 'idle', session: null });
+    expect((await http.get('/api/agents/echo/status', BOB)).body).toEqual({
+      agentId: 'echo',
+      hasActiveSession: false,
+      activeSession: null,
+      recentHistory: [],
+      success: true,
+      agent_id: 'echo',
+      status: 'idle',
+      session: null,
+    });
     expect((await http.get('/api/sessions', BOB)).body.sessions).toEqual([]);
     const peek = await http.get(`/api/sessions/${aliceId}`, BOB);
     expect(peek.status).toBe(404);

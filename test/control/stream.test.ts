@@ -2,6 +2,7 @@
  * `GET /api/agents/:id/stream` (SSE): the connected event, ids that are seqs, event names, heartbeats,
  * and Last-Event-ID replays that lose and repeat nothing, also while events keep arriving.
  */
+import { wireEvent } from '../../agents/control/feed';
 import type { TestServer } from '../helpers/server';
 import { api, openStream, readLog, startAgentServer, waitFor, waitForStatus, type SseReader } from './helpers';
 
@@ -21,7 +22,7 @@ test('connected first, then agent_<type> events whose SSE id is their seq, and h
   await stream.ready;
   expect(stream.status).toBe(200);
   await stream.until((events) => events.length > 0, 'connected');
-  expect(stream.events[0]).toEqual({ event: 'connected', data: { agent_id: 'crash', session: null, last_seq: 0 } });
+  expect(stream.events[0]).toEqual({ event: 'connected', data: { sessionId: null, agentId: 'crash', timestamp: expect.any(String), agent_id: 'crash', session: null, last_seq: 0 } });
 
   await api(server).post('/api/agents/crash/start').expect(201);
   await stream.until((events) => events.some((e) => e.event === 'agent_exit'), 'agent_exit');
@@ -73,7 +74,8 @@ test('Last-Event-ID replays exactly the events after it, then goes live, while a
   for (const { from, reader } of readers) {
     await reader.until(() => ids(reader).at(-1) === last, `the stream from ${from} to reach ${last}`);
     expect(ids(reader)).toEqual(range(Math.max(from + 1, session.first_seq), last));
-    expect(reader.agentEvents.map((e) => e.data)).toEqual(log.filter((e) => e.seq > from));
+    // As logged, lines also as `content` (the agent server document's name).
+    expect(reader.agentEvents.map((e) => e.data)).toEqual(log.filter((e) => e.seq > from).map(wireEvent));
     reader.close();
   }
 });
