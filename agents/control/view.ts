@@ -377,13 +377,14 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     if (!definition) return { root: missing(agentId) };
     const session = state.sessions.get(agentId);
     const panel = state.panels.get(agentId) ?? EMPTY_PANEL;
-    // The start form only while no session runs; then the transcript with the input right under it.
+    // The start form only while no session runs; the input (right under the transcript) only while
+    // one does: a page never offers both, so the input stays on screen under a long transcript.
+    const idle = canStart(session);
     const pieces: UiNode[] = [header(definition, statusLabel(session), statusIcon(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null)];
-    if (canStart(session)) pieces.push(startForm(definition, state.worktrees, tab.promptNonce));
+    if (idle) pieces.push(startForm(definition, state.worktrees, tab.promptNonce));
+    pieces.push(approvals(agentId, session?.pendingApprovals), output);
+    if (!idle) pieces.push(inputRow(agentId, tab.inputNonce, fieldError(fieldErrors, 'send_input', 'input')));
     pieces.push(
-      approvals(agentId, session?.pendingApprovals),
-      output,
-      inputRow(agentId, tab.inputNonce, fieldError(fieldErrors, 'send_input', 'input')),
       controls(agentId),
       summary(session?.lastResult ?? null, session?.costUsd ?? null, usageLine(state, agentId)),
       exitInfo(session?.exit ?? null),

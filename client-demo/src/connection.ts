@@ -247,7 +247,10 @@ export class Connection {
       console.warn('a2ui: action failed', raw.error);
       // The server renders a toast for failures it handled; say something only when it did not.
       const effects = isObject(frame) && Array.isArray(frame.side_effects) ? (frame.side_effects as SideEffect[]) : [];
-      if (!effects.some((effect) => effect.type === 'toast')) this.options.notice(describeError(raw.error));
+      // A refused payload whose reason the form shows at its fields (the server's frame with the
+      // verdicts came before this answer, on the same socket) needs no red bar as well.
+      const atTheField = isObject(raw.error) && raw.error.code === 'INVALID_INPUT' && this.options.view.showsFieldError();
+      if (!atTheField && !effects.some((effect) => effect.type === 'toast')) this.options.notice(describeError(raw.error));
     } else {
       this.options.notice(null); // the server answered: any earlier transport problem is over
     }

@@ -152,6 +152,11 @@ export class SurfaceView {
     return this.broken;
   }
 
+  /** A field shows an error now (a check failed after a touch, or the server's verdict at the field). */
+  showsFieldError(): boolean {
+    return this.container.querySelector('[aria-invalid="true"]') !== null;
+  }
+
   /** Replaces the whole document and rebuilds the DOM (the only full rebuild). Takes ownership of `doc`. */
   applySnapshot(doc: unknown): void {
     this.batch(() => this.reset(doc));

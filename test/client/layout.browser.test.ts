@@ -6,8 +6,9 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { api } from '../control/helpers';
 import { browserSuite, signedInPage } from './browser';
-import { prepareRoutes, startScreensServer, type ScreenRoute } from './screen-routes';
+import { prepareRoutes, readySelector, startScreensServer, type ScreenRoute } from './screen-routes';
 
 jest.setTimeout(240_000);
 
@@ -26,12 +27,13 @@ async function openAt(width: number): Promise<Page> {
   return page;
 }
 
-/** Goes to `path` and waits for its screen (the route in the data model, the content drawn). */
-async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(`${suite.server.url}${path}`);
-  await page.waitForSelector('body[data-connection="socket"] [data-id="app-content"] > *');
-  await page.waitForFunction((p) => location.pathname === p, path);
+/** Goes to the route and waits for its page (the previous page's content does not count). */
+async function visit(page: Page, route: ScreenRoute): Promise<void> {
+  await page.goto(`${suite.server.url}${route.path}`);
+  await page.waitForSelector(`body[data-connection="socket"] ${readySelector(route)}`, { timeout: 60_000 });
 }
+
+const routeNamed = (name: string) => routes.find((r) => r.name === name)!;
 
 /** What is wrong with the layout, as readable lines (empty when nothing is). */
 function layoutProblems(page: Page): Promise<string[]> {
@@ -74,7 +76,7 @@ describe.each(WIDTHS)('at %i px', (width) => {
     const page = await openAt(width);
     const report: string[] = [];
     for (const route of routes) {
-      await visit(page, route.path);
+      await visit(page, route);
       for (const problem of await layoutProblems(page)) report.push(`${route.path}: ${problem}`);
       const axe = await new AxeBuilder({ page }).include('#surface').analyze();
       for (const violation of axe.violations) {
@@ -85,19 +87,51 @@ describe.each(WIDTHS)('at %i px', (width) => {
     expect(report).toEqual([]);
   });
 
-  test('the agent page keeps the message input on screen after 600 output lines; the transcript scrolls inside', async () => {
+  test('the agent page keeps the message input on screen after 600 output lines; the transcript scrolls inside, at its end', async () => {
     const page = await openAt(width);
-    await visit(page, '/agents/lines');
-    await page.waitForFunction(() => document.querySelectorAll('[data-id="control-output"] [data-id="control-line"]').length >= 50);
+    await visit(page, routeNamed('agent-transcript'));
+    await page.waitForFunction(() => document.querySelectorAll('[data-id="control-output"] [data-id="control-line"]').length >= 50, undefined, { timeout: 60_000 });
     const input = await page.locator('[data-id="control-input"] input').boundingBox();
     const viewport = page.viewportSize()!;
     expect(input).not.toBeNull();
     expect(input!.y + input!.height).toBeLessThanOrEqual(viewport.height);
-    const transcript = await page.evaluate(() => {
+    const transcript = () =>
+      page.evaluate(() => {
+        const items = document.querySelector('[data-id="control-output"] .a2-list-items')!;
+        return { scrolls: items.scrollHeight > items.clientHeight, atEnd: items.scrollHeight - items.scrollTop - items.clientHeight < 24 };
+      });
+    await page.waitForFunction(() => {
       const items = document.querySelector('[data-id="control-output"] .a2-list-items')!;
-      return { scrolls: items.scrollHeight > items.clientHeight, atEnd: items.scrollHeight - items.scrollTop - items.clientHeight < 24 };
-    });
-    expect(transcript).toEqual({ scrolls: true, atEnd: true });
+      return items.scrollHeight - items.scrollTop - items.clientHeight < 24;
+    }, undefined, { timeout: 30_000 });
+    expect(await transcript()).toEqual({ scrolls: true, atEnd: true });
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(2 * viewport.height);
   });
+});
+
+test('the transcript stops following when the reader scrolls up, offers "Jump to latest", and follows again after it', async () => {
+  const page = await openAt(1366);
+  await visit(page, routeNamed('agent-transcript'));
+  const items = page.locator('[data-id="control-output"] .a2-list-items').first();
+  const jump = page.getByRole('button', { name: 'Jump to latest' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-id="control-output"] [data-id="control-line"]').length >= 50, undefined, { timeout: 60_000 });
+  expect(await jump.isVisible()).toBe(false);
+
+  await items.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  await jump.waitFor({ state: 'visible', timeout: 30_000 });
+  // New output does not pull the reader down while they read.
+  await api(suite.server).post('/api/agents/talker/input', { input: 'one more line' });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].some((e) => (e.textContent ?? '').includes('one more line')), undefined, { timeout: 30_000 });
+  expect(await items.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeGreaterThan(200);
+  expect(await jump.isVisible()).toBe(true);
+
+  await jump.click();
+  await jump.waitFor({ state: 'hidden', timeout: 30_000 });
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-id="control-output"] .a2-list-items')!;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+  }, undefined, { timeout: 30_000 });
+  expect(await page.evaluate(() => document.activeElement?.classList.contains('a2-list-items'))).toBe(true);
 });

@@ -90,6 +90,12 @@ export const listView: ComponentFactory<ListComponent> = () => {
     else jump.hidden = !scrollable();
   });
   observer.observe(items, { childList: true, subtree: true, characterData: true });
+  // The scroller gets its height once on the page (lines from a snapshot arrive before that): a
+  // following list goes to its end then, and whenever the page resizes it.
+  const resized = new ResizeObserver(() => {
+    if (vertical && following) toEnd();
+  });
+  resized.observe(items);
   return {
     el,
     update(c) {
@@ -101,6 +107,7 @@ export const listView: ComponentFactory<ListComponent> = () => {
     slots: (c, ctx) => [{ container: items, children: ctx.childList(c.children) }],
     dispose() {
       observer.disconnect();
+      resized.disconnect();
     },
   };
 };
