@@ -14,9 +14,13 @@ function tag(root: ParentNode): void {
   }
 }
 
-/** Keeps `data-id` on every renderer element under `container` (a surface's shadow root), as they come and go. */
-export function tagComponentIds(container: ParentNode & Node): void {
+/**
+ * Keeps `data-id` on every renderer element under `container` (a surface's shadow root), as they
+ * come and go; `after` runs on the container after each pass (other touches that need the ids).
+ */
+export function tagComponentIds(container: ParentNode & Node, after?: (root: ParentNode) => void): void {
   tag(container);
+  after?.(container);
   let scheduled = false;
   new MutationObserver(() => {
     if (scheduled) return;
@@ -24,6 +28,7 @@ export function tagComponentIds(container: ParentNode & Node): void {
     requestAnimationFrame(() => {
       scheduled = false;
       tag(container);
+      after?.(container);
     });
   }).observe(container, { childList: true, subtree: true });
 }

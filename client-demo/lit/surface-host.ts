@@ -6,6 +6,7 @@
 import { A2uiSurface, basicCatalog, type LitComponentApi } from '@a2ui/lit/v0_9';
 import { Catalog, MessageProcessor, type A2uiClientAction, type A2uiMessage, type SurfaceModel } from '@a2ui/web_core/v0_9';
 import { ROUTE_POINTER } from '../src/page';
+import { nameControls } from './accessible-names';
 import { tagComponentIds } from './component-ids';
 import { surfaceStyles } from './surface-styles';
 import { SvgIcon } from './svg-icon';
@@ -64,7 +65,7 @@ export class SurfaceHost {
       const root = element.shadowRoot;
       if (!root) return;
       if (!root.adoptedStyleSheets.includes(surfaceStyles())) root.adoptedStyleSheets = [...root.adoptedStyleSheets, surfaceStyles()];
-      tagComponentIds(root);
+      tagComponentIds(root, nameControls);
     });
     const subscription = surface.dataModel.subscribe(ROUTE_POINTER, (route) => this.options.onRoute(route));
     this.routeSubscriptions.set(surface.id, subscription);

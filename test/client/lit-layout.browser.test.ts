@@ -32,7 +32,8 @@ describe.each([390, 1366])('/lit.html at %i px', (width) => {
     const page = await openAt(width);
     const report: string[] = [];
     for (const route of routes) {
-      await page.goto(`${suite.server.url}/lit.html#${route.path}`);
+      // A page load per route (a query the page ignores): each route is checked as a deep link opens it.
+      await page.goto(`${suite.server.url}/lit.html?route=${encodeURIComponent(route.name)}#${route.path}`);
       await page.waitForSelector('body[data-connection="live"]', { timeout: 60_000 });
       await waitForHashRoute(page, route.path);
       await page.locator(`a2ui=${route.marker}`).first().waitFor({ timeout: 60_000 });
