@@ -16,7 +16,6 @@ import { openModules } from './app/services';
 import { openStore } from './app/store';
 import { nextEpoch } from './app/epoch';
 import { RouteTable } from './session/router';
-import { DEFAULT_TOAST_LIFETIME_MS } from './session/toasts';
 import type { UserRecord } from './session/user-session';
 import { DocumentUserStore, userRecordSchema } from './session/user-store';
 import { Users } from './session/users';
@@ -80,7 +79,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       routes,
       pluginTimeoutMs: config.pluginTimeoutMs,
       frameLogSize: config.frameLogSize,
-      toastLifetimeMs: DEFAULT_TOAST_LIFETIME_MS,
+      toastLifetimeMs: config.toastLifetimeMs,
       maxViews: config.maxViewsPerUser,
       clock: new VersionClock(() => nextEpoch(config.dataDir)),
     },

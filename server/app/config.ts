@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { integerVar } from '../../agents/env-values';
+import { DEFAULT_TOAST_LIFETIME_MS } from '../session/toasts';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE } from '../transport/auth';
 
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   viewIdleMs: number;
   /** Views per user at most (past it the least recently used idle view goes). */
   maxViewsPerUser: number;
+  /** How long a success or info toast stays before it leaves by itself. */
+  toastLifetimeMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -52,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxStreamsPerUser: integerVar(env, 'A2UI_MAX_STREAMS_PER_USER', 32, 1),
     viewIdleMs: integerVar(env, 'A2UI_VIEW_IDLE_MS', 30 * 60_000, 1000),
     maxViewsPerUser: integerVar(env, 'A2UI_MAX_VIEWS_PER_USER', 200, 1),
+    toastLifetimeMs: integerVar(env, 'A2UI_TOAST_LIFETIME_MS', DEFAULT_TOAST_LIFETIME_MS, 1000),
   };
 }

@@ -30,7 +30,9 @@ beforeAll(async () => {
   await registerA2uiSelector();
   browser = await launchBrowser();
   repo = makeRepo();
-  server = await startTestServer({ env: { A2UI_REPO: repo } });
+  // Success toasts stay a minute: the official renderer on a loaded machine can take longer than
+  // their usual six seconds to draw one after the click that raised it.
+  server = await startTestServer({ env: { A2UI_REPO: repo, A2UI_TOAST_LIFETIME_MS: '60000' } });
 });
 afterEach(async () => {
   for (const context of contexts.splice(0)) {
