@@ -2,11 +2,14 @@
  * Boot: one surface view in `#surface`, one connection, the URL kept in step with the server's route,
  * and the connection state on `<body>` (`data-connection`, `data-version`) for tests and styling.
  * The server renders for this tab's screen size: a resize across a breakpoint is reported to it.
+ * When the route changes, the focus moves to the new page (page-focus.ts).
  */
+import { readPointer } from './bindings';
 import { clientContext, screenSize } from './client-context';
 import { Connection } from './connection';
 import { Navigation } from './navigation';
-import { whenPageReady } from './page';
+import { ROUTE_POINTER, whenPageReady } from './page';
+import { pageFocus } from './page-focus';
 import { applyPreferences } from './preferences';
 import { decorate, watchToastHolds } from './shell-conventions';
 import { showSignIn } from './signin-panel';
@@ -25,6 +28,7 @@ whenPageReady(({ container, notice }) => {
     sendAction: (name, payload) => connection.sendAction(name, payload),
     dataModel: () => view.dataModel,
   });
+  const focusOnMove = pageFocus(container);
   const connection: Connection = new Connection({
     view,
     notice,
@@ -37,6 +41,7 @@ whenPageReady(({ container, notice }) => {
       if (version !== null) body.dataset.version = String(version);
       applyPreferences(document.documentElement, view.dataModel);
       navigation.onFrame(frame, receipt);
+      if (receipt.applied) focusOnMove(String(readPointer(view.dataModel, ROUTE_POINTER) ?? ''));
     },
     onFirstDocument: () => navigation.firstDocument(initialPath),
     // Before any document: the page is a sign-in page (once signed in, a reload brings the app).

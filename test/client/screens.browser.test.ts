@@ -3,7 +3,7 @@
  * staying, three errors at most, cleared on navigation), errors at the fields (after a touch or a
  * submit; the server's verdict at the field, never a red bar), Enter submitting, a busy button taking
  * one click, inbox conversations and reading them, the dashboard's numbers moving live, icons drawn
- * as SVG (no emoji anywhere), the compact shell on a phone, and the sign-in page.
+ * as SVG (no emoji anywhere), the focus after a move, the compact shell on a phone, and the sign-in page.
  */
 import type { Page } from 'playwright-core';
 import { api, waitForStatus } from '../control/helpers';
@@ -177,6 +177,34 @@ describe('dashboard', () => {
       return now !== before && /running/.test(now ?? '') && !!document.querySelector('[data-id="dashboard-card-control-agent-slow"]');
     }, running);
     await api(suite.server).post('/api/agents/slow/stop');
+  });
+});
+
+describe('focus', () => {
+  test('after a move the focus is on the new page (its heading), or stays on the header section that moved it; it is visible', async () => {
+    const page = await open('/email/inbox');
+    await page.waitForSelector('[data-id="email-row-m4-open"]');
+    // From the keyboard: the row's Open button, then Enter. The button goes with the inbox.
+    await page.focus('[data-id="email-row-m4-open"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.pathname === '/email/thread/m4');
+    await page.waitForFunction(() => {
+      const active = document.activeElement;
+      return !!active && /^H[12]$/.test(active.tagName) && !!active.closest('[data-id="app-content"]');
+    });
+    expect(await page.evaluate(() => document.activeElement!.closest('[data-id="email-thread"]') !== null)).toBe(true);
+
+    // A header section keeps the focus (the user may go on along the header), drawn with an outline.
+    await page.focus('[data-id="nav-control"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.pathname === '/agents');
+    await page.waitForSelector('[data-id="app-content"] [data-id="control-agents"]');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe('nav-control');
+    const ring = await page.evaluate(() => {
+      const active = document.activeElement!;
+      return { visible: active.matches(':focus-visible'), outline: getComputedStyle(active).outlineStyle };
+    });
+    expect(ring).toEqual({ visible: true, outline: 'solid' });
   });
 });
 
