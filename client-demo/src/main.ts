@@ -28,7 +28,7 @@ whenPageReady(({ container, notice }) => {
     sendAction: (name, payload) => connection.sendAction(name, payload),
     dataModel: () => view.dataModel,
   });
-  const focusOnMove = pageFocus(container);
+  const focusOnMove = pageFocus(container, initialPath);
   const connection: Connection = new Connection({
     view,
     notice,

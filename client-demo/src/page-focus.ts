@@ -4,11 +4,14 @@
  * focus was in the content left behind, or nowhere) it moves to the new page's heading, or to the
  * content region, so keyboard and screen-reader users start on the new page, not at the document's top.
  */
-export function pageFocus(container: HTMLElement): (route: string | null) => void {
+export function pageFocus(container: HTMLElement, openedAt: string): (route: string | null) => void {
   let last: string | null | undefined;
+  // Loading: the first document, and the move a deep link asks for after it (the server's route was
+  // another), leave the browser's own focus where it is.
+  let loading = true;
   return (route) => {
-    // The first document: the page just loaded, the browser's own focus stays.
-    if (last === undefined || route === last) {
+    if (loading || route === last) {
+      if (openedAt === '/' || route === openedAt || (last !== undefined && route !== last)) loading = false;
       last = route;
       return;
     }
