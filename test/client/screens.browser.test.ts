@@ -211,9 +211,18 @@ describe('focus', () => {
 describe('icons and the shell', () => {
   test('icons are SVG drawn from the catalog names: no emoji and no icon name as text, on any route', async () => {
     const page = await open('/');
-    for (const path of ['/', '/email/inbox', '/agents', '/agents/demo', '/worktrees', '/models']) {
+    // Each route with a component only its page shows (the previous page's content does not count).
+    const pages: Array<[string, string]> = [
+      ['/', 'dashboard'],
+      ['/email/inbox', 'email-inbox'],
+      ['/agents', 'control-agents'],
+      ['/agents/demo', 'agent-demo-status-badge'],
+      ['/worktrees', 'worktree-page'],
+      ['/models', 'gateway'],
+    ];
+    for (const [path, marker] of pages) {
       await page.goto(`${suite.server.url}${path}`);
-      await page.waitForSelector('body[data-connection="socket"] [data-id="app-content"] > *');
+      await page.waitForSelector(`body[data-connection="socket"] [data-id="app-content"] [data-id="${marker}"]`);
       const icons = await page.$$eval('[data-component="Icon"]', (els) => els.map((e) => ({ text: e.textContent ?? '', svg: !!e.querySelector('svg path[d]') })));
       expect(icons.length).toBeGreaterThan(0);
       expect(icons.filter((i) => i.text.trim() !== '' || !i.svg)).toEqual([]);
