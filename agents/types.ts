@@ -11,7 +11,7 @@
  * The route, selection and toasts are the view's too, kept by the orchestrator.
  */
 import type { z } from 'zod';
-import type { UiNode } from '../renderer';
+import type { IconName, UiNode } from '../renderer';
 
 /** The seed protocol's context: where the user is and what their client is (one per view). */
 export interface Context {
@@ -123,6 +123,53 @@ export interface ViewInput {
   route: RouteMatch;
   /** Every plugin's header entry, in header order (the dashboard shows their cards). */
   nav: readonly NavEntry[];
+  /**
+   * What the server refused of the last action this view sent, by payload field: a view shows each
+   * message at its field (agents/forms.ts `fieldChecks`). Null when the last action was accepted.
+   */
+  fieldErrors?: FieldErrors | null;
+  /** On a route of a plugin that `showsCards` (the dashboard): every plugin's card, in header order. */
+  cards?: readonly DashboardCard[];
+  /** On such a route too: the user's recent activity (the toasts of every view), newest first. */
+  activity?: readonly ActivityEntry[];
+}
+
+/** One plugin's card on the dashboard: its header entry and the body it rendered from its state. */
+export interface DashboardCard {
+  nav: NavEntry;
+  body: UiNode;
+}
+
+/** Something that happened, as its toast said it. */
+export interface ActivityEntry {
+  id: string;
+  variant: ToastVariant;
+  message: string;
+  /** ISO time. */
+  at: string;
+}
+
+/** What a card's render function gets besides the plugin's user state. */
+export interface CardInput {
+  context: Readonly<Context>;
+}
+
+/**
+ * A plugin's card on the dashboard, rendered from its own user state: a change of that state (mail
+ * arrived, an agent started) re-renders every view that shows the card, and the diff carries the
+ * changed line only. Component ids in the body start with `dashboard-card-<plugin id>-`.
+ */
+export interface PluginCard<S, V> {
+  /** The card's render function for one view (memo caches belong to that view); the dashboard adds the title and Open. */
+  createView(): (state: S, input: CardInput) => UiNode;
+  /** Loads what the card shows, when a view enters the dashboard (as `enter` does for a route). */
+  enter?(input: EnterInput<S, V>): ActionResult<S, V> | Promise<ActionResult<S, V>>;
+}
+
+/** A payload refused by its schema, field by field (`{action: 'send', fields: {to: 'Must be …'}}`). */
+export interface FieldErrors {
+  readonly action: string;
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 /** A plugin's entry in the header (and its card on the dashboard). */
@@ -132,6 +179,8 @@ export interface NavEntry {
   label: string;
   path: string;
   description?: string;
+  /** The header button's icon (a basic-catalog name). */
+  icon?: IconName;
 }
 
 /** A plugin's content: a subtree, and its slice of the data model (bound under `/<plugin id>/...`). */
@@ -157,6 +206,10 @@ export interface Plugin<S = unknown, V = undefined> {
    * accepted on every route; its action names must not collide with any other plugin's.
    */
   readonly panel?: boolean;
+  /** Its card on the dashboard (shown when it has a header entry too). */
+  readonly card?: PluginCard<S, V>;
+  /** Its routes show every plugin's card (`ViewInput.cards`): the dashboard. */
+  readonly showsCards?: boolean;
   /** The actions this plugin accepts on its routes (see `actionsOf`). */
   readonly actions: Readonly<Record<string, ActionDef<S, V, any>>>;
   /** The user state, once per user (subscribe to services here, unsubscribe in `host.onClose`). */

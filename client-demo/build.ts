@@ -31,7 +31,7 @@ export async function buildClient(outDir = 'client-demo/dist'): Promise<BuildRes
     bundleForBrowser(path.join(SOURCE_DIR, 'src/main.ts'), path.join(out, 'app.js'), { minify: true, sourcemap: true }),
     bundleForBrowser(path.join(SOURCE_DIR, 'lit/main.ts'), path.join(out, 'lit.js'), { minify: true, sourcemap: true }),
   ]);
-  await Promise.all(['index.html', 'styles.css', 'lit.html', 'lit.css'].map((file) => copyFile(path.join(SOURCE_DIR, file), path.join(out, file))));
+  await Promise.all(['index.html', 'styles.css', 'lit.html', 'lit.css', 'signin.html'].map((file) => copyFile(path.join(SOURCE_DIR, file), path.join(out, file))));
   const [app, lit] = await Promise.all([stat(path.join(out, 'app.js')), stat(path.join(out, 'lit.js'))]);
   return { outDir: out, bundleBytes: app.size, litBundleBytes: lit.size };
 }

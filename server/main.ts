@@ -20,7 +20,6 @@ import { MemoryActionJournal } from './session/action-journal';
 import type { SessionDirectory } from './session/session-handle';
 import { Connections } from './transport/connections';
 import { RouteTable } from './session/router';
-import { DEFAULT_TOAST_LIFETIME_MS } from './session/toasts';
 import type { UserRecord } from './session/user-session';
 import { DocumentUserStore, userRecordSchema } from './session/user-store';
 import { Users } from './session/users';
@@ -92,7 +91,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       routes,
       pluginTimeoutMs: config.pluginTimeoutMs,
       frameLogSize: config.frameLogSize,
-      toastLifetimeMs: DEFAULT_TOAST_LIFETIME_MS,
+      toastLifetimeMs: config.toastLifetimeMs,
       maxViews: config.maxViewsPerUser,
       clock: new VersionClock(await store.epochs()),
       journal: redisStore && node ? new RedisActionJournal(redisStore.redis, (userId) => node.fence(userId)) : new MemoryActionJournal(),

@@ -20,6 +20,18 @@ export interface OutputLine {
   id: string;
   icon: IconName;
   text: string;
+  /**
+   * A tool use, folded: its input and, once it came, its result (one item, so the screen's template
+   * draws a Details button for it; empty for every other line).
+   */
+  tool: readonly ToolFold[];
+}
+
+export interface ToolFold {
+  /** Which tool use (its result finds its line by this). */
+  use_id: string;
+  input: string;
+  output: string;
 }
 
 export interface AgentPanel {
@@ -58,8 +70,16 @@ export function money(usd: number): string {
   return `$${usd.toFixed(4)}`;
 }
 
-/** What an event shows in the panel: zero or more lines, tool uses compact. */
-function linesOf(event: AgentEvent): Array<{ icon: IconName; text: string }> {
+type NewLine = { icon: IconName; text: string; tool?: ToolFold[] };
+
+/** `1.2 s`, `2 min 5 s`. */
+function duration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** What an event shows in the panel: zero or more lines, tool uses folded (their result joins them). */
+function linesOf(event: AgentEvent): NewLine[] {
   switch (event.type) {
     case 'status':
       return [{ icon: 'info', text: event.reason ? `Status: ${event.status} (${event.reason.replaceAll('_', ' ')})` : `Status: ${event.status}` }];
@@ -73,12 +93,18 @@ function linesOf(event: AgentEvent): Array<{ icon: IconName; text: string }> {
         .filter((line) => line.trim() !== '')
         .map((line) => ({ icon: 'arrowForward' as const, text: cut(line) }));
     case 'tool_use':
-      return [{ icon: 'settings', text: cut(event.summary ? `${event.tool}: ${event.summary}` : event.tool) }];
+      return [{ icon: 'settings', text: cut(event.summary ? `${event.tool}: ${event.summary}` : event.tool), tool: [{ use_id: event.tool_use_id, input: cut(event.summary || '(no input)'), output: '' }] }];
     case 'tool_result':
+      // Folded into its tool use's line when that is on screen (foldResult); alone otherwise.
       return [{ icon: event.is_error ? 'error' : 'check', text: cut(`↳ ${event.summary || '(no output)'}`) }];
     case 'result': {
-      const facts = [event.cost_usd !== undefined ? money(event.cost_usd) : null, event.num_turns !== undefined ? `${event.num_turns} turns` : null].filter(Boolean);
-      return [{ icon: event.is_error ? 'error' : 'check', text: cut(`Result${facts.length ? ` (${facts.join(', ')})` : ''}: ${event.text ?? event.subtype}`) }];
+      // The turn's cost and duration first: what a person scans the transcript for.
+      const facts = [
+        event.duration_ms !== undefined ? duration(event.duration_ms) : null,
+        event.cost_usd !== undefined ? money(event.cost_usd) : null,
+        event.num_turns !== undefined ? `${event.num_turns} turn${event.num_turns === 1 ? '' : 's'}` : null,
+      ].filter(Boolean);
+      return [{ icon: event.is_error ? 'error' : 'check', text: cut(`Turn ${event.is_error ? 'failed' : 'done'}${facts.length ? ` · ${facts.join(' · ')}` : ''}: ${event.text ?? event.subtype}`) }];
     }
     case 'input':
       return [{ icon: 'send', text: cut(`> ${event.text}`) }];
@@ -109,10 +135,29 @@ export function panelOf(sessionId: string, events: readonly AgentEvent[], lastSe
   return { sessionId, lines: lines.slice(-PANEL_LINES), lastSeq: Math.max(lastSeq, events.at(-1)?.seq ?? 0) };
 }
 
-function pushLines(target: OutputLine[], event: AgentEvent): void {
-  const lines = linesOf(event);
-  lines.forEach((line, n) => target.push({ id: lines.length === 1 ? String(event.seq) : `${event.seq}.${n}`, ...line }));
+/**
+ * A tool result joins its tool use's line (found by its id among `lines`): the line's icon says how
+ * it went and its Details show the output. False when that line is not on screen.
+ */
+function foldResult(lines: OutputLine[], event: AgentEvent): boolean {
+  if (event.type !== 'tool_result') return false;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    const fold = line.tool[0];
+    if (fold?.use_id !== event.tool_use_id) continue;
+    lines[i] = { ...line, icon: event.is_error ? 'error' : 'check', tool: [{ ...fold, output: cut(event.summary || '(no output)') }] };
+    return true;
+  }
+  return false;
 }
+
+function pushLines(target: OutputLine[], event: AgentEvent): void {
+  if (foldResult(target, event)) return;
+  const lines = linesOf(event);
+  lines.forEach((line, n) => target.push({ id: lines.length === 1 ? String(event.seq) : `${event.seq}.${n}`, icon: line.icon, text: line.text, tool: line.tool ?? NO_TOOL }));
+}
+
+const NO_TOOL: readonly ToolFold[] = Object.freeze([]);
 
 /**
  * Folds a batch of events into the state: each agent's panel grows by the new lines (a new session
@@ -121,26 +166,25 @@ function pushLines(target: OutputLine[], event: AgentEvent): void {
 export function applyEvents(state: ControlState, events: readonly AgentEvent[], latest: (agentId: string) => SessionRecord | undefined): ControlState {
   if (events.length === 0) return state;
   const panels = new Map(state.panels);
-  const added = new Map<string, OutputLine[]>();
+  // Per agent touched: its lines so far (a copy, changed in place here; line objects are replaced).
+  const working = new Map<string, OutputLine[]>();
   for (const event of events) {
     let panel = panels.get(event.agent_id) ?? EMPTY_PANEL;
     if (panel.sessionId !== event.session_id) {
       panel = { sessionId: event.session_id, lines: [], lastSeq: Math.min(panel.lastSeq, event.seq - 1) };
-      added.set(event.agent_id, []);
+      working.set(event.agent_id, []);
     }
     if (event.seq <= panel.lastSeq) continue;
-    let lines = added.get(event.agent_id);
-    if (!lines) added.set(event.agent_id, (lines = []));
+    let lines = working.get(event.agent_id);
+    if (!lines) working.set(event.agent_id, (lines = [...panel.lines]));
     pushLines(lines, event);
     panels.set(event.agent_id, { ...panel, lastSeq: event.seq });
   }
-  if (added.size === 0) return state; // every event was already shown
+  if (working.size === 0) return state; // every event was already shown
   const sessions = new Map(state.sessions);
-  for (const [agentId, lines] of added) {
+  for (const [agentId, lines] of working) {
     const panel = panels.get(agentId)!;
-    const base = state.panels.get(agentId)?.sessionId === panel.sessionId ? panel.lines : [];
-    const all = base.length + lines.length > PANEL_LINES ? [...base, ...lines].slice(-PANEL_LINES) : [...base, ...lines];
-    panels.set(agentId, { ...panel, lines: all });
+    panels.set(agentId, { ...panel, lines: lines.length > PANEL_LINES ? lines.slice(-PANEL_LINES) : lines });
     const record = latest(agentId);
     if (record) sessions.set(agentId, record);
   }

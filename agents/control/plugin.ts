@@ -7,6 +7,7 @@
  * in through `host.update` (never awaited inside `handle`, which runs on the same queue). Events of one
  * tick go in one update: a burst of lines is one frame with one `add` per line.
  */
+import { controlCard } from './card';
 import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import { actionsOf, type Plugin, type PluginHost } from '../types';
@@ -95,7 +96,7 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
   return {
     id: 'control',
     title: 'Agents',
-    nav: { id: 'control', label: 'Agents', path: '/agents', description: 'Coding agents: start, watch, steer, stop and resume them.' },
+    nav: { id: 'control', label: 'Agents', path: '/agents', description: 'Coding agents: start, watch, steer, stop and resume them.', icon: 'play' },
     routes: [
       { state: 'AGENTS', path: '/agents' },
       { state: 'AGENT_DETAIL', path: '/agents/:id' },
@@ -194,6 +195,7 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
       return { sessions, panels, worktrees: await worktreeChoices(host.userId), usage: usageOf(host.userId) };
     },
     initView: () => NEW_CONTROL_TAB,
+    card: controlCard(definitions),
     createView: () => createControlView(definitions),
   };
 }

@@ -15,6 +15,7 @@
  */
 import {
   bind,
+  button,
   card,
   choicePicker,
   column,
@@ -24,11 +25,14 @@ import {
   labelButton,
   list,
   memo,
+  modal,
   row,
   text,
   textField,
+  type IconName,
   type UiNode,
 } from '../../renderer';
+import { fieldChecks, fieldError } from '../forms';
 import type { PluginView } from '../types';
 import { WorktreeService } from '../worktree/service';
 import type { AgentDefinition } from './definitions';
@@ -43,7 +47,7 @@ const WORKTREE_PATH = '/control/worktree';
 const NO_WORKTREE = '';
 
 /** The status badge's text: the status and what matters about it. */
-function statusLabel(session: SessionRecord | undefined): string {
+export function statusLabel(session: SessionRecord | undefined): string {
   if (!session) return 'idle';
   switch (session.status) {
     case 'running':
@@ -56,6 +60,33 @@ function statusLabel(session: SessionRecord | undefined): string {
     default:
       return session.status;
   }
+}
+
+/** The badge's icon (its colour in the thin client): running, waiting, approval, stopped, crashed. */
+export function statusIcon(session: SessionRecord | undefined): IconName {
+  if (!session) return 'moreHoriz';
+  switch (session.status) {
+    case 'running':
+      return waitsForApproval(session) ? 'lock' : session.busy ? 'play' : 'pause';
+    case 'starting':
+    case 'terminating':
+      return 'refresh';
+    case 'suspended':
+      return 'pause';
+    case 'terminated':
+      return session.exit && session.exit.reason !== 'stopped' && session.exit.reason !== 'exited' ? 'error' : 'stop';
+    default:
+      return 'info';
+  }
+}
+
+/** A status badge: an icon and the status words, as a Row whose id ends in `-badge`. */
+function statusBadge(agentId: string, name: string, status: string, iconName: IconName): UiNode {
+  return row(`agent-${agentId}-status-badge`, {
+    align: 'center',
+    accessibility: { label: `${name} status` },
+    children: [icon(`agent-${agentId}-status-icon`, { name: iconName }), text(`agent-${agentId}-status`, { text: status, variant: 'caption' })],
+  });
 }
 
 /** `stopped` when asked to, else the signal or the exit code. */
@@ -84,7 +115,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   // ------------------------------------------------------------------ /agents
   // Memoised on primitives, not on the records: a record (and the sessions map) is replaced on every
   // event (its last seq), and a line of output must not rebuild a list whose badges say the same.
-  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string, glance: string, lastLine: string, reviewKey: string | null, usage: string) =>
+  const agentRow = keyedMemo((id: string, definition: AgentDefinition, status: string, glance: string, lastLine: string, reviewKey: string | null, usage: string, statusIconName: IconName) =>
     row(`agent-${id}`, {
       align: 'center',
       justify: 'spaceBetween',
@@ -99,7 +130,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
             ...(usage ? [text(`agent-${id}-usage`, { text: usage, variant: 'caption' })] : []),
           ],
         }),
-        text(`agent-${id}-status`, { text: status, variant: 'caption', accessibility: { label: `${definition.name} status` } }),
+        statusBadge(id, definition.name, status, statusIconName),
         ...(reviewKey ? [labelButton(`agent-${id}-review`, 'Review', event('navigate', { to: `/worktrees/review/${reviewKey}` }), { variant: 'borderless' })] : []),
         labelButton(`agent-${id}-open`, 'Open', event('open_agent', { agent_id: id })),
       ],
@@ -135,9 +166,9 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   );
   const parallelData = memo((nonce: number) => ({ [`parallel_${nonce}`]: { prompt: '', agents: [] } }));
 
-  /** One row per definition, in order, from five primitives each (flat, so an unchanged list is a memo hit). */
+  /** One row per definition, in order, from six primitives each (flat, so an unchanged list is a memo hit). */
   const agentList = memo((nonce: number, ...facts: Array<string | null>) => {
-    const children = definitions.map((d, i) => agentRow(d.id, d, facts[i * 5]!, facts[i * 5 + 1]!, facts[i * 5 + 2]!, facts[i * 5 + 3] ?? null, facts[i * 5 + 4] ?? ''));
+    const children = definitions.map((d, i) => agentRow(d.id, d, facts[i * 6]!, facts[i * 6 + 1]!, facts[i * 6 + 2]!, facts[i * 6 + 3] ?? null, facts[i * 6 + 4] ?? '', (facts[i * 6 + 5] ?? 'info') as IconName));
     agentRow.sweep();
     return column('control-agents', {
       children: [
@@ -160,7 +191,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
   };
 
   // ------------------------------------------------------------------ /agents/:id
-  const header = memo((definition: AgentDefinition, status: string, cwd: string | null, providerSessionId: string | null, pid: number | null) => {
+  const header = memo((definition: AgentDefinition, status: string, statusIconName: IconName, cwd: string | null, providerSessionId: string | null, pid: number | null) => {
     const facts = [
       `Role: ${definition.role}`,
       `Protocol: ${definition.protocol}`,
@@ -175,7 +206,7 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
           children: [
             labelButton('control-back', 'All agents', event('navigate', { to: '/agents' }), { variant: 'borderless' }),
             text('control-detail-title', { text: definition.name, variant: 'h2' }),
-            text(`agent-${definition.id}-status`, { text: status, variant: 'caption', accessibility: { label: 'Status' } }),
+            statusBadge(definition.id, definition.name, status, statusIconName),
           ],
         }),
         text('control-detail-description', { text: definition.description || definition.id }),
@@ -266,22 +297,43 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     }),
   );
 
-  // The panel: constant. Its items come from the data model through the template.
+  // The transcript: constant. Its items come from the data model through the template. A tool use's
+  // line has one `tool` item, drawn as a Details button opening its input and output (a fold); other
+  // lines have none.
+  const toolDetails = modal('control-line-tool', {
+    trigger: button('control-line-tool-open', {
+      child: text('control-line-tool-open.label', { text: 'Details' }),
+      action: event('open_dialog'),
+      variant: 'borderless',
+    }),
+    content: column('control-line-tool-body', {
+      children: [
+        text('control-line-tool-input-title', { text: 'Input', variant: 'h5' }),
+        text('control-line-tool-input', { text: bind('input') }),
+        text('control-line-tool-output-title', { text: 'Output', variant: 'h5' }),
+        text('control-line-tool-output', { text: bind('output') }),
+      ],
+    }),
+  });
   const output = list('control-output', {
     children: {
       template: row('control-line', {
-        align: 'center',
-        children: [icon('control-line-icon', { name: bind('icon') }), text('control-line-text', { text: bind('text') })],
+        align: 'start',
+        children: [
+          icon('control-line-icon', { name: bind('icon') }),
+          text('control-line-text', { text: bind('text') }),
+          list('control-line-tools', { children: { template: toolDetails, path: 'tool' } }),
+        ],
       }),
       path: `${DETAIL}/lines`,
     },
   });
 
-  const inputRow = memo((agentId: string, inputNonce: number) =>
+  const inputRow = memo((agentId: string, inputNonce: number, verdict: string | null) =>
     row('control-input-row', {
       align: 'end',
       children: [
-        textField('control-input', { label: 'Message to the agent', value: bind(`/control/input_${inputNonce}`), weight: 1 }),
+        textField('control-input', { label: 'Message to the agent', value: bind(`/control/input_${inputNonce}`), weight: 1, checks: fieldChecks([], verdict) }),
         labelButton('control-send', 'Send', event('send_input', { agent_id: agentId, input: bind(`/control/input_${inputNonce}`) }), {
           checks: [{ condition: bind(`${DETAIL}/can_send`), message: 'The agent is not running.' }],
         }),
@@ -315,24 +367,30 @@ export function createControlView(definitions: readonly AgentDefinition[]): Plug
     return usage && usage.sessionId === state.sessions.get(agentId)?.id ? usageText(usage.totals) : '';
   };
 
-  return (state, tab, { route }) => {
-    if (route.state !== 'AGENT_DETAIL') return { root: agentList(tab.promptNonce, ...definitions.flatMap((d) => [...glanceOf(state, d), usageLine(state, d.id)])), data: parallelData(tab.promptNonce) };
+  return (state, tab, { route, fieldErrors }) => {
+    if (route.state !== 'AGENT_DETAIL') {
+      const facts = definitions.flatMap((d) => [...glanceOf(state, d), usageLine(state, d.id), statusIcon(state.sessions.get(d.id))]);
+      return { root: agentList(tab.promptNonce, ...facts), data: parallelData(tab.promptNonce) };
+    }
     const agentId = route.params.id ?? '';
     const definition = byId.get(agentId);
     if (!definition) return { root: missing(agentId) };
     const session = state.sessions.get(agentId);
     const panel = state.panels.get(agentId) ?? EMPTY_PANEL;
+    // The start form only while no session runs; the input (right under the transcript) only while
+    // one does: a page never offers both, so the input stays on screen under a long transcript.
+    const idle = canStart(session);
+    const pieces: UiNode[] = [header(definition, statusLabel(session), statusIcon(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null)];
+    if (idle) pieces.push(startForm(definition, state.worktrees, tab.promptNonce));
+    pieces.push(approvals(agentId, session?.pendingApprovals), output);
+    if (!idle) pieces.push(inputRow(agentId, tab.inputNonce, fieldError(fieldErrors, 'send_input', 'input')));
+    pieces.push(
+      controls(agentId),
+      summary(session?.lastResult ?? null, session?.costUsd ?? null, usageLine(state, agentId)),
+      exitInfo(session?.exit ?? null),
+    );
     return {
-      root: detailPage(
-        header(definition, statusLabel(session), session?.cwd ?? null, session?.providerSessionId ?? null, session?.pid ?? null),
-        startForm(definition, state.worktrees, tab.promptNonce),
-        controls(agentId),
-        approvals(agentId, session?.pendingApprovals),
-        summary(session?.lastResult ?? null, session?.costUsd ?? null, usageLine(state, agentId)),
-        exitInfo(session?.exit ?? null),
-        output,
-        inputRow(agentId, tab.inputNonce),
-      ),
+      root: detailPage(...pieces),
       data: detailData(agentId, panel.lines, canStart(session), canStop(session), canResume(session), canSend(session), tab.promptNonce, tab.inputNonce),
     };
   };

@@ -1,14 +1,12 @@
 /**
- * The Dashboard module: the home route `/`, one card per section of the product, with the live lines
- * other modules add to their cards (the model gateway's: providers and the user's usage).
+ * The Dashboard module: the home route `/`, one card per section of the product, each drawn by its
+ * own plugin from its own state (`Plugin.card`), and the user's recent activity.
  */
-import { gatewayModule } from '../gateway/module';
 import { defineModule } from '../module';
 import { createDashboardPlugin } from './plugin';
 
 export const dashboardModule = defineModule<null>({
   id: 'dashboard',
-  uses: [gatewayModule],
   open: () => null,
-  plugins: (_services, ctx) => [createDashboardPlugin([ctx.use(gatewayModule).dashboardFacts])],
+  plugins: () => [createDashboardPlugin()],
 });

@@ -1,67 +1,78 @@
 /**
- * The dashboard (route `/`): one card per section of the product (every plugin whose header entry has
- * a description), each opening that section. A module may add a live line to its section's card (the
- * Models card says what the user's model calls cost): `CardFacts`, one line per user, refreshed when
- * its source says it changed.
+ * The dashboard (route `/`): one card per section of the product, each rendered by its plugin from
+ * its own user state (`Plugin.card`: the unread mail, the running agents, the worktrees, the model
+ * gateway), so every number on it is live: the change of a plugin's state that re-renders its screen
+ * re-renders its card too, in every view that shows it, and the diff carries the changed line only.
+ * Then the user's recent activity (what the toasts of every tab said).
+ *
+ * The dashboard itself holds no state: a card's body comes in `ViewInput.cards`, the activity in
+ * `ViewInput.activity` (both only on routes of a plugin that `showsCards`).
  */
-import { updateInBackground } from '../background';
-import { card, column, event, labelButton, memo, text } from '../../renderer';
-import type { NavEntry, Plugin } from '../types';
+import { card, column, event, icon, keyedMemo, labelButton, memo, row, text, type IconName, type UiNode } from '../../renderer';
+import { timeText } from '../time';
+import type { ActivityEntry, DashboardCard, Plugin, ToastVariant } from '../types';
 
-/** A live line on one section's card. */
-export interface CardFacts {
-  /** The card's section (a plugin id, as in its header entry). */
-  card: string;
-  /** The user's line now ('' for none). */
-  line(userId: string): string;
-  /** Calls `listener` with the user whose line may have changed (null: anyone's). Answers the unsubscribe. */
-  subscribe(listener: (userId: string | null) => void): () => void;
-}
+const ACTIVITY_ICONS: Record<ToastVariant, IconName> = { success: 'check', error: 'error', warning: 'warning', info: 'info' };
 
-/** Per card: the user's line. */
-type DashboardState = Readonly<Record<string, string>>;
-
-export function createDashboardPlugin(facts: readonly CardFacts[] = []): Plugin<DashboardState> {
-  const linesOf = (userId: string): DashboardState => Object.fromEntries(facts.map((f) => [f.card, f.line(userId)]));
+export function createDashboardPlugin(): Plugin<null> {
   return {
     id: 'dashboard',
     title: 'Dashboard',
-    nav: { id: 'dashboard', label: 'Dashboard', path: '/' },
+    nav: { id: 'dashboard', label: 'Dashboard', path: '/', icon: 'home' },
     routes: [{ state: 'DASHBOARD', path: '/' }],
+    showsCards: true,
     actions: {},
-    init(host) {
-      for (const fact of facts) {
-        host.onClose(
-          fact.subscribe((userId) => {
-            if (userId === null || userId === host.userId) updateInBackground(host, 'dashboard', (state) => ({ ...state, [fact.card]: fact.line(host.userId) }));
-          }),
-        );
-      }
-      return linesOf(host.userId);
-    },
+    init: () => null,
     createView() {
-      const view = memo((nav: readonly NavEntry[], lines: DashboardState) => ({
-        root: column('dashboard', {
+      const sectionCard = keyedMemo((id: string, entry: DashboardCard['nav'], body: UiNode) =>
+        card(`dashboard-card-${id}`, {
+          child: column(`dashboard-card-${id}-body`, {
+            children: [
+              row(`dashboard-card-${id}-head`, {
+                align: 'center',
+                children: [icon(`dashboard-card-${id}-icon`, { name: entry.icon ?? 'moreHoriz' }), text(`dashboard-card-${id}-title`, { text: entry.label, variant: 'h4' })],
+              }),
+              body,
+              labelButton(`dashboard-card-${id}-open`, `Open ${entry.label}`, event('navigate', { to: entry.path }), { variant: 'borderless' }),
+            ],
+          }),
+        }),
+      );
+      const activityRow = keyedMemo((id: string, entry: ActivityEntry, timeZone: string) =>
+        row(`dashboard-activity-${id}`, {
+          align: 'center',
           children: [
-            text('dashboard-title', { text: 'Dashboard', variant: 'h2' }),
-            ...nav
-              .filter((s) => s.description)
-              .map((s) =>
-                card(`dashboard-card-${s.id}`, {
-                  child: column(`dashboard-card-${s.id}-body`, {
-                    children: [
-                      text(`dashboard-card-${s.id}-title`, { text: s.label, variant: 'h4' }),
-                      text(`dashboard-card-${s.id}-text`, { text: s.description! }),
-                      ...(lines[s.id] ? [text(`dashboard-card-${s.id}-facts`, { text: lines[s.id]!, variant: 'caption' })] : []),
-                      labelButton(`dashboard-card-${s.id}-open`, `Open ${s.label}`, event('navigate', { to: s.path })),
-                    ],
-                  }),
-                }),
-              ),
+            icon(`dashboard-activity-${id}-icon`, { name: ACTIVITY_ICONS[entry.variant] }),
+            text(`dashboard-activity-${id}-text`, { text: entry.message }),
+            timeText(`dashboard-activity-${id}-at`, entry.at, timeZone),
           ],
         }),
-      }));
-      return (state, _view, input) => view(input.nav, state);
+      );
+      const activityCard = memo((activity: readonly ActivityEntry[], timeZone: string) => {
+        const rows = activity.map((entry) => activityRow(entry.id, entry, timeZone));
+        activityRow.sweep();
+        return card('dashboard-activity', {
+          child: column('dashboard-activity-body', {
+            children: [
+              row('dashboard-activity-head', {
+                align: 'center',
+                children: [icon('dashboard-activity-icon', { name: 'notifications' }), text('dashboard-activity-title', { text: 'Recent activity', variant: 'h4' })],
+              }),
+              rows.length ? column('dashboard-activity-list', { children: rows }) : text('dashboard-activity-empty', { text: 'Nothing yet: what you do here shows up as it happens.', variant: 'caption' }),
+            ],
+          }),
+        });
+      });
+      const view = memo((cards: readonly DashboardCard[], activity: UiNode) => {
+        const children = cards.map((c) => sectionCard(c.nav.id, c.nav, c.body));
+        sectionCard.sweep();
+        return {
+          root: column('dashboard', {
+            children: [text('dashboard-title', { text: 'Dashboard', variant: 'h2' }), row('dashboard-cards', { children: [...children, activity] })],
+          }),
+        };
+      });
+      return (_state, _view, input) => view(input.cards ?? [], activityCard(input.activity ?? [], input.context.timezone));
     },
   };
 }

@@ -7,6 +7,8 @@
  * message answers nothing, or while Claude is writing (Send waits for the draft too).
  */
 import { bind, column, event, labelButton, memo, row, text, textField, type CheckRule, type DynamicValue, type UiNode } from '../../renderer';
+import { fieldChecks, fieldError, requiredRule } from '../forms';
+import type { FieldErrors } from '../types';
 
 const COMPOSE_POINTER = '/email/compose';
 const TO = bind(`${COMPOSE_POINTER}/to`);
@@ -20,16 +22,20 @@ const DRAFTING_HINT = 'Claude is writing the reply…';
 /** A check that always fails: the catalog's way to disable a Button and say why. */
 const blocked = (message: string): CheckRule[] => [{ condition: false, message }];
 
-export function createComposeView(aiAvailable: boolean): (inReplyTo: string | null, drafting: boolean) => UiNode {
-  return memo((inReplyTo: string | null, drafting: boolean) => {
+const TO_RULES = [requiredRule(`${COMPOSE_POINTER}/to`, 'Enter at least one address.')];
+
+export function createComposeView(aiAvailable: boolean): (inReplyTo: string | null, drafting: boolean, errors: FieldErrors | null) => UiNode {
+  return memo((inReplyTo: string | null, drafting: boolean, errors: FieldErrors | null) => {
+    // What the server refused of the last Send, at its field.
+    const verdict = (field: string) => fieldError(errors, 'send', field);
     const aiHint = !aiAvailable ? NO_API_KEY_HINT : inReplyTo === null ? NOT_A_REPLY_HINT : drafting ? DRAFTING_HINT : null;
     const sendContext: Record<string, DynamicValue> = { to: TO, subject: SUBJECT, body: BODY };
     if (inReplyTo !== null) sendContext.in_reply_to = inReplyTo;
     const children: UiNode[] = [
       text('email-compose-title', { text: inReplyTo ? 'Reply' : 'New message', variant: 'h2' }),
-      textField('email-compose-to', { label: 'To', value: TO }),
-      textField('email-compose-subject', { label: 'Subject', value: SUBJECT }),
-      textField('email-compose-body', { label: 'Message', value: BODY, variant: 'longText' }),
+      textField('email-compose-to', { label: 'To', value: TO, checks: fieldChecks(TO_RULES, verdict('to')) }),
+      textField('email-compose-subject', { label: 'Subject', value: SUBJECT, checks: fieldChecks([], verdict('subject')) }),
+      textField('email-compose-body', { label: 'Message', value: BODY, variant: 'longText', checks: fieldChecks([], verdict('body')) }),
       row('email-compose-actions', {
         align: 'center',
         children: [

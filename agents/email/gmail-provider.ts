@@ -123,7 +123,12 @@ function toMessage(m: Message): MailMessage {
   };
 }
 
-function toSummary(m: Message): MailSummary {
+/** A conversation's row: its newest inbox message (else its newest), the count, unread when any is. */
+function toSummary(messages: readonly Message[]): MailSummary | null {
+  const usable = messages.filter((m) => EMAIL_ID_PATTERN.test(m.id ?? ''));
+  const byDate = [...usable].sort((a, b) => Number(b.internalDate ?? 0) - Number(a.internalDate ?? 0));
+  const m = byDate.find((x) => x.labelIds?.includes('INBOX')) ?? byDate[0];
+  if (!m) return null;
   const headers = m.payload?.headers ?? undefined;
   return {
     id: m.id ?? '',
@@ -132,7 +137,8 @@ function toSummary(m: Message): MailSummary {
     subject: header(headers, 'Subject'),
     snippet: decodeEntities(m.snippet ?? ''),
     date: isoDate(header(headers, 'Date'), m.internalDate),
-    unread: m.labelIds?.includes('UNREAD') ?? false,
+    unread: usable.some((x) => x.labelIds?.includes('UNREAD')),
+    count: usable.length,
   };
 }
 
@@ -174,7 +180,8 @@ export class GmailMailProvider implements MailProvider {
 
   async list({ query, pageToken, pageSize }: ListQuery): Promise<MailPage> {
     return this.call(async () => {
-      const listed = await this.api.users.messages.list({
+      // Conversations, as Gmail's inbox shows them: threads, each read with its messages' headers.
+      const listed = await this.api.users.threads.list({
         userId: 'me',
         labelIds: ['INBOX'],
         maxResults: pageSize,
@@ -182,12 +189,12 @@ export class GmailMailProvider implements MailProvider {
         ...(pageToken ? { pageToken } : {}),
       });
       // Ids go into routes and component ids: anything but Gmail's usual shape is left out.
-      const ids = (listed.data.messages ?? []).map((m) => m.id ?? '').filter((id) => EMAIL_ID_PATTERN.test(id));
-      const messages = await mapLimited(ids, LIST_CONCURRENCY, async (id) => {
-        const got = await this.api.users.messages.get({ userId: 'me', id, format: 'metadata', metadataHeaders: SUMMARY_HEADERS });
-        return toSummary(got.data);
+      const ids = (listed.data.threads ?? []).map((t) => t.id ?? '').filter((id) => EMAIL_ID_PATTERN.test(id));
+      const rows = await mapLimited(ids, LIST_CONCURRENCY, async (id) => {
+        const got = await this.api.users.threads.get({ userId: 'me', id, format: 'metadata', metadataHeaders: SUMMARY_HEADERS });
+        return toSummary(got.data.messages ?? []);
       });
-      return { messages, nextPageToken: listed.data.nextPageToken ?? null };
+      return { messages: rows.filter((row): row is MailSummary => row !== null), nextPageToken: listed.data.nextPageToken ?? null };
     });
   }
 
@@ -224,10 +231,20 @@ export class GmailMailProvider implements MailProvider {
   }
 
   async archive(emailId: string): Promise<void> {
-    await this.call(() => this.api.users.messages.modify({ userId: 'me', id: emailId, requestBody: { removeLabelIds: ['INBOX'] } }));
+    await this.modifyThread(emailId, 'INBOX');
   }
 
   async markRead(emailId: string): Promise<void> {
-    await this.call(() => this.api.users.messages.modify({ userId: 'me', id: emailId, requestBody: { removeLabelIds: ['UNREAD'] } }));
+    await this.modifyThread(emailId, 'UNREAD');
+  }
+
+  /** Takes `label` off the conversation holding `emailId` (Gmail's archive and read act on threads). */
+  private async modifyThread(emailId: string, label: string): Promise<void> {
+    await this.call(async () => {
+      const anchor = await this.api.users.messages.get({ userId: 'me', id: emailId, format: 'minimal' });
+      const threadId = anchor.data.threadId;
+      if (!threadId) throw new PluginError('UPSTREAM_ERROR', 'Gmail did not say which thread the message belongs to.');
+      await this.api.users.threads.modify({ userId: 'me', id: threadId, requestBody: { removeLabelIds: [label] } });
+    });
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The inbox screen: account line, search, the rows (sender, subject, snippet, date, unread badge),
- * and paging. Rows are keyed by message id (`email-row-<id>`) and memoised per row, so a message
+ * The inbox screen: account line, search, one row per conversation (sender and count, subject, the
+ * newest message's start, its time, an unread badge), and paging. Rows are keyed by the id of the
+ * conversation's newest message (`email-row-<id>`) and memoised per row, so a message
  * archived, read or arriving changes that row only: the list's other rows are the identical objects
  * and the diff sends one children op, not the list.
  */
-import { bind, card, column, event, keyedMemo, labelButton, memo, row, text, textField, type UiNode } from '../../renderer';
-import { formatDate } from './format';
+import { bind, card, column, event, icon, keyedMemo, labelButton, memo, row, text, textField, type UiNode } from '../../renderer';
+import { timeText } from './format';
 import { componentKey } from './ids';
 import type { MailAccount } from './service';
 import type { InboxState } from './state';
@@ -13,11 +14,23 @@ import type { MailSummary } from './types';
 
 const SEARCH_POINTER = '/email/search/query';
 
+/**
+ * One conversation: sender and message count, an Unread badge, the time of its newest message; the
+ * subject; the newest message's start. Unread conversations are in bold (the sender as a heading).
+ */
 function rowView(key: string, m: MailSummary, timeZone: string): UiNode {
   const id = `email-row-${key}`;
-  const top: UiNode[] = [text(`${id}-from`, { text: m.from, variant: m.unread ? 'h5' : 'body' })];
-  if (m.unread) top.push(text(`${id}-unread`, { text: 'Unread', variant: 'caption', accessibility: { label: 'unread message' } }));
-  top.push(text(`${id}-date`, { text: formatDate(m.date, timeZone), variant: 'caption' }));
+  const top: UiNode[] = [text(`${id}-from`, { text: m.count > 1 ? `${m.from} (${m.count})` : m.from, variant: m.unread ? 'h5' : 'body' })];
+  if (m.unread) {
+    top.push(
+      row(`${id}-unread-badge`, {
+        align: 'center',
+        accessibility: { label: 'unread conversation' },
+        children: [icon(`${id}-unread-icon`, { name: 'mail' }), text(`${id}-unread`, { text: 'Unread', variant: 'caption' })],
+      }),
+    );
+  }
+  top.push(timeText(`${id}-date`, m.date, timeZone));
   return card(id, {
     child: row(`${id}-body`, {
       align: 'center',
@@ -26,12 +39,17 @@ function rowView(key: string, m: MailSummary, timeZone: string): UiNode {
           weight: 1,
           children: [
             row(`${id}-top`, { align: 'center', children: top }),
-            text(`${id}-subject`, { text: m.subject || '(no subject)' }),
+            text(`${id}-subject`, { text: m.subject || '(no subject)', ...(m.unread ? { variant: 'h5' as const } : {}) }),
             text(`${id}-snippet`, { text: m.snippet, variant: 'caption' }),
           ],
         }),
-        labelButton(`${id}-open`, 'Open', event('open_thread', { email_id: m.id }), { variant: 'primary' }),
-        labelButton(`${id}-archive`, 'Archive', event('archive', { email_id: m.id }), { variant: 'borderless' }),
+        row(`${id}-actions`, {
+          align: 'center',
+          children: [
+            labelButton(`${id}-open`, 'Open', event('open_thread', { email_id: m.id }), { variant: 'primary' }),
+            labelButton(`${id}-archive`, 'Archive', event('archive', { email_id: m.id }), { variant: 'borderless' }),
+          ],
+        }),
       ],
     }),
   });

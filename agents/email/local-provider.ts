@@ -73,15 +73,17 @@ function matcher(query: string): (m: LocalMessage) => boolean {
     });
 }
 
-function summary(m: LocalMessage): MailSummary {
+/** A conversation's row: its newest inbox message, the thread's count, unread when any message is. */
+function summary(newest: LocalMessage, thread: readonly LocalMessage[]): MailSummary {
   return {
-    id: m.id,
-    threadId: m.threadId,
-    from: displayName(m.from),
-    subject: m.subject,
-    snippet: snippetOf(m.body),
-    date: m.date,
-    unread: m.labels.includes('UNREAD'),
+    id: newest.id,
+    threadId: newest.threadId,
+    from: displayName(newest.from),
+    subject: newest.subject,
+    snippet: snippetOf(newest.body),
+    date: newest.date,
+    unread: thread.some((m) => m.labels.includes('UNREAD')),
+    count: thread.length,
   };
 }
 
@@ -117,10 +119,15 @@ export class LocalMailProvider implements MailProvider {
       offset = Number(pageToken);
     }
     const matches = matcher(query);
-    const inbox = this.store.data.messages.filter((m) => m.labels.includes('INBOX') && matches(m)).sort(newestFirst);
-    const page = inbox.slice(offset, offset + pageSize);
-    const next = offset + pageSize < inbox.length ? String(offset + pageSize) : null;
-    return { messages: page.map(summary), nextPageToken: next };
+    // Conversations: the matching inbox messages grouped by thread, each thread at its newest.
+    const newest = new Map<string, LocalMessage>();
+    for (const m of this.store.data.messages.filter((m) => m.labels.includes('INBOX') && matches(m)).sort(newestFirst)) {
+      if (!newest.has(m.threadId)) newest.set(m.threadId, m);
+    }
+    const rows = [...newest.values()];
+    const page = rows.slice(offset, offset + pageSize);
+    const next = offset + pageSize < rows.length ? String(offset + pageSize) : null;
+    return { messages: page.map((m) => summary(m, this.threadOf(m.threadId))), nextPageToken: next };
   }
 
   async thread(emailId: string): Promise<MailThread> {
@@ -162,10 +169,15 @@ export class LocalMailProvider implements MailProvider {
     await this.removeLabel(emailId, 'UNREAD');
   }
 
+  private threadOf(threadId: string): LocalMessage[] {
+    return this.store.data.messages.filter((m) => m.threadId === threadId);
+  }
+
+  /** Takes `label` off every message of the conversation holding `emailId`. */
   private async removeLabel(emailId: string, label: string): Promise<void> {
-    const found = this.find(emailId);
-    if (!found.labels.includes(label)) return;
-    found.labels = found.labels.filter((l) => l !== label);
+    const thread = this.threadOf(this.find(emailId).threadId).filter((m) => m.labels.includes(label));
+    if (thread.length === 0) return;
+    for (const m of thread) m.labels = m.labels.filter((l) => l !== label);
     await this.store.write();
   }
 }

@@ -13,12 +13,13 @@ import { updateInBackground } from '../background';
 import { PluginError } from '../errors';
 import { actionsOf, type Plugin, type PluginHost, type SideEffect } from '../types';
 import { EMAIL_ACTIONS, type EmailActionName } from './actions';
+import { emailCard } from './card';
 import { DraftRunner } from './draft-runner';
 import { loadInbox, loadThread } from './loading';
 import type { MailProvider } from './provider';
 import { replyForm } from './reply';
 import type { MailService } from './service';
-import { EMPTY_COMPOSE, NEW_EMAIL_TAB, inboxState, initialState, withThread, type EmailState, type EmailTab } from './state';
+import { EMPTY_COMPOSE, NEW_EMAIL_TAB, inboxState, initialState, readConversation, withThread, withoutConversation, type EmailState, type EmailTab } from './state';
 import type { MailThread } from './types';
 import { createEmailView } from './view';
 
@@ -72,13 +73,31 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
     return (await mailbox(userId)).thread(emailId);
   }
 
+  /** Opening a conversation reads it: unread messages are marked read (a failure leaves them unread). */
+  async function markOpened(state: EmailState, userId: string, emailId: string, thread: MailThread): Promise<EmailState> {
+    if (!thread.messages.some((m) => m.unread)) return state;
+    try {
+      await (await mailbox(userId)).markRead(emailId);
+    } catch (error) {
+      console.error('[email] marking an opened conversation read failed:', error);
+      return state;
+    }
+    return readConversation(state, thread.id);
+  }
+
+  /** The conversation (thread id) of a message on screen, when known. */
+  const threadIdOf = (state: EmailState, emailId: string): string | undefined =>
+    state.inbox?.rows.find((r) => r.id === emailId)?.threadId ??
+    Object.values(state.threads).find((t) => t.thread?.messages.some((m) => m.id === emailId))?.thread?.id;
+
   const action = actionsOf<EmailState, EmailTab>();
   const A = EMAIL_ACTIONS;
   const actions = {
     open_thread: action(A.open_thread, async ({ state, payload, host }) => {
       const id = payload.email_id;
       const thread = await (await mailbox(host.userId)).thread(id);
-      return { state: withThread(state, id, { emailId: id, thread, error: null }), sideEffects: [navigate(`/email/thread/${id}`)] };
+      const opened = withThread(state, id, { emailId: id, thread, error: null });
+      return { state: await markOpened(opened, host.userId, id, thread), sideEffects: [navigate(`/email/thread/${id}`)] };
     }),
 
     reply: action(A.reply, async ({ state, payload, host, tab }) => {
@@ -124,9 +143,12 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
       await (await mailbox(host.userId)).archive(id);
       const subject =
         state.inbox?.rows.find((r) => r.id === id)?.subject ?? Object.values(state.threads).flatMap((t) => t.thread?.messages ?? []).find((m) => m.id === id)?.subject;
-      const next = produce(state, (d) => {
-        if (d.inbox) d.inbox.rows = d.inbox.rows.filter((r) => r.id !== id);
-      });
+      const threadId = threadIdOf(state, id);
+      const next = threadId
+        ? withoutConversation(state, threadId)
+        : produce(state, (d) => {
+            if (d.inbox) d.inbox.rows = d.inbox.rows.filter((r) => r.id !== id);
+          });
       const effects = [toast('success', subject ? `Archived “${short(subject)}”.` : 'Archived.')];
       if (route.state !== 'EMAIL_INBOX') effects.push(navigate('/email/inbox'));
       return { state: next, sideEffects: effects };
@@ -135,14 +157,13 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
     mark_read: action(A.mark_read, async ({ state, payload, host }) => {
       const id = payload.email_id;
       await (await mailbox(host.userId)).markRead(id);
-      const next = produce(state, (d) => {
-        const row = d.inbox?.rows.find((r) => r.id === id);
-        if (row) row.unread = false;
-        for (const loaded of Object.values(d.threads)) {
-          const message = loaded.thread?.messages.find((m) => m.id === id);
-          if (message) message.unread = false;
-        }
-      });
+      const threadId = threadIdOf(state, id);
+      const next = threadId
+        ? readConversation(state, threadId)
+        : produce(state, (d) => {
+            const row = d.inbox?.rows.find((r) => r.id === id);
+            if (row) row.unread = false;
+          });
       return { state: next, sideEffects: [toast('success', 'Marked as read.')] };
     }),
 
@@ -191,8 +212,9 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
   return {
     id: 'email',
     title: 'Email',
-    nav: { id: 'email', label: 'Email', path: '/email/inbox', description: 'Your mailbox: read, search, reply, and draft replies with Claude.' },
+    nav: { id: 'email', label: 'Email', path: '/email/inbox', description: 'Your mailbox: read, search, reply, and draft replies with Claude.', icon: 'mail' },
     routes: EMAIL_ROUTES,
+    card: emailCard(service),
     actions,
     init(host) {
       hosts.set(host.userId, host);
@@ -207,7 +229,10 @@ export function createEmailPlugin(service: MailService): Plugin<EmailState, Emai
       if (!state.account.signedIn) return {};
       if (route.state === 'EMAIL_THREAD') {
         const id = route.params.id ?? '';
-        return state.threads[id]?.thread ? {} : loadThread(service, host.userId, state, id);
+        if (state.threads[id]?.thread) return {};
+        const loaded = await loadThread(service, host.userId, state, id);
+        const thread = loaded.state?.threads[id]?.thread;
+        return thread ? { ...loaded, state: await markOpened(loaded.state!, host.userId, id, thread) } : loaded;
       }
       if (route.state === 'EMAIL_INBOX') return state.inbox && !state.inbox.stale ? {} : loadInbox(service, host.userId, state);
       return {};

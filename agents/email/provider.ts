@@ -6,13 +6,17 @@
 import type { ListQuery, MailPage, MailThread, OutgoingMail } from './types';
 
 export interface MailProvider {
-  /** One page of the inbox, newest first, filtered by the query. */
+  /**
+   * One page of the inbox as conversations, newest first, filtered by the query: one summary per
+   * thread, of its newest message in the inbox, with the thread's message count.
+   */
   list(query: ListQuery): Promise<MailPage>;
   /** The thread that holds the message `emailId`. */
   thread(emailId: string): Promise<MailThread>;
   /** Sends a message (a reply when `inReplyTo` is set); answers the new message's id. */
   send(mail: OutgoingMail): Promise<{ id: string }>;
-  /** Takes the message out of the inbox. */
+  /** Takes the conversation holding the message out of the inbox. */
   archive(emailId: string): Promise<void>;
+  /** Marks every message of the conversation holding the message read. */
   markRead(emailId: string): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * The Email plugin's state for one user. Immutable (changed with immer), so a view piece whose input
  * did not change gets the identical object and its memo returns the identical components.
  */
+import { produce } from 'immer';
 import { reuseUnchanged } from '../reuse';
 import type { MailAccount } from './service';
 import type { MailPage, MailSummary, MailThread } from './types';
@@ -74,4 +75,22 @@ export function withThread(state: EmailState, emailId: string, thread: ThreadSta
  */
 export function inboxState(query: string, pageTokens: (string | null)[], page: MailPage, previous: readonly MailSummary[] = []): InboxState {
   return { query, pageTokens, rows: reuseUnchanged(previous, page.messages, (row) => row.id), nextPageToken: page.nextPageToken, stale: false, error: null };
+}
+
+/** The conversation `threadId` read: its inbox row and every loaded copy of its messages. */
+export function readConversation(state: EmailState, threadId: string): EmailState {
+  return produce(state, (d) => {
+    for (const row of d.inbox?.rows ?? []) if (row.threadId === threadId) row.unread = false;
+    for (const loaded of Object.values(d.threads)) {
+      if (loaded.thread?.id !== threadId) continue;
+      for (const message of loaded.thread.messages) message.unread = false;
+    }
+  });
+}
+
+/** The conversation `threadId` out of the inbox: its row goes. */
+export function withoutConversation(state: EmailState, threadId: string): EmailState {
+  return produce(state, (d) => {
+    if (d.inbox) d.inbox.rows = d.inbox.rows.filter((r) => r.threadId !== threadId);
+  });
 }

@@ -13,7 +13,10 @@ export interface MailSummary {
   snippet: string;
   /** ISO 8601. */
   date: string;
+  /** Some message of the conversation is unread. */
   unread: boolean;
+  /** Messages in the conversation (1 for a message alone). */
+  count: number;
 }
 
 /** One message of a thread, with what a reply needs. */

@@ -29,16 +29,16 @@ export function createEmailView(aiAvailable: boolean): PluginView<EmailState, Em
   const signIn = memo(signInCard);
   const data = memo((query: string, to: string, subject: string, body: string) => ({ search: { query }, compose: { to, subject, body } }));
 
-  return (state, tab, { context, route }) => {
+  return (state, tab, { context, route, fieldErrors }) => {
     const model = data(state.inbox?.query ?? '', tab.compose.to, tab.compose.subject, tab.compose.body);
     if (!state.account.signedIn) return { root: signIn(), data: model };
     switch (route.state) {
       case 'EMAIL_THREAD': {
         const id = route.params.id ?? '';
-        return { root: thread(state.threads[id] ?? null, id, context.timezone), data: model };
+        return { root: thread(state.threads[id] ?? null, id, context.timezone, state.account.email ?? null), data: model };
       }
       case 'EMAIL_COMPOSE':
-        return { root: compose(tab.compose.inReplyTo, tab.compose.drafting), data: model };
+        return { root: compose(tab.compose.inReplyTo, tab.compose.drafting, fieldErrors ?? null), data: model };
       default:
         return { root: inbox(state.inbox, state.account, context.timezone), data: model };
     }

@@ -13,6 +13,7 @@ import { PluginError } from '../errors';
 import { actionsOf, type Plugin, type PluginHost } from '../types';
 import type { ModelGateway } from './gateway';
 import { coalesced } from './coalesce';
+import { modelsCard } from './models-card';
 import { createModelsView, type ModelsState } from './models-view';
 import type { UsageLedger } from './ledger';
 import { NoRouteError } from './router';
@@ -66,8 +67,9 @@ export function createModelsPlugin(gateway: ModelGateway, ledger: UsageLedger, p
   return {
     id: 'gateway',
     title: 'Models',
-    nav: { id: 'gateway', label: 'Models', path: '/models', description: 'The model gateway: providers, failover, cooldowns, usage and cost.' },
+    nav: { id: 'gateway', label: 'Models', path: '/models', description: 'The model gateway: providers, failover, cooldowns, usage and cost.', icon: 'settings' },
     routes: [{ state: 'MODELS', path: '/models' }],
+    card: modelsCard,
     actions: {
       lock_provider: action(z.object({ provider: z.string().min(1).max(40) }), ({ host, payload }) => setLock(host.userId, payload.provider)),
       unlock_provider: action(z.object({}), ({ host }) => setLock(host.userId, null)),

@@ -5,18 +5,16 @@
  * any local tool with a token, issues and revokes the agent sessions' tokens for the supervisor, counts
  * usage and cost, and shows it all on the Models screen.
  */
-import { usageText, type AgentModelAccess, type AgentUsageSource } from '../control/model-access';
-import type { CardFacts } from '../dashboard/plugin';
+import type { AgentModelAccess, AgentUsageSource } from '../control/model-access';
 import { defineModule } from '../module';
 import { loadGatewayConfig, type GatewayConfig } from './config';
-import { coalesced } from './coalesce';
 import { ConversationStore } from './conversations';
 import { gatewayEndpoints } from './endpoints';
 import { ModelGateway } from './gateway';
 import { GatewayGrants } from './grants';
 import { createModelsPlugin } from './models-plugin';
 import { EMPTY_USAGE_FILE, UsageLedger, usageFileSchema, type UsageFile } from './ledger';
-import { ModelRouter, type RouterEvent } from './router';
+import { ModelRouter } from './router';
 
 export interface GatewayServices {
   config: GatewayConfig;
@@ -29,52 +27,6 @@ export interface GatewayServices {
   agentAccess: AgentModelAccess;
   /** For the Agents screens: each session's usage, live. */
   agentUsage: AgentUsageSource;
-  /** For the dashboard's Models card: the providers' state and the user's usage, live. */
-  dashboardFacts: CardFacts;
-}
-
-/** How often at most the dashboard's line follows the gateway (it changes with every request). */
-const DASHBOARD_REFRESH_MS = 500;
-
-/** The Models card's line: how many providers, which are cooling down or locked, and the user's usage. */
-function dashboardFacts(router: ModelRouter, ledger: UsageLedger): CardFacts {
-  return {
-    card: 'gateway',
-    line(userId) {
-      const status = router.status();
-      if (!status.configured) return 'No model provider configured.';
-      const cooling = status.providers.filter((p) => p.state === 'cooling_down').map((p) => p.name);
-      const usage = ledger.forUser(userId);
-      return [
-        `${status.providers.length} provider${status.providers.length === 1 ? '' : 's'}`,
-        status.locked ? `locked to ${status.locked}` : null,
-        cooling.length ? `cooling down: ${cooling.join(', ')}` : null,
-        usage.requests ? `your usage: ${usageText(usage)}` : 'no model calls yet',
-      ]
-        .filter(Boolean)
-        .join(' · ');
-    },
-    subscribe(listener) {
-      const soon = coalesced(() => listener(null), DASHBOARD_REFRESH_MS);
-      // A cooldown ends without an event: the line is refreshed when it does.
-      const recoveries = new Set<NodeJS.Timeout>();
-      const onRouting = (event: RouterEvent) => {
-        soon.call();
-        if (event.type !== 'failed' || !event.cooling_down_until) return;
-        const timer = setTimeout(() => {
-          recoveries.delete(timer);
-          listener(null);
-        }, Date.parse(event.cooling_down_until) - Date.now() + 50).unref();
-        recoveries.add(timer);
-      };
-      const unsubscribe = [router.subscribe(onRouting), ledger.subscribe(soon.call)];
-      return () => {
-        for (const stop of unsubscribe) stop();
-        for (const timer of recoveries) clearTimeout(timer);
-        soon.cancel();
-      };
-    },
-  };
 }
 
 /**
@@ -108,7 +60,7 @@ export const gatewayModule = defineModule<GatewayServices>({
       forSession: (sessionId) => ledger.forSession(sessionId),
       subscribe: (listener) => ledger.subscribe((entry) => entry.session && listener(entry.session.sessionId)),
     };
-    return { config, router, gateway, ledger, agentAccess, agentUsage, dashboardFacts: dashboardFacts(router, ledger) };
+    return { config, router, gateway, ledger, agentAccess, agentUsage };
   },
   close: ({ ledger }) => ledger.flush(),
   plugins: ({ gateway, ledger, config }) => [createModelsPlugin(gateway, ledger, config.prefix)],

@@ -6,6 +6,7 @@
  * reaches the views of the users who may see it, through the service's change listener. Git work
  * stops when the action's time limit passes.
  */
+import { worktreeCard } from './card';
 import { z } from 'zod';
 import { updateInBackground } from '../background';
 import { reuseUnchanged } from '../reuse';
@@ -37,7 +38,7 @@ export function createWorktreePlugin(service: WorktreeService, roles: UserRoles)
   return {
     id: 'worktree',
     title: 'Worktree',
-    nav: { id: 'worktree', label: 'Worktrees', path: '/worktrees', description: 'Git worktrees per agent and task.' },
+    nav: { id: 'worktree', label: 'Worktrees', path: '/worktrees', description: 'Git worktrees per agent and task.', icon: 'folder' },
     routes: [
       { state: 'WORKTREES', path: '/worktrees' },
       { state: 'WORKTREE_NEW', path: '/worktrees/new' },
@@ -108,6 +109,7 @@ export function createWorktreePlugin(service: WorktreeService, roles: UserRoles)
       return state;
     },
     initView: () => NEW_TAB,
+    card: worktreeCard,
     createView: createWorktreeView,
   };
 }

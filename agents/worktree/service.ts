@@ -54,6 +54,9 @@ export interface Worktree {
   dirty: boolean;
   /** How many (untracked files counted one by one, as the review lists them). */
   changedFiles: number;
+  /** Commits on this branch not on the main worktree's branch, and the other way; null for the main worktree or when unknown. */
+  ahead: number | null;
+  behind: number | null;
 }
 
 export interface CreateWorktreeInput {
@@ -386,10 +389,24 @@ export class WorktreeService {
   private async readList(signal: AbortSignal): Promise<Worktree[]> {
     const root = this.requireRoot();
     const entries = parseWorktreeList(await this.git.run(root, ['worktree', 'list', '--porcelain', '-z'], signal));
-    return Promise.all(entries.filter((entry) => !entry.bare).map((entry) => this.describe(entry, signal)));
+    const base = entries.find((entry) => entry.isMain)?.branch ?? null;
+    return Promise.all(entries.filter((entry) => !entry.bare).map((entry) => this.describe(entry, base, signal)));
   }
 
-  private async describe(entry: PorcelainWorktree, signal: AbortSignal): Promise<Worktree> {
+  /** `[ahead, behind]` of the worktree's HEAD against `base` (the main worktree's branch). */
+  private async divergence(entry: PorcelainWorktree, base: string | null, signal: AbortSignal): Promise<[number | null, number | null]> {
+    if (entry.isMain || entry.prunable || !base) return [null, null];
+    try {
+      const out = await this.git.run(entry.path, ['rev-list', '--left-right', '--count', `refs/heads/${base}...HEAD`], signal);
+      const [behind, ahead] = out.trim().split(/\s+/).map(Number);
+      return Number.isInteger(ahead) && Number.isInteger(behind) ? [ahead!, behind!] : [null, null];
+    } catch (error) {
+      if (error instanceof GitAborted) throw error;
+      return [null, null];
+    }
+  }
+
+  private async describe(entry: PorcelainWorktree, base: string | null, signal: AbortSignal): Promise<Worktree> {
     const meta = Object.hasOwn(this.store.data.worktrees, entry.path) ? this.store.data.worktrees[entry.path] : undefined;
     let changedFiles = 0;
     if (!entry.prunable) {
@@ -400,6 +417,7 @@ export class WorktreeService {
         changedFiles = 0; // a directory that vanished is `prunable` at the next list
       }
     }
+    const [ahead, behind] = await this.divergence(entry, base, signal);
     return {
       path: entry.path,
       branch: entry.branch,
@@ -414,6 +432,8 @@ export class WorktreeService {
       relativePath: path.relative(this.requireRoot(), entry.path) || '.',
       dirty: changedFiles > 0,
       changedFiles,
+      ahead,
+      behind,
     };
   }
 

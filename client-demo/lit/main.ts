@@ -7,6 +7,7 @@
  * the renderer refused, each also reported to the server).
  */
 import type { A2uiClientAction } from '@a2ui/web_core/v0_9';
+import { screenSize } from '../src/client-context';
 import { viewId, whenPageReady } from '../src/page';
 import { openInNewTab, safeUrl } from '../src/safe-url';
 import { postClientMessage, type ClientMessage } from './actions';
@@ -50,13 +51,30 @@ whenPageReady(({ container, notice }) => {
     },
   });
 
+  /** The server renders for this page's screen size: said once live, and again when a resize crosses a breakpoint. */
+  let reported: string | null = null;
+  const reportScreen = () => {
+    const size = screenSize(window.innerWidth);
+    if (size === reported) return;
+    reported = size;
+    void send({ name: 'update_context', surfaceId: view, sourceComponentId: 'root', timestamp: new Date().toISOString(), context: { screen_size: size } });
+  };
+  window.addEventListener('resize', () => {
+    if (reported !== null) reportScreen();
+  });
+
   route.start();
   openStream({
     view,
     onMessage: (message) => host.process(message),
     onState: (state) => {
       body.dataset.connection = state;
-      if (state === 'live') notice(null);
+      if (state === 'live') {
+        notice(null);
+        // (Again after a reconnect: a view made anew starts as a desktop one.)
+        reported = null;
+        reportScreen();
+      }
       else if (state === 'reconnecting') notice('Connection lost. Reconnecting…');
       else notice('Not connected. If you are not signed in, open the start-up link (with ?token=…) printed by the server, then reload.');
     },

@@ -4,8 +4,22 @@
  * points are loaded: `@a2ui/lit` (root) defines `a2ui-surface` too, and both cannot share a page.
  */
 import { A2uiSurface, basicCatalog, type LitComponentApi } from '@a2ui/lit/v0_9';
-import { MessageProcessor, type A2uiClientAction, type A2uiMessage, type SurfaceModel } from '@a2ui/web_core/v0_9';
+import { Catalog, MessageProcessor, type A2uiClientAction, type A2uiMessage, type SurfaceModel } from '@a2ui/web_core/v0_9';
 import { ROUTE_POINTER } from '../src/page';
+import { nameControls } from './accessible-names';
+import { tagComponentIds } from './component-ids';
+import { surfaceStyles } from './surface-styles';
+import { SvgIcon } from './svg-icon';
+
+/**
+ * The basic catalog with its Icon drawn as inline SVG (svg-icon.ts says why); every other component
+ * is the official renderer's own.
+ */
+const catalog = new Catalog<LitComponentApi>(
+  basicCatalog.id,
+  [...basicCatalog.components.values()].map((component) => (component.name === 'Icon' ? (SvgIcon as unknown as LitComponentApi) : component)),
+  [...basicCatalog.functions.values()],
+);
 
 export interface SurfaceHostOptions {
   container: HTMLElement;
@@ -22,7 +36,7 @@ export class SurfaceHost {
   private readonly routeSubscriptions = new Map<string, { unsubscribe(): void }>();
 
   constructor(private readonly options: SurfaceHostOptions) {
-    this.processor = new MessageProcessor([basicCatalog], (action: A2uiClientAction) => options.onAction(action));
+    this.processor = new MessageProcessor([catalog], (action: A2uiClientAction) => options.onAction(action));
     this.processor.onSurfaceCreated((surface) => this.mount(surface));
     this.processor.onSurfaceDeleted((id) => this.unmount(id));
   }
@@ -46,6 +60,13 @@ export class SurfaceHost {
     element.surface = surface;
     element.dataset.surfaceId = surface.id;
     this.options.container.append(element);
+    // The surface renders into its shadow root: our sheet and the id tags go there.
+    void element.updateComplete.then(() => {
+      const root = element.shadowRoot;
+      if (!root) return;
+      if (!root.adoptedStyleSheets.includes(surfaceStyles())) root.adoptedStyleSheets = [...root.adoptedStyleSheets, surfaceStyles()];
+      tagComponentIds(root, nameControls);
+    });
     const subscription = surface.dataModel.subscribe(ROUTE_POINTER, (route) => this.options.onRoute(route));
     this.routeSubscriptions.set(surface.id, subscription);
   }

@@ -6,9 +6,9 @@ import type { ClientContext } from '../../server/transport/protocol';
 
 export type ScreenSize = 'mobile' | 'tablet' | 'desktop';
 
-/** The breakpoints of styles.css: under 600 px is a phone, under 1024 px a tablet. */
+/** The breakpoints of styles.css: under 640 px is a phone, under 1024 px a tablet. */
 export function screenSize(width: number): ScreenSize {
-  if (width < 600) return 'mobile';
+  if (width < 640) return 'mobile';
   if (width < 1024) return 'tablet';
   return 'desktop';
 }

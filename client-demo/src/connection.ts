@@ -51,6 +51,8 @@ export interface ConnectionOptions {
   /** The first document arrived (once per page load). */
   onFirstDocument?(): void;
   onStateChange?(state: ConnectionState): void;
+  /** The server does not know this browser (no token cookie, or a wrong one). */
+  onUnauthorized?(): void;
   context(): ClientContext;
 }
 
@@ -87,6 +89,7 @@ export class Connection {
     socket.on('connect_error', (error: Error) => {
       this.setState('rest');
       this.options.notice(describeConnectError(error));
+      if (error.message === 'UNAUTHORIZED') this.options.onUnauthorized?.();
     });
     socket.on(EVENTS.frame, (frame: unknown) => this.receive(frame, false));
   }
@@ -244,7 +247,10 @@ export class Connection {
       console.warn('a2ui: action failed', raw.error);
       // The server renders a toast for failures it handled; say something only when it did not.
       const effects = isObject(frame) && Array.isArray(frame.side_effects) ? (frame.side_effects as SideEffect[]) : [];
-      if (!effects.some((effect) => effect.type === 'toast')) this.options.notice(describeError(raw.error));
+      // A refused payload whose reason the form shows at its fields (the server's frame with the
+      // verdicts came before this answer, on the same socket) needs no red bar as well.
+      const atTheField = isObject(raw.error) && raw.error.code === 'INVALID_INPUT' && this.options.view.showsFieldError();
+      if (!atTheField && !effects.some((effect) => effect.type === 'toast')) this.options.notice(describeError(raw.error));
     } else {
       this.options.notice(null); // the server answered: any earlier transport problem is over
     }

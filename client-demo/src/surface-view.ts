@@ -35,11 +35,13 @@ export interface SurfaceDocument {
 
 export interface SurfaceViewOptions {
   /** A Button's `event` action, its context resolved against the data model. */
-  onAction(name: string, payload: Record<string, unknown>, componentId: string): void;
+  onAction(name: string, payload: Record<string, unknown>, componentId: string): void | Promise<unknown>;
   /** An input wrote the local data model (two-way binding). */
   onDataChange?(pointer: string, value: unknown): void;
   /** Opens an http(s) URL (an `openUrl` action); default: a new tab without an opener. */
   openUrl?(url: string): void;
+  /** Called with each new element and its component id (the page's own conventions, shell-conventions.ts). */
+  decorate?(el: HTMLElement, id: string): void;
 }
 
 /** Props that only name child components: a change re-places children, the element's own props stay. */
@@ -148,6 +150,11 @@ export class SurfaceView {
   /** True after an op failed to apply: the document may be half-patched until the next snapshot. */
   get stale(): boolean {
     return this.broken;
+  }
+
+  /** A field shows an error now (a check failed after a touch, or the server's verdict at the field). */
+  showsFieldError(): boolean {
+    return this.container.querySelector('[aria-invalid="true"]') !== null;
   }
 
   /** Replaces the whole document and rebuilds the DOM (the only full rebuild). Takes ownership of `doc`. */
@@ -373,6 +380,7 @@ export class SurfaceView {
     view.el.setAttribute('data-id', node.id);
     view.el.setAttribute('data-component', String(component.component));
     if (node.index !== undefined) view.el.setAttribute('data-index', String(node.index));
+    this.options.decorate?.(view.el, node.id);
     return view;
   }
 
@@ -385,9 +393,7 @@ export class SurfaceView {
       write: (pointer, value) => {
         if (node.alive) this.setData(pointer, value);
       },
-      dispatch: (action) => {
-        if (node.alive) this.dispatch(node, action);
-      },
+      dispatch: (action) => (node.alive ? this.dispatch(node, action) : undefined),
       refresh: () =>
         this.batch(() => {
           this.pass++;
@@ -453,6 +459,8 @@ export class SurfaceView {
     const target = node.view.a11yTarget ?? el;
     const a11y = isObject(component.accessibility) ? component.accessibility : {};
     node.aria.label = this.setAria(target, 'aria-label', a11y.label === undefined ? null : ctx.text(a11y.label), node.aria.label);
+    // A named container is a group: an aria-label on a plain div names nothing for screen readers.
+    if (node.aria.label !== null && target === el && el.tagName === 'DIV' && !el.hasAttribute('role')) setAttr(el, 'role', 'group');
     node.aria.description = this.setAria(
       target,
       'aria-description',
@@ -577,7 +585,8 @@ export class SurfaceView {
   // Actions
   // ---------------------------------------------------------------------------------------------
 
-  private dispatch(node: RenderNode, action: unknown): void {
+  /** Runs a Button's action; a server event answers the promise of its round trip (a busy button waits for it). */
+  private dispatch(node: RenderNode, action: unknown): void | Promise<unknown> {
     if (!isObject(action)) return;
     const ctx = createRenderContext(this.doc.dataModel, node.scope, null);
     if (isObject(action.event)) {
@@ -591,8 +600,7 @@ export class SurfaceView {
           payload[key] = copyJson(ctx.value(context[key]));
         }
       }
-      this.options.onAction(name, payload, node.id);
-      return;
+      return this.options.onAction(name, payload, node.id);
     }
     if (isObject(action.functionCall)) {
       const call = action.functionCall;

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { integerVar } from '../../agents/env-values';
+import { DEFAULT_TOAST_LIFETIME_MS } from '../session/toasts';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE } from '../transport/auth';
 import { loadClusterConfig, type ClusterConfig } from './cluster-config';
 
@@ -36,6 +37,8 @@ export interface Config {
   maxViewsPerUser: number;
   /** Several processes on one Redis (`A2UI_REDIS_URL`); null: the embedded store, one process. */
   cluster: ClusterConfig | null;
+  /** How long a success or info toast stays before it leaves by itself. */
+  toastLifetimeMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     viewIdleMs: integerVar(env, 'A2UI_VIEW_IDLE_MS', 30 * 60_000, 1000),
     maxViewsPerUser: integerVar(env, 'A2UI_MAX_VIEWS_PER_USER', 200, 1),
     cluster: loadClusterConfig(env),
+    toastLifetimeMs: integerVar(env, 'A2UI_TOAST_LIFETIME_MS', DEFAULT_TOAST_LIFETIME_MS, 1000),
   };
 }

@@ -8,7 +8,7 @@
  * cause and a Retry button (the global `retry_plugin` action) instead of its view.
  */
 import { createShellView, type Toast } from '../../agents/shell/view';
-import type { Context, NavEntry, Plugin, PluginRender, PluginView, RouteMatch } from '../../agents/types';
+import type { ActivityEntry, CardInput, Context, DashboardCard, FieldErrors, NavEntry, Plugin, PluginRender, PluginView, RouteMatch } from '../../agents/types';
 import { buildSurface, card, column, event, labelButton, memo, text, type Surface, type UiNode } from '../../renderer';
 
 /** The user state of a plugin whose `init` failed: the cause, shown with a Retry button. */
@@ -22,6 +22,10 @@ export interface ComposeInput {
   plugin: Plugin<any, any>;
   context: Readonly<Context>;
   toasts: readonly Toast[];
+  /** The view's refused fields (the plugin views show them at their fields). */
+  fieldErrors: FieldErrors | null;
+  /** The user's recent activity (for a route that shows the cards). */
+  activity: readonly ActivityEntry[];
   stateOf(pluginId: string): unknown;
   viewStateOf(pluginId: string): unknown;
 }
@@ -61,6 +65,23 @@ export function createComposer(surfaceId: string, plugins: readonly Plugin<any, 
     if (!view) views.set(plugin.id, (view = plugin.createView()));
     return view;
   };
+  // The dashboard's cards: each plugin's card view (made once per view), the entry object kept while
+  // its body is, and the list kept while its entries are, so an unchanged dashboard is a memo hit.
+  const carded = plugins.filter((plugin) => plugin.card && plugin.nav);
+  const cardViews = new Map<string, (state: unknown, input: CardInput) => UiNode>();
+  const cardEntries = new Map(carded.map((plugin) => [plugin.id, memo((entry: NavEntry, body: UiNode): DashboardCard => ({ nav: entry, body }))]));
+  const cardList = memo((...cards: DashboardCard[]) => cards);
+  const cardsFor = (input: ComposeInput): readonly DashboardCard[] => {
+    const cards: DashboardCard[] = [];
+    for (const plugin of carded) {
+      const state = input.stateOf(plugin.id);
+      if (state instanceof FailedInit) continue;
+      let render = cardViews.get(plugin.id);
+      if (!render) cardViews.set(plugin.id, (render = plugin.card!.createView()));
+      cards.push(cardEntries.get(plugin.id)!(plugin.nav!, render(state, { context: input.context })));
+    }
+    return cardList(...cards);
+  };
   const draw = (plugin: Plugin<any, any>, input: ComposeInput): PluginRender => {
     const state = input.stateOf(plugin.id);
     if (state instanceof FailedInit) {
@@ -68,7 +89,8 @@ export function createComposer(surfaceId: string, plugins: readonly Plugin<any, 
       if (!card_) failed.set(plugin.id, (card_ = memo(failedCard)));
       return card_(plugin, state.cause);
     }
-    return viewOf(plugin)(state, input.viewStateOf(plugin.id), { context: input.context, route: input.route, nav });
+    const shows = plugin.showsCards ? { cards: cardsFor(input), activity: input.activity } : {};
+    return viewOf(plugin)(state, input.viewStateOf(plugin.id), { context: input.context, route: input.route, nav, fieldErrors: input.fieldErrors, ...shows });
   };
   const app = memo(appSlice);
   // The data model: the app's slice, the content plugin's, the panels' (`panelData[i]` of `panels[i]`).
@@ -89,7 +111,7 @@ export function createComposer(surfaceId: string, plugins: readonly Plugin<any, 
       panelRoots.push(drawn.root);
       panelData.push(drawn.data);
     }
-    const root = shell({ route: input.route, nav, toasts: input.toasts, content: content.root, panels: panelRoots });
+    const root = shell({ route: input.route, nav, toasts: input.toasts, content: content.root, panels: panelRoots, screen: input.context.screen_size });
     const { context } = input;
     const model = dataModel(app(input.route.path, context.user_id, context.user_prefs, context.screen_size), input.plugin.id, content.data, ...panelData);
     // Memoised views return the identical root when nothing they show changed: the last surface stands.

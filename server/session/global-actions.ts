@@ -11,6 +11,10 @@ export interface GlobalTarget {
   route(): string;
   select(ids: string[]): void;
   dismissToast(id: string): void;
+  /** The pointer or focus is on a toast (it stays while held) or left it. */
+  holdToast(id: string, held: boolean): void;
+  /** What the client says of itself (its screen size after a resize, its time zone). */
+  setContext(context: { screen_size?: 'mobile' | 'tablet' | 'desktop'; timezone?: string }): void;
   /**
    * Runs a plugin's `init` again for the user after it failed: `started`, `not_failed` when it had not
    * failed, or the cause when it failed again.
@@ -49,6 +53,22 @@ export const GLOBAL_ACTIONS: Readonly<Record<string, GlobalAction<any>>> = {
     target.dismissToast(toast_id);
     return { sideEffects: [] };
   }),
+  hold_toast: globalAction(z.object({ toast_id: z.string().max(64), held: z.boolean() }), ({ toast_id, held }, target) => {
+    target.holdToast(toast_id, held);
+    return { sideEffects: [] };
+  }),
+  // A client reports a change of itself (a resize across a breakpoint): the view renders for it. The
+  // native protocol's `context` carries it too; v0.9 clients have only the payload.
+  update_context: globalAction(
+    z.object({ screen_size: z.enum(['mobile', 'tablet', 'desktop']).optional(), timezone: z.string().max(64).optional() }),
+    (context, target) => {
+      target.setContext(context);
+      return { sideEffects: [] };
+    },
+  ),
+  // A Modal's trigger (the Assistant button of a narrow screen, a tool's Details) opens its dialog in
+  // the client; renderers that also send the trigger's action get this no-op.
+  open_dialog: globalAction(z.object({}), () => ({ sideEffects: [] })),
   retry_plugin: globalAction(z.object({ plugin: z.string().max(64) }), async ({ plugin }, target) => {
     const outcome = await target.retryPlugin(plugin);
     if (outcome === 'not_failed') return { sideEffects: [], error: `${plugin.slice(0, 64)} is running; nothing to retry.` };

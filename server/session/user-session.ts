@@ -14,7 +14,8 @@
  */
 import { jsonEqual } from '../../diff';
 import { describeZodError, PluginError } from '../../agents/errors';
-import type { ActionResult, Context, Plugin, PluginHost, RouteMatch, SideEffect, ViewHost } from '../../agents/types';
+import { fieldMessages } from '../../agents/forms';
+import type { ActionResult, ActivityEntry, Context, Plugin, PluginHost, RouteMatch, SideEffect, ViewHost } from '../../agents/types';
 import { SerialQueue } from '../../agents/serial';
 import type { Surface } from '../../renderer';
 import { FailedInit } from './compose';
@@ -53,6 +54,8 @@ export interface SessionDeps {
 
 /** Views remembered per user for a restart (the most recently used). */
 const MAX_REMEMBERED_VIEWS = 50;
+/** Activity entries kept per user (the dashboard shows them). */
+const MAX_ACTIVITY = 8;
 
 interface Outcome {
   status: 'success' | 'error';
@@ -107,6 +110,9 @@ export class UserSession {
   private prefs: Record<string, unknown>;
   /** The save of preferences an action carried, until that action's answer waits for it. */
   private prefsSaving: Promise<void> | undefined;
+  /** What happened lately, as its toasts said, newest first (the user's: every view's). */
+  private activity: readonly ActivityEntry[] = [];
+  private activityCounter = 0;
   private closed = false;
 
   private constructor(
@@ -123,6 +129,7 @@ export class UserSession {
       frameLogSize: deps.frameLogSize,
       toastLifetimeMs: deps.toastLifetimeMs,
       stateOf: (pluginId) => this.states.get(pluginId),
+      activity: () => this.activity,
       expireToast: (view, id) => this.expireToast(view, id),
     };
   }
@@ -173,7 +180,7 @@ export class UserSession {
         // The remembered route cannot be drawn (its plugin's view fails): start on the dashboard.
         console.error(`[session ${this.userId}] a new view could not render ${view.route.path}:`, error);
         view.router.navigate('/');
-        view.toasts.add('error', 'That page could not be shown.');
+        view.toasts.add('error', 'That page could not be shown.', '/');
         view.surface = view.render();
       }
       this.remember(view);
@@ -332,7 +339,8 @@ export class UserSession {
           }
           // Background work never moves a tab; its toasts go to every view.
           const toasts = safeEffects(sideEffects).filter((effect) => effect.type === 'toast');
-          for (const view of this.views.values()) for (const toast of toasts) this.applyToast(view, toast);
+          for (const view of this.views.values()) for (const toast of toasts) this.applyToast(view, toast, false);
+          for (const toast of toasts) this.noteActivity(toast);
           this.commit(checkpoint, undefined, toasts);
         }),
       onClose: (cleanup) => {
@@ -397,8 +405,14 @@ export class UserSession {
     const schema = global?.schema ?? plugin?.actions[name]?.schema;
     if (!schema) return this.fail(view, 'UNKNOWN_ACTION', `"${name}" is not an action of ${view.plugin.title} on this page.`);
     const parsed = schema.safeParse(call.payload ?? {});
-    if (!parsed.success) throw new PluginError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
+    if (!parsed.success) {
+      // Refused, nothing done; a form's view shows why at its fields.
+      if (plugin) this.showFieldErrors(view, name, fieldMessages(parsed.error));
+      throw new PluginError('INVALID_INPUT', `payload.${describeZodError(parsed.error)}`);
+    }
     this.mergeClientContext(view, call.context);
+    // An accepted plugin action (or a move) ends what the last refusal showed.
+    if (plugin || name === 'navigate') view.fieldErrors = null;
 
     if (global) {
       const routeBefore = view.route.path;
@@ -407,6 +421,17 @@ export class UserSession {
     }
     const action = plugin!.actions[name]!;
     return this.runPlugin(view, false, plugin!, view.route, view.context, view.viewState(plugin!), (input) => action.run({ ...input, payload: parsed.data, ...(call.componentId ? { componentId: call.componentId } : {}) }));
+  }
+
+  /**
+   * Keeps the refused fields in the view and sends the change to every client of the view, the
+   * acting one included (its answer is the error, without a frame).
+   */
+  private showFieldErrors(view: View, action: string, fields: Record<string, string>): void {
+    if (Object.keys(fields).length === 0) return;
+    const checkpoint = this.checkpoint(view);
+    view.fieldErrors = { action, fields };
+    this.commit(checkpoint, view, []);
   }
 
   /** The plugin an action goes to: the route's, else a panel (the assistant) whose actions work on every route. */
@@ -424,6 +449,8 @@ export class UserSession {
         if (!jsonEqual(ids, view.context.selection)) view.context = { ...view.context, selection: ids };
       },
       dismissToast: (id) => void view.toasts.remove(id),
+      holdToast: (id, held) => void view.toasts.hold(id, held),
+      setContext: (context) => this.mergeClientContext(view, context),
       retryPlugin: async (pluginId) => {
         const plugin = this.deps.plugins.find((p) => p.id === pluginId);
         if (!plugin || !(this.states.get(pluginId) instanceof FailedInit)) return 'not_failed';
@@ -498,23 +525,44 @@ export class UserSession {
    * differs from `before`: the only case that waits, and answers a promise), toasts show.
    */
   private applySideEffects(view: View, sideEffects: readonly SideEffect[], before = view.route.path): Promise<void> | undefined {
+    const mark = view.toasts.mark();
     for (const effect of sideEffects) {
       if (effect.type === 'navigate') view.router.navigate(effect.to);
       else this.applyToast(view, effect);
     }
     if (view.route.path === before) return undefined;
+    // The toasts about the page left behind go; those of this action concern the new page.
+    view.toasts.navigated(view.route.path, mark);
     return this.enter(view).then(() => this.remember(view));
   }
 
-  private applyToast(view: View, effect: SideEffect): void {
-    if (effect.type === 'toast') view.toasts.add(effect.variant, effect.message);
+  private applyToast(view: View, effect: SideEffect, note = true): void {
+    if (effect.type !== 'toast') return;
+    view.toasts.add(effect.variant, effect.message, view.route.path);
+    if (note) this.noteActivity(effect);
   }
 
-  /** The route's plugin's `enter`: its toasts and failures show in the view. */
+  /** A toast joins the user's activity (a user-level change: every view showing it re-renders). */
+  private noteActivity(effect: SideEffect): void {
+    if (effect.type !== 'toast') return;
+    const entry: ActivityEntry = { id: `a${++this.activityCounter}`, variant: effect.variant, message: effect.message, at: new Date().toISOString() };
+    this.activity = [entry, ...this.activity].slice(0, MAX_ACTIVITY);
+    this.touchUserState();
+  }
+
+  /**
+   * The route's plugin's `enter`: its toasts and failures show in the view. On a route that shows the
+   * cards (the dashboard), each card's `enter` too: it loads what its card shows.
+   */
   private async enter(view: View): Promise<void> {
     const plugin = view.plugin;
     const enter = plugin.enter;
     if (enter) await this.runPlugin(view, true, plugin, view.route, view.context, view.viewState(plugin), (input) => enter(input));
+    if (!plugin.showsCards) return;
+    for (const carded of this.deps.plugins) {
+      const enterCard = carded.card?.enter;
+      if (enterCard && carded.nav) await this.runPlugin(view, true, carded, view.route, view.context, view.viewState(carded), (input) => enterCard(input));
+    }
   }
 
   /** What a change is rolled back to when a view cannot render it. */
@@ -567,7 +615,7 @@ export class UserSession {
       if (checkpoint.route) checkpoint.view.router.navigate(checkpoint.route);
     }
     const told = checkpoint.view ? [checkpoint.view] : targets;
-    for (const view of told) view.toasts.add('error', 'The screen could not be updated; the last change was undone.');
+    for (const view of told) view.toasts.add('error', 'The screen could not be updated; the last change was undone.', view.route.path);
     const all = new Set([...targets, ...told]);
     return [...all].map((view) => [view, view.render()]);
   }
@@ -583,10 +631,12 @@ export class UserSession {
   private reportToAll(message: string): void {
     this.enqueue(async () => {
       if (this.closed) return;
+      this.noteActivity({ type: 'toast', variant: 'error', message });
       for (const view of this.views.values()) {
-        view.toasts.add('error', message);
+        view.toasts.add('error', message, view.route.path);
         view.commit(view.render(), [{ type: 'toast', variant: 'error', message }]);
       }
+      this.committed = this.states;
     }).catch((error: unknown) => console.error(`[session ${this.userId}] reporting an error failed:`, error));
   }
 

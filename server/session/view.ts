@@ -5,7 +5,7 @@
  * runs on its own: its user's session drives it on the user's queue (user-session.ts).
  */
 import type { Toast } from '../../agents/shell/view';
-import type { Context, Plugin, RouteMatch } from '../../agents/types';
+import type { ActivityEntry, Context, FieldErrors, Plugin, RouteMatch } from '../../agents/types';
 import { diff, snapshot } from '../../diff';
 import type { Surface } from '../../renderer';
 import { createComposer, type ViewComposer } from './compose';
@@ -24,6 +24,8 @@ export interface ViewDeps {
   /** A toast's time is up: remove it and commit, on the user's queue. */
   expireToast(view: View, id: string): void;
   stateOf(pluginId: string): unknown;
+  /** The user's recent activity, newest first. */
+  activity(): readonly ActivityEntry[];
 }
 
 /** Who drives a view: a tab's socket(s), a v0.9 stream, or a REST caller that named no view. */
@@ -40,6 +42,8 @@ export class View {
   context: Context;
   private readonly viewStates = new Map<string, unknown>();
   readonly toasts: Toasts;
+  /** What the server refused of this view's last action, by field (shown at the fields). */
+  fieldErrors: FieldErrors | null = null;
   surface!: Surface;
   version: number;
   private readonly log: FrameLog;
@@ -116,6 +120,8 @@ export class View {
         plugin: this.plugin,
         context: this.context,
         toasts: this.toasts.current,
+        fieldErrors: this.fieldErrors,
+        activity: this.deps.activity(),
         stateOf: (pluginId) => this.deps.stateOf(pluginId),
         viewStateOf: (pluginId) => this.viewState(this.deps.plugins.find((p) => p.id === pluginId)!),
       },

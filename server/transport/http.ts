@@ -75,7 +75,17 @@ export function createApp(deps: HttpDeps): express.Express {
   app.get('/', (req, res, next) => {
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (token === undefined) return next();
-    auth.authenticate(token, req.socket.remoteAddress);
+    try {
+      auth.authenticate(token, req.socket.remoteAddress);
+    } catch (error) {
+      // A person opened a wrong start-up link: a page that says what to do, not an error body.
+      const page = path.join(deps.clientDir, 'signin.html');
+      if (error instanceof PluginError && error.code === 'UNAUTHORIZED' && req.accepts('html') && fs.existsSync(page)) {
+        res.status(401).sendFile(page);
+        return;
+      }
+      throw error;
+    }
     res.cookie(TOKEN_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',

@@ -105,11 +105,12 @@ test('two tabs of the same user on the same route show the same domain state', a
   const two = await context.newPage();
   await two.goto(`${suite.server.url}/lab`);
   await two.waitForSelector('body[data-connection="socket"] [data-id="lab-count"]');
+  // The count after the bump: the first tab's text once it differs from before (the old count also
+  // reads "Count: n", so waiting for the pattern alone could read the count before the bump).
+  const before = await one.locator('[data-id="lab-count"]').textContent();
   await one.click('[data-id="lab-bump"]');
-  const expected = await (async () => {
-    await one.waitForFunction(() => /Count: \d+/.test(document.querySelector('[data-id="lab-count"]')?.textContent ?? ''));
-    return one.locator('[data-id="lab-count"]').textContent();
-  })();
+  await one.waitForFunction((b) => /Count: \d+/.test(document.querySelector('[data-id="lab-count"]')?.textContent ?? '') && document.querySelector('[data-id="lab-count"]')?.textContent !== b, before);
+  const expected = await one.locator('[data-id="lab-count"]').textContent();
   await two.waitForFunction((t) => document.querySelector('[data-id="lab-count"]')?.textContent === t, expected);
   // Each tab is its own view (its own version line); the toast of the bump is the first tab's only.
   expect(await two.locator('[data-id="lab"]').innerText()).toBe(await one.locator('[data-id="lab"]').innerText());

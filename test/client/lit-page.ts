@@ -9,26 +9,31 @@ import type { TestServer } from '../helpers/server';
 
 let registered: Promise<void> | undefined;
 
+const ENGINE = `({
+  all(root, id) {
+    const found = [];
+    const visit = (node) => {
+      for (const element of Array.from(node.querySelectorAll('*'))) {
+        if (element.context?.componentModel?.id === id) found.push(element);
+        if (element.shadowRoot) visit(element.shadowRoot);
+      }
+    };
+    visit(root);
+    return found;
+  },
+  query(root, id) {
+    return this.all(root, id)[0] ?? null;
+  },
+  queryAll(root, id) {
+    return this.all(root, id);
+  },
+})`;
+
 /** Registers the `a2ui=` engine (once per process; before the first page is created). */
 export function registerA2uiSelector(): Promise<void> {
-  registered ??= selectors.register('a2ui', () => {
-    type WithContext = Element & { context?: { componentModel?: { id?: string } } };
-    const all = (root: Element | ShadowRoot | Document, id: string): Element[] => {
-      const found: Element[] = [];
-      const visit = (node: Element | ShadowRoot | Document): void => {
-        for (const element of Array.from(node.querySelectorAll('*'))) {
-          if ((element as WithContext).context?.componentModel?.id === id) found.push(element);
-          if (element.shadowRoot) visit(element.shadowRoot);
-        }
-      };
-      visit(root);
-      return found;
-    };
-    return {
-      query: (root: Element, id: string) => all(root, id)[0] ?? null,
-      queryAll: (root: Element, id: string) => all(root, id),
-    };
-  });
+  // The engine as source text: a function would be serialised as compiled, and a compiler that keeps
+  // function names (tsx, for `npm run screenshots`) adds a helper the page does not have.
+  registered ??= selectors.register('a2ui', { content: ENGINE });
   return registered;
 }
 

@@ -192,7 +192,7 @@ describe('rendering every basic-catalog component', () => {
         body: { tag: el('body').tagName, strong: el('body').querySelector('strong')?.textContent, text: el('body').textContent },
         caption: { tag: el('caption').tagName, text: el('caption').textContent, cls: el('caption').className },
         img: { src: img.getAttribute('src'), alt: img.alt, fit: img.style.objectFit, avatar: img.classList.contains('a2-image--avatar') },
-        icon: { glyph: el('icon').textContent, label: el('icon').getAttribute('aria-label') },
+        icon: { glyph: el('icon').textContent, label: el('icon').getAttribute('aria-label'), hidden: el('icon').getAttribute('aria-hidden'), svg: !!el('icon').querySelector('svg path[d]'), name: el('icon').getAttribute('data-icon') },
         iconSvg: {
           d: el('icon-svg').querySelector('svg path')?.getAttribute('d'),
           ns: el('icon-svg').querySelector('svg')?.namespaceURI,
@@ -206,7 +206,11 @@ describe('rendering every basic-catalog component', () => {
         },
         row: { dir: style('row').flexDirection, justify: style('row').justifyContent, align: style('row').alignItems, kids: [...el('row').children].map((k) => k.getAttribute('data-id')) },
         rowA: { grow: style('row-a').flexGrow, basis: style('row-a').flexBasis, label: el('row-a').getAttribute('aria-label'), description: el('row-a').getAttribute('aria-description') },
-        list: { dir: style('list').flexDirection, align: style('list').alignItems, kid: el('list').firstElementChild?.getAttribute('data-id') },
+        // A List's items sit in its scroller (the List itself also holds its Jump to latest button).
+        list: (() => {
+          const items = el('list').querySelector('.a2-list-items')!;
+          return { dir: getComputedStyle(items).flexDirection, align: getComputedStyle(items).alignItems, kid: items.firstElementChild?.getAttribute('data-id') };
+        })(),
         card: { child: el('card').firstElementChild?.getAttribute('data-id') },
         tabs: {
           titles: [...el('tabs').querySelectorAll('[role="tab"]')].map((t) => t.textContent),
@@ -245,7 +249,8 @@ describe('rendering every basic-catalog component', () => {
     expect(r.body).toEqual({ tag: 'SPAN', strong: 'world', text: 'Hello world' });
     expect(r.caption).toEqual({ tag: 'SMALL', text: 'A caption', cls: 'a2-text a2-text--caption' });
     expect(r.img).toEqual({ src: 'https://example.com/a.png', alt: 'Avatar of Ada', fit: 'scale-down', avatar: true });
-    expect(r.icon).toEqual({ glyph: '✉', label: 'mail' });
+    // Drawn as SVG (no glyph, no emoji), decorative without a label of its own.
+    expect(r.icon).toEqual({ glyph: '', label: null, hidden: 'true', svg: true, name: 'mail' });
     expect(r.iconSvg).toEqual({ d: 'M0 0h24v24H0z', ns: 'http://www.w3.org/2000/svg', label: 'Custom' });
     expect(r.video).toEqual({ tag: 'VIDEO', src: 'https://example.com/v.mp4', controls: true });
     expect(r.audio).toEqual({ src: 'https://example.com/a.mp3', controls: true, description: 'Episode 1' });
@@ -626,10 +631,13 @@ describe('two-way binding and actions', () => {
     expect(await page.evaluate(() => window.harness.el('echo').textContent)).toBe('server@example.com');
   });
 
-  test('checks: a failing input shows its message; a Button is disabled until its checks pass', async () => {
+  test('checks: a failing input shows its message once touched; a Button is disabled until its checks pass', async () => {
     await snapshot(form);
     expect(await page.isDisabled('[data-id="send"]')).toBe(true);
     await page.fill('[data-id="email"] input', 'not-an-email');
+    // Not while typing the first time: once the field is left.
+    expect(await page.isHidden('[data-id="email"] .a2-field-error')).toBe(true);
+    await page.locator('[data-id="email"] input').blur();
     expect(await page.textContent('[data-id="email"] .a2-field-error')).toBe('Enter a valid email address');
     expect(await page.getAttribute('[data-id="email"] input', 'aria-invalid')).toBe('true');
     await page.fill('[data-id="email"] input', 'ada@example.com');
@@ -648,6 +656,38 @@ describe('two-way binding and actions', () => {
     expect(await page.evaluate(() => window.harness.actions)).toEqual([
       { name: 'send', payload: { to: 'ada@example.com', agree: true, volume: 3, colour: ['red'], subject: 'Hello' }, componentId: 'send' },
     ]);
+  });
+
+  test('a form: its button sends nothing while a field fails (each field shows why, the first takes the focus); Enter presses its button; a server verdict shows at once and leaves on an edit', async () => {
+    const field = (checks: unknown[]) => ({ component: 'TextField', label: 'Name', value: { path: '/f/name' }, checks });
+    const required = { condition: { call: 'required', args: { value: { path: '/f/name' } } }, message: 'Write a name.' };
+    await snapshot({
+      components: components({
+        root: { component: 'Card', child: 'form' },
+        form: { component: 'Column', children: ['name', 'save'] },
+        name: field([required]),
+        save: { component: 'Button', variant: 'primary', child: 'save-text', action: { event: { name: 'save', context: { name: { path: '/f/name' } } } } },
+        'save-text': { component: 'Text', text: 'Save' },
+      }),
+      dataModel: { f: { name: '' } },
+    });
+    const before = await page.evaluate(() => window.harness.actions.length);
+    expect(await page.isHidden('[data-id="name"] .a2-field-error')).toBe(true);
+    await page.click('[data-id="save"]');
+    expect(await page.evaluate(() => window.harness.actions.length)).toBe(before);
+    expect(await page.textContent('[data-id="name"] .a2-field-error')).toBe('Write a name.');
+    expect(await page.evaluate(() => document.activeElement === document.querySelector('[data-id="name"] input'))).toBe(true);
+
+    await page.fill('[data-id="name"] input', 'Ada');
+    await page.press('[data-id="name"] input', 'Enter');
+    expect(await page.evaluate(() => window.harness.actions.at(-1))).toEqual({ name: 'save', payload: { name: 'Ada' }, componentId: 'save' });
+
+    // The server refused it, and says why at the field (a check whose condition is false).
+    expect(await ops([{ op: 'add', path: '/components/name/checks/1', value: { condition: false, message: 'That name is taken.' } }])).toBe(true);
+    expect(await page.textContent('[data-id="name"] .a2-field-error')).toBe('That name is taken.');
+    expect(await page.getAttribute('[data-id="name"] input', 'aria-invalid')).toBe('true');
+    await page.fill('[data-id="name"] input', 'Ada L.');
+    expect(await page.isHidden('[data-id="name"] .a2-field-error')).toBe(true);
   });
 
   test('an openUrl function action opens http(s) only', async () => {

@@ -77,7 +77,7 @@ test("an agent's output streams into both tabs that show it; the toast of the st
   await one.fill('[data-id="control-prompt"] textarea', 'Both tabs watch this');
   await one.click('[data-id="control-start-button"]');
   for (const page of [one, two]) {
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].some((e) => (e.textContent ?? '').startsWith('Result')));
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].some((e) => (e.textContent ?? '').startsWith('Turn done')));
   }
   expect(await lineTexts(two)).toContain('> Both tabs watch this');
   expect(await lineTexts(two)).toEqual(await lineTexts(one));

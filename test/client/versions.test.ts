@@ -26,10 +26,10 @@ describe('frameDisposition', () => {
 });
 
 describe('screenSize', () => {
-  test('breakpoints at 600 and 1024 px', () => {
+  test('breakpoints at 640 and 1024 px (those of styles.css)', () => {
     expect(screenSize(375)).toBe('mobile');
-    expect(screenSize(599)).toBe('mobile');
-    expect(screenSize(600)).toBe('tablet');
+    expect(screenSize(639)).toBe('mobile');
+    expect(screenSize(640)).toBe('tablet');
     expect(screenSize(1023)).toBe('tablet');
     expect(screenSize(1024)).toBe('desktop');
   });

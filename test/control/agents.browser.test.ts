@@ -46,7 +46,7 @@ test('start the demo agent from the screens and watch its output stream in; inpu
   expect(await disabled(page, 'control-start-button')).toBe(false);
   expect(await disabled(page, 'control-stop')).toBe(true);
   expect(await disabled(page, 'control-resume')).toBe(true);
-  expect(await disabled(page, 'control-send')).toBe(true);
+  expect(await page.locator('[data-id="control-input"]').count()).toBe(0); // no input while no session runs
 
   const hostile = 'Hello <img src=x onerror="window.__pwned=1">';
   await page.fill('[data-id="control-prompt"] textarea', hostile);
@@ -55,25 +55,24 @@ test('start the demo agent from the screens and watch its output stream in; inpu
   // Streaming: first some of the answer without the result, later the result after it.
   await page.waitForFunction(() => {
     const texts = [...document.querySelectorAll('[data-id="control-output"] [data-id="control-line-text"]')].map((e) => e.textContent ?? '');
-    return texts.some((t) => t.startsWith('You asked:')) && !texts.some((t) => t.startsWith('Result'));
+    return texts.some((t) => t.startsWith('You asked:')) && !texts.some((t) => t.startsWith('Turn done'));
   });
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].some((e) => (e.textContent ?? '').startsWith('Result')));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].some((e) => (e.textContent ?? '').startsWith('Turn done')));
   const lines = await lineTexts(page);
   expect(lines.indexOf(`> ${hostile}`)).toBeGreaterThan(-1);
   expect(lines.findIndex((t) => t.startsWith('LS: '))).toBeGreaterThan(lines.findIndex((t) => t.startsWith('You asked:')));
-  expect(lines.at(-1)).toMatch(/^Result \(\$0\.0042, 1 turns\): Answered/);
+  expect(lines.at(-1)).toMatch(/^Turn done · \d+\.\d s · \$0\.0042 · 1 turn: Answered/);
   expect(await page.locator('#surface img').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await page.waitForFunction(() => document.querySelector('[data-id="agent-demo-status"]')?.textContent === 'running · waiting for input');
   expect(await textOf(page, 'control-summary')).toMatch(/Cost: \$0\.0042$/);
-  expect(await page.inputValue('[data-id="control-prompt"] textarea')).toBe(''); // the form was cleared
-  expect(await disabled(page, 'control-start-button')).toBe(true);
+  expect(await page.locator('[data-id="control-start"]').count()).toBe(0); // no start form while a session runs
   expect(await disabled(page, 'control-stop')).toBe(false);
 
   // Steer it through the input box.
   await page.fill('[data-id="control-input"] input', 'Tell me more');
   await page.click('[data-id="control-send"]');
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].filter((e) => (e.textContent ?? '').startsWith('Result')).length === 2);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-id="control-line-text"]')].filter((e) => (e.textContent ?? '').startsWith('Turn done')).length === 2);
   expect(await lineTexts(page)).toContain('> Tell me more');
   expect(await page.inputValue('[data-id="control-input"] input')).toBe('');
 
@@ -81,6 +80,8 @@ test('start the demo agent from the screens and watch its output stream in; inpu
   await page.click('[data-id="control-stop"]');
   await page.waitForFunction(() => document.querySelector('[data-id="agent-demo-status"]')?.textContent === 'terminated · stopped');
   expect(await textOf(page, 'control-exit-summary')).toBe('Exited: stopped (interrupt), exit code 0');
+  // The start form is back, cleared (its prompt bound to a fresh key).
+  expect(await page.inputValue('[data-id="control-prompt"] textarea')).toBe('');
   expect(await disabled(page, 'control-stop')).toBe(true);
   expect(await disabled(page, 'control-resume')).toBe(false);
   await page.click('[data-id="control-resume"]');

@@ -26,7 +26,7 @@ async function client(): Promise<LiveClient> {
   return c;
 }
 
-type Line = { id: string; icon: string; text: string };
+type Line = { id: string; icon: string; text: string; tool: Array<{ use_id: string; input: string; output: string }> };
 const detail = (c: LiveClient) => (c.doc!.dataModel.control as { detail: { lines: Line[]; can_start: boolean; can_stop: boolean; can_resume: boolean; can_send: boolean } }).detail;
 const component = (c: LiveClient, id: string) => c.doc!.components[id] as Record<string, unknown> | undefined;
 const opsOf = (frames: Frame[]): Operation[] => frames.flatMap((f) => f.ops);
@@ -86,7 +86,12 @@ test('the agents list shows every agent with a live status badge; open_agent ope
   await waitFor(() => component(c, 'agent-echo-status')?.text === 'terminated · stopped', 'the stopped badge');
   // Background changes touched the echo row's badge, its facts and its last line, and nothing else.
   const touched = new Set(opsOf(c.frames.slice(from)).map((op) => op.path));
-  expect([...touched].sort()).toEqual(['/components/agent-echo-glance/text', '/components/agent-echo-last/text', '/components/agent-echo-status/text']);
+  expect([...touched].sort()).toEqual([
+    '/components/agent-echo-glance/text',
+    '/components/agent-echo-last/text',
+    '/components/agent-echo-status-icon/name',
+    '/components/agent-echo-status/text',
+  ]);
   expect(component(c, 'agent-echo-glance')?.text).toBe('the repository');
   expect(component(c, 'agent-echo-last')?.text).toBe('Status: terminated (stopped)');
 
@@ -107,10 +112,10 @@ test('start, stream, input, stop and resume from the screen: one add per line, t
   const started = await act(c, 'start_agent', { agent_id: 'demo', prompt: 'Hello from the screen', worktree: [''] });
   expect(started.status).toBe('success');
   expect(started.frame.side_effects).toEqual([{ type: 'toast', variant: 'success', message: 'Started Demo agent.' }]);
-  // The prompt field moved to a fresh (empty) data key: the form is cleared.
-  expect(component(c, 'control-prompt')).toMatchObject({ value: { path: '/control/prompt_1' } });
+  // While the session runs the start form is not on screen.
+  expect(component(c, 'control-prompt')).toBeUndefined();
 
-  await waitFor(() => detail(c).lines.some((l) => l.text.startsWith('Result')), 'the result line');
+  await waitFor(() => detail(c).lines.some((l) => l.text.startsWith('Turn done')), 'the result line');
   await waitFor(() => component(c, 'agent-demo-status')?.text === 'running · waiting for input', 'the idle badge');
   const lines = detail(c).lines;
   expect(lines.map((l) => l.text)).toEqual([
@@ -121,21 +126,25 @@ test('start, stream, input, stop and resume from the screen: one add per line, t
     'You asked: "Hello from the screen".',
     'Let me look at the working directory first.',
     `LS: ${server.repo}`,
-    expect.stringMatching(/^↳ \d+ entries in /),
     expect.stringMatching(/^The folder holds \d+ entries\.$/),
     'That is all for turn 1.',
-    expect.stringMatching(/^Result \(\$0\.0042, 1 turns\): Answered "Hello from the screen"/),
+    expect.stringMatching(/^Turn done · \d+\.\d s · \$0\.0042 · 1 turn: Answered "Hello from the screen"/),
   ]);
-  expect(lines.find((l) => l.text.startsWith('LS:'))!.icon).toBe('settings');
+  // The tool use is one line: its result folded into it (the icon says how it went, Details show both).
+  const toolLine = lines.find((l) => l.text.startsWith('LS:'))!;
+  expect(toolLine).toMatchObject({ icon: 'check', tool: [{ input: server.repo, output: expect.stringMatching(/^\d+ entries in /) }] });
+  expect(lines.filter((l) => l.tool.length === 0)).toHaveLength(lines.length - 1);
   expect(component(c, 'control-summary')!.text).toMatch(/^Last result: Answered "Hello from the screen" .* · Cost: \$0\.0042$/);
   expect(detail(c)).toMatchObject({ can_start: false, can_stop: true, can_resume: false, can_send: true });
 
   const ops = opsOf(c.frames.slice(from));
   const lineOps = ops.filter((op) => op.path.startsWith('/dataModel/control/detail/lines'));
-  // One add per line, and nothing else ever touches the lines.
-  expect(lineOps).toHaveLength(lines.length);
-  expect(lineOps.every((op) => op.op === 'add' && /^\/dataModel\/control\/detail\/lines\/\d+$/.test(op.path))).toBe(true);
-  expect([...addedLines(lineOps).values()].sort((a, b) => Number(a.id) - Number(b.id))).toEqual(lines);
+  // One add per line; the tool result folding into its line is two replaces (its icon, its output).
+  const adds = lineOps.filter((op) => op.op === 'add');
+  expect(adds).toHaveLength(lines.length);
+  expect(adds.every((op) => /^\/dataModel\/control\/detail\/lines\/\d+$/.test(op.path))).toBe(true);
+  // (When the result comes in the same batch as its use, the line is added folded already.)
+  expect(lineOps.filter((op) => op.op !== 'add').every((op) => op.op === 'replace' && /^\/dataModel\/control\/detail\/lines\/\d+\/(icon|tool\/0\/output)$/.test(op.path))).toBe(true);
   expect(ops.filter((op) => /^\/components\/control-(output|line)/.test(op.path) || op.path === '/dataModel/control' || op.path === '/dataModel/control/detail')).toEqual([]);
   await expectInSync(c);
 
@@ -143,7 +152,7 @@ test('start, stream, input, stop and resume from the screen: one add per line, t
   const sent = await act(c, 'send_input', { agent_id: 'demo', input: 'More, please' });
   expect(sent.status).toBe('success');
   expect(component(c, 'control-input')).toMatchObject({ value: { path: '/control/input_1' } });
-  await waitFor(() => detail(c).lines.filter((l) => l.text.startsWith('Result')).length === 2, 'the second result');
+  await waitFor(() => detail(c).lines.filter((l) => l.text.startsWith('Turn done')).length === 2, 'the second result');
   expect(detail(c).lines.some((l) => l.text === '> More, please')).toBe(true);
 
   const refusedStart = await act(c, 'start_agent', { agent_id: 'demo' });
@@ -158,6 +167,8 @@ test('start, stream, input, stop and resume from the screen: one add per line, t
   await waitFor(() => detail(c).can_resume, 'resume enabled');
   expect(detail(c)).toMatchObject({ can_start: true, can_stop: false, can_resume: true, can_send: false });
   expect(component(c, 'agent-demo-status')!.text).toBe('terminated · stopped');
+  // The start form is back, its prompt on a fresh (empty) data key: the form was cleared.
+  expect(component(c, 'control-prompt')).toMatchObject({ value: { path: '/control/prompt_1' } });
   expect(component(c, 'control-exit-summary')!.text).toBe('Exited: stopped (interrupt), exit code 0');
 
   const count = detail(c).lines.length;

@@ -44,10 +44,13 @@ describe('the inbox', () => {
       await waitFor(() => childrenOf(client.doc!, 'email-inbox-list').length > 0, 'the inbox rows', 10_000);
       const doc = client.doc!;
       expect(childrenOf(doc, 'email-inbox-list')).toEqual(['email-row-m3', 'email-row-m4', 'email-row-m5', 'email-row-m6']);
-      expect(textOf(doc, 'email-row-m3-from')).toBe('Priya Raman');
+      // A conversation per row: Priya's message, her earlier one and the reply are one (3).
+      expect(textOf(doc, 'email-row-m3-from')).toBe('Priya Raman (3)');
       expect(textOf(doc, 'email-row-m3-subject')).toBe('Re: Q3 roadmap review');
       expect(textOf(doc, 'email-row-m3-snippet')).toMatch(/^Thanks! One more thing/);
-      expect(textOf(doc, 'email-row-m3-date')).toMatch(/\d{4}/);
+      // A human time, the full date as its description (a tooltip).
+      expect(textOf(doc, 'email-row-m3-date')).toMatch(/\d{2}:\d{2}|\d{1,2} [A-Z][a-z]{2}/);
+      expect(component(doc, 'email-row-m3-date')).toMatchObject({ accessibility: { description: expect.stringMatching(/\d{4}\D+\d{2}:\d{2}$/) } });
       expect(textOf(doc, 'email-row-m3-unread')).toBe('Unread');
       expect(component(doc, 'email-row-m5-unread')).toBeUndefined();
       expect(component(doc, 'email-row-m3-open')).toMatchObject({ action: { event: { name: 'open_thread', context: { email_id: 'm3' } } } });
@@ -66,7 +69,7 @@ describe('the inbox', () => {
     let res = await act(server.url, server.token, 'next_page');
     expect(res.body.status).toBe('success');
     let doc = (await surfaceOf(server.url, server.token)).doc;
-    expect(childrenOf(doc, 'email-inbox-list')).toEqual(['email-row-m7', 'email-row-m1', 'email-row-m8']);
+    expect(childrenOf(doc, 'email-inbox-list')).toEqual(['email-row-m7', 'email-row-m8']);
     expect(textOf(doc, 'email-page-number')).toBe('Page 2');
     expect(component(doc, 'email-next-page')).toBeUndefined();
     expect(component(doc, 'email-first-page')).toBeDefined();
@@ -99,7 +102,10 @@ describe('thread, reply, send', () => {
       expect(textOf(doc, 'email-thread-subject')).toBe('Q3 roadmap review');
       expect(childrenOf(doc, 'email-thread-messages')).toEqual(['email-msg-m1', 'email-msg-m2', 'email-msg-m3']);
       expect(textOf(doc, 'email-msg-m3-text')).toContain('add a slide on the mobile launch');
-      expect(component(doc, 'email-mark-read')).toBeDefined();
+      // Opening read the conversation: nothing left to mark read, and its inbox row is read too.
+      expect(component(doc, 'email-mark-read')).toBeUndefined();
+      expect(component(doc, 'email-msg-m3-unread')).toBeUndefined();
+      expect(mailbox('alice').messages.filter((m) => m.threadId === mailbox('alice').messages.find((x) => x.id === 'm3')!.threadId).every((m) => !m.labels.includes('UNREAD'))).toBe(true);
 
       ack = await client.action('reply', { email_id: 'm3' });
       expect(ack.frame.side_effects).toEqual([{ type: 'navigate', to: '/email/compose' }]);
@@ -180,11 +186,18 @@ describe('minimal diffs', () => {
     const res = await act(server.url, BOB.token, 'mark_read', { email_id: 'm4' }, { base_version: version });
     expect(res.body.side_effects).toEqual([{ type: 'toast', variant: 'success', message: 'Marked as read.' }]);
     const rowOps = res.ops.filter((op) => op.path.startsWith('/components/email-'));
-    expect(touched(rowOps).sort()).toEqual(['email-row-m4-from', 'email-row-m4-top', 'email-row-m4-unread']);
+    expect(touched(rowOps).sort()).toEqual([
+      'email-row-m4-from',
+      'email-row-m4-subject',
+      'email-row-m4-top',
+      'email-row-m4-unread',
+      'email-row-m4-unread-badge',
+      'email-row-m4-unread-icon',
+    ]);
     expect(rowOps).toEqual(
       expect.arrayContaining([
         { op: 'replace', path: '/components/email-row-m4-from/variant', value: 'body' },
-        { op: 'remove', path: '/components/email-row-m4-unread' },
+        { op: 'remove', path: '/components/email-row-m4-unread-badge' },
       ]),
     );
   });
@@ -211,6 +224,26 @@ describe('minimal diffs', () => {
   });
 });
 
+describe('conversations', () => {
+  test('a thread opened through its older message replies to the latest one, and reading it read the conversation', async () => {
+    const client = await LiveClient.open(server.url, BOB.token, 'bobs-thread-tab');
+    try {
+      await client.action('navigate', { to: '/email/inbox' });
+      const ack = await client.action('open_thread', { email_id: 'm1' });
+      expect(ack.status).toBe('success');
+      const doc = client.doc!;
+      expect(childrenOf(doc, 'email-thread-messages')).toEqual(['email-msg-m1', 'email-msg-m2', 'email-msg-m3']);
+      expect(component(doc, 'email-reply')).toMatchObject({ action: { event: { name: 'reply', context: { email_id: 'm3' } } } });
+      const reply = await client.action('reply', { email_id: 'm3' });
+      expect(reply.status).toBe('success');
+      const body = (client.doc!.dataModel.email as { compose: { body: string } }).compose.body;
+      expect(body).toContain('add a slide on the mobile launch');
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe('users', () => {
   test('each user has their own mailbox file: what one archives or sends, the other never sees', async () => {
     await act(server.url, ALICE.token, 'navigate', { to: '/email/inbox' });
@@ -218,7 +251,7 @@ describe('users', () => {
     const bob = await openInbox(BOB.token);
     await act(server.url, BOB.token, 'search', { query: 'from:priya' });
     const bobDoc = (await surfaceOf(server.url, BOB.token)).doc;
-    expect(childrenOf(bobDoc, 'email-inbox-list')).toContain('email-row-m1');
+    expect(childrenOf(bobDoc, 'email-inbox-list')).toContain('email-row-m3');
     expect(bob.dataModel.app).toMatchObject({ user_id: 'bob' });
     expect(mailbox('alice').messages.find((m) => m.id === 'm1')!.labels).not.toContain('INBOX');
     expect(mailbox('bob').messages.find((m) => m.id === 'm1')!.labels).toContain('INBOX');

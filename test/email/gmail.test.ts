@@ -146,15 +146,17 @@ describe('signing in', () => {
 
       await waitFor(() => childrenOf(client.doc!, 'email-inbox-list').length > 0, 'the Gmail inbox', 10_000);
       const doc = client.doc!;
-      expect(childrenOf(doc, 'email-inbox-list')).toEqual([`email-row-${ada.cafe}`, `email-row-${ada.latest}`, `email-row-${ada.first}`]);
+      // Conversations: the first message and the latest are one thread, one row (at its newest).
+      expect(childrenOf(doc, 'email-inbox-list')).toEqual([`email-row-${ada.cafe}`, `email-row-${ada.latest}`]);
+      expect(textOf(doc, `email-row-${ada.latest}-from`)).toMatch(/\(3\)$/);
       expect(textOf(doc, `email-row-${ada.cafe}-from`)).toBe('Zoë Martin');
       expect(textOf(doc, `email-row-${ada.cafe}-subject`)).toBe('Café ☕ on Friday');
       expect(textOf(doc, `email-row-${ada.cafe}-snippet`)).toBe('Croissants & café for 12?');
       expect(textOf(doc, 'email-account-text')).toBe('Gmail · ada@example.com');
-      const get = google.requests.find((r) => r.path === `/gmail/v1/users/me/messages/${ada.cafe}`)!;
+      const get = google.requests.find((r) => r.path === `/gmail/v1/users/me/threads/${ada.thread}`)!;
       expect(get.query.get('format')).toBe('metadata');
       expect(get.query.getAll('metadataHeaders')).toEqual(['From', 'Subject', 'Date']);
-      const list = google.requests.find((r) => r.path === '/gmail/v1/users/me/messages')!;
+      const list = google.requests.find((r) => r.path === '/gmail/v1/users/me/threads')!;
       expect(list.query.getAll('labelIds')).toEqual(['INBOX']);
     } finally {
       client.close();
@@ -286,7 +288,7 @@ describe('Gmail errors', () => {
   ])('%i becomes a clear error toast and changes nothing', async (code, times, errorCode, message) => {
     await inboxRows(BOB.token);
     const before = (await surfaceOf(server.url, BOB.token)).doc;
-    google.failNext(/\/messages$/, code, times);
+    google.failNext(/\/threads$/, code, times);
     const res = await act(server.url, BOB.token, 'refresh');
     expect(res.body).toMatchObject({ status: 'error', error: { code: errorCode, message } });
     expect(res.body.side_effects).toEqual([{ type: 'toast', variant: 'error', message }]);
@@ -296,12 +298,12 @@ describe('Gmail errors', () => {
   test('a 401 is retried once after a token refresh; a second 401 becomes a toast asking to sign in again', async () => {
     const refreshes = () => google.tokenRequests.filter((r) => r.grant_type === 'refresh_token').length;
     let before = refreshes();
-    google.failNext(/\/messages$/, 401);
+    google.failNext(/\/threads$/, 401);
     expect((await act(server.url, BOB.token, 'refresh')).body.status).toBe('success');
     expect(refreshes()).toBe(before + 1);
 
     before = refreshes();
-    google.failNext(/\/messages$/, 401, 2);
+    google.failNext(/\/threads$/, 401, 2);
     const res = await act(server.url, BOB.token, 'refresh');
     expect(res.body).toMatchObject({ status: 'error', error: { code: 'UNAUTHORIZED', message: 'Gmail did not accept the sign-in (401). Sign in with Google again.' } });
     expect(refreshes()).toBe(before + 1);

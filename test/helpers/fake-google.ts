@@ -336,6 +336,33 @@ export class FakeGoogle {
       message.labelIds = [...new Set([...message.labelIds.filter((l) => !change.removeLabelIds?.includes(l)), ...(change.addLabelIds ?? [])])];
       return json(res, 200, render(message, 'minimal', []));
     }
+    if (path[0] === 'threads' && path.length === 1 && method === 'GET') {
+      // Threads with a message matching the labels and words, newest activity first.
+      const labels = url.searchParams.getAll('labelIds');
+      const words = (url.searchParams.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const max = Number(url.searchParams.get('maxResults') ?? 100);
+      const offset = Number(url.searchParams.get('pageToken') ?? 0);
+      const latest = new Map<string, number>();
+      for (const m of box) {
+        if (!labels.every((l) => m.labelIds.includes(l))) continue;
+        if (!words.every((w) => `${m.headers.map(([, v]) => v).join(' ')} ${m.body}`.toLowerCase().includes(w))) continue;
+        latest.set(m.threadId, Math.max(latest.get(m.threadId) ?? 0, m.internalDate));
+      }
+      const threads = [...latest.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+      const page = threads.slice(offset, offset + max);
+      return json(res, 200, {
+        ...(page.length ? { threads: page.map((id) => ({ id, historyId: '1', snippet: '' })) } : {}),
+        ...(offset + max < threads.length ? { nextPageToken: String(offset + max) } : {}),
+        resultSizeEstimate: threads.length,
+      });
+    }
+    if (path[0] === 'threads' && path[2] === 'modify' && method === 'POST') {
+      const messages = box.filter((m) => m.threadId === path[1]);
+      if (!messages.length) return notFound();
+      const change = JSON.parse(body || '{}') as { addLabelIds?: string[]; removeLabelIds?: string[] };
+      for (const message of messages) message.labelIds = [...new Set([...message.labelIds.filter((l) => !change.removeLabelIds?.includes(l)), ...(change.addLabelIds ?? [])])];
+      return json(res, 200, { id: path[1], messages: messages.map((m) => render(m, 'minimal', [])) });
+    }
     if (path[0] === 'threads' && path[1] && method === 'GET') {
       const messages = box.filter((m) => m.threadId === path[1]).sort((a, b) => a.internalDate - b.internalDate);
       if (!messages.length) return notFound();

@@ -48,6 +48,13 @@ export function labPlugin(): Plugin<LabState> {
         return {};
       }),
       go_home: action(z.object({}), () => ({ sideEffects: [{ type: 'navigate', to: '/' }] })),
+      /** A toast about the page it moves to (as Send's "Sent" with the move back to the inbox). */
+      go_home_saying: action(z.object({ message: z.string().max(100) }), ({ payload }) => ({
+        sideEffects: [
+          { type: 'toast', variant: 'error', message: payload.message },
+          { type: 'navigate', to: '/' },
+        ],
+      })),
     },
     init: () => ({ count: 0, items: [], brokenView: false }),
     createView() {
@@ -65,6 +72,7 @@ export function labPlugin(): Plugin<LabState> {
               textField('lab-draft', { label: 'Item', value: bind('/lab/draft') }),
               labelButton('lab-add', 'Add', event('add_item', { name: bind('/lab/draft') })),
               labelButton('lab-boom', 'Explode', event('boom', {})),
+              labelButton('lab-hang', 'Hang', event('hang', {})),
               column('lab-items', { children: items }),
             ],
           }),

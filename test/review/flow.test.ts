@@ -41,24 +41,24 @@ test('demo agent → review screen → comment back → commit → squash-merge 
     ['src/feature.txt', 'new, untracked', '+2 −0'],
   ]);
   expect(lines()).toEqual([
-    ['', '', 'info', '@@ -1,1 +1,2 @@', ''],
-    ['1', '1', 'moreHoriz', '# test repo', ''],
-    ['', '2', 'add', 'edited by the agent', ''],
+    ['', '', 'info', '@@ -1,1 +1,2 @@', '·'],
+    ['1', '1', 'moreHoriz', '# test repo', '○'],
+    ['', '2', 'add', 'edited by the agent', '○'],
   ]);
 
   await opened.client.action('review_open_file', { file: 'src/feature.txt' });
   await opened.client.waitFor(() => opened.client.text('review-diff-title') === 'src/feature.txt (new, untracked, +2 −0)');
   expect(lines()).toEqual([
-    ['', '', 'info', '@@ -0,0 +1,2 @@', ''],
-    ['', '1', 'add', 'line one', ''],
-    ['', '2', 'add', 'line two', ''],
+    ['', '', 'info', '@@ -0,0 +1,2 @@', '·'],
+    ['', '1', 'add', 'line one', '○'],
+    ['', '2', 'add', 'line two', '○'],
   ]);
 
   // Pick lines 1 and 2, comment: the comment is the agent's next turn, with the file and lines quoted.
   await opened.client.action('review_pick_line', { line: 1 });
   await opened.client.action('review_pick_line', { line: 2 });
   await opened.client.waitFor(() => opened.client.text('review-comment-title') === 'Comment on src/feature.txt, lines 1–2');
-  expect(lines().map((l) => l[4])).toEqual(['', '▶', '▶']);
+  expect(lines().map((l) => l[4])).toEqual(['·', '●', '●']);
   const ack = await opened.client.action('review_comment', { comment: 'Add a third line, please:\nwrite src/feature.txt\nline one\nline two\nline three' });
   expect(ack.status).toBe('success');
   await opened.client.waitFor(() => opened.client.toasts().includes('Sent your comment to Demo agent.'));
@@ -70,7 +70,7 @@ test('demo agent → review screen → comment back → commit → squash-merge 
   // The agent acted on it, and the screen followed by itself (the turn's end refreshes the review).
   expect(fs.readFileSync(path.join(wt, 'src/feature.txt'), 'utf8')).toBe('line one\nline two\nline three\n');
   await opened.client.waitFor(() => fileRows()[1]?.[2] === '+3 −0');
-  expect(lines().at(-1)).toEqual(['', '3', 'add', 'line three', '']);
+  expect(lines().at(-1)).toEqual(['', '3', 'add', 'line three', '○']);
 
   // Commit with the agent's last result as message (the field left empty).
   await opened.client.action('review_commit', { message: '' });

@@ -27,7 +27,7 @@ test('start_parallel: one worktree and one session per agent; the list shows eac
   // At a glance, live: the worktree's branch, the files it changed, the cost, the last line.
   await opened.client.waitFor(() => /^agent\/demo\/run-[0-9a-z]+-write-shared-txt · 2 files changed · \$0\.0042$/.test(opened.client.text('agent-demo-glance') ?? ''));
   await opened.client.waitFor(() => /^agent\/slow\/run-[0-9a-z]+-write-shared-txt · 2 files changed · \$0\.0042$/.test(opened.client.text('agent-slow-glance') ?? ''));
-  expect(opened.client.text('agent-demo-last')).toBe('Result ($0.0042, 1 turns): Wrote shared.txt; Wrote note.txt.');
+  expect(opened.client.text('agent-demo-last')).toMatch(/^Turn done · \d+\.\d s · \$0\.0042 · 1 turn: Wrote shared\.txt; Wrote note\.txt\.$/);
   expect(opened.client.text('agent-demo-status')).toBe('running · waiting for input');
   expect(opened.client.doc!.components['agent-demo-review']).toMatchObject({ action: { event: { name: 'navigate', context: { to: `/worktrees/review/${WorktreeService.keyOf(demo.worktree)}` } } } });
 

@@ -23,6 +23,6 @@ test('picking two lines marks exactly the lines between them; the line list comp
   const expected = items.flatMap((item, i) => (item.line >= 10 && item.line <= 12 ? [`/dataModel/review/lines/${i}/mark`] : []));
   expect(expected.length).toBeGreaterThanOrEqual(3);
   expect(marks.map((op) => op.path)).toEqual(expected);
-  expect(marks.every((op) => op.op === 'replace' && op.path.endsWith('/mark') && (op as { value: string }).value === '▶')).toBe(true);
+  expect(marks.every((op) => op.op === 'replace' && op.path.endsWith('/mark') && (op as { value: string }).value === '●')).toBe(true);
   expect(ops.some((op) => op.path.startsWith('/components/review-lines'))).toBe(false);
 });

@@ -59,16 +59,38 @@ describe('UserSession', () => {
     session.close();
   });
 
-  test('at most three toasts are shown, the newest', async () => {
+  test('errors stay, three at most (the oldest goes), and five toasts at most in all', async () => {
     const { session, tab } = await openUser(undefined, { toastLifetimeMs: 60_000 });
     const view = await tab('t', '/lab');
-    for (const name of ['a', 'b', 'c', 'd']) await session.dispatch(view.id, { action: 'add_item', payload: { name } });
-    const texts = Object.entries(view.surface.components)
-      .filter(([id]) => /^toast-t\d+-text$/.test(id))
-      .map(([, c]) => (c as { text: string }).text);
-    expect(texts).toEqual(['Added b', 'Added c', 'Added d']);
+    const texts = () =>
+      Object.entries(view.surface.components)
+        .filter(([id]) => /^toast-t\d+-text$/.test(id))
+        .map(([, c]) => (c as { text: string }).text);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await session.dispatch(view.id, { action: 'add_item', payload: { name } });
+    expect(texts()).toEqual(['Added b', 'Added c', 'Added d', 'Added e', 'Added f']);
+    for (let i = 0; i < 4; i++) await session.dispatch(view.id, { action: 'boom', payload: {} });
+    expect(texts().filter((t) => t.startsWith('Lab Agent failed'))).toHaveLength(3);
+    expect(texts()).toHaveLength(5);
     session.close();
   });
+
+  test('a navigation clears the toasts about the page left behind, not those the navigating action raised', async () => {
+    const { session, tab } = await openUser(undefined, { toastLifetimeMs: 60_000 });
+    const view = await tab('t', '/lab');
+    await session.dispatch(view.id, { action: 'boom', payload: {} });
+    expect(toastIds(view)).toHaveLength(1);
+    await session.dispatch(view.id, { action: 'go_home_saying', payload: { message: 'About the dashboard' } });
+    expect(view.route.path).toBe('/');
+    const shown = toastIds(view).map((id) => (view.surface.components[`${id}-text`] as { text: string }).text);
+    expect(shown).toEqual(['About the dashboard']);
+    // Within the same section (or back to it) nothing is cleared; leaving it clears.
+    await session.dispatch(view.id, { action: 'navigate', payload: { to: '/' } });
+    expect(toastIds(view)).toHaveLength(1);
+    await session.dispatch(view.id, { action: 'navigate', payload: { to: '/lab' } });
+    expect(toastIds(view)).toHaveLength(0);
+    session.close();
+  });
+
 
   test("select and the client context merge into the view's context; preferences are the user's; a bad time zone is ignored", async () => {
     const { session, saved, tab } = await openUser();
@@ -127,8 +149,10 @@ describe('UserSession', () => {
     expect(heard.one!.length).toBe(1);
     expect(heard.two!.length).toBe(1);
     expect(heard.two![0]!.side_effects).toEqual([]);
-    // The dashboard does not show the lab: nothing changed there, no frame.
-    expect(heard.home).toHaveLength(0);
+    // The dashboard does not show the lab; it shows the user's recent activity, which the toast joined:
+    // its one frame touches the activity only.
+    expect(heard.home).toHaveLength(1);
+    expect(heard.home![0]!.ops.every((op) => op.path.startsWith('/components/dashboard-activity'))).toBe(true);
     session.close();
   });
 

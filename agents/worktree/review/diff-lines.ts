@@ -15,8 +15,10 @@ export interface LineItem {
   new: string;
   icon: IconName;
   text: string;
-  /** `▶` on the lines of the selection. */
+  /** `●` on the lines of the selection, `○` on the others (never empty: it is a button's words). */
   mark: string;
+  /** The pick button's accessible name (a circle says little to a screen reader). */
+  pick: string;
   /** What picking this line selects (0 for a hunk header: nothing). */
   line: number;
 }
@@ -33,7 +35,7 @@ export function lineItems(diff: FileDiff | null, selection: LineSelection | null
   const picked = selection && selection.file === diff.file.path ? selection : null;
   const items: LineItem[] = [];
   diff.hunks.forEach((hunk, h) => {
-    items.push({ id: `h${h}-${hunk.oldStart}-${hunk.newStart}`, old: '', new: '', icon: 'info', text: hunk.header, mark: '', line: 0 });
+    items.push({ id: `h${h}-${hunk.oldStart}-${hunk.newStart}`, old: '', new: '', icon: 'info', text: hunk.header, mark: '·', pick: 'Hunk header: nothing to pick', line: 0 });
     for (const line of hunk.lines) {
       const number = lineNumberOf(line);
       items.push({
@@ -42,7 +44,8 @@ export function lineItems(diff: FileDiff | null, selection: LineSelection | null
         new: line.newNumber === null ? '' : String(line.newNumber),
         icon: ICONS[line.kind],
         text: line.noNewline ? `${line.text} ⏎̸` : line.text,
-        mark: picked && number >= picked.from && number <= picked.to ? '▶' : '',
+        mark: picked && number >= picked.from && number <= picked.to ? '●' : '○',
+        pick: `Pick line ${number}`,
         line: number,
       });
     }

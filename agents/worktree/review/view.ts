@@ -106,7 +106,7 @@ export function createReviewView(): PluginView<ReviewState, ReviewTab> {
       template: row('review-line', {
         align: 'center',
         children: [
-          labelButton('review-line-pick', bind('mark'), event('review_pick_line', { line: bind('line') }), { variant: 'borderless' }),
+          labelButton('review-line-pick', bind('mark'), event('review_pick_line', { line: bind('line') }), { variant: 'borderless', accessibility: { label: bind('pick') } }),
           text('review-line-old', { text: bind('old'), variant: 'caption' }),
           text('review-line-new', { text: bind('new'), variant: 'caption' }),
           icon('review-line-icon', { name: bind('icon') }),

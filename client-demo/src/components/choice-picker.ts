@@ -7,6 +7,7 @@ import type { ChoicePickerComponent } from '../../../renderer/catalog';
 import { isObject } from '../values';
 import { h, pick, setAttr, setClass, setHidden, setModifier, setText } from './dom';
 import { writeBack } from './inputs';
+import { SUBMIT_ATTEMPT } from './forms';
 import type { ComponentFactory, ComponentHost } from './types';
 
 interface OptionRow {
@@ -27,6 +28,20 @@ export const choicePickerView: ComponentFactory<ChoicePickerComponent> = (_compo
   error.setAttribute('aria-live', 'polite');
   el.append(legend, filter, list, error);
   const rows: OptionRow[] = [];
+  // As a field's (field.ts): the error shows once the choice was changed or its form submitted.
+  let touched = false;
+  let failed: string | null = null;
+  const showError = () => {
+    const message = touched ? failed : null;
+    setText(error, message ?? '');
+    setHidden(error, message === null);
+    setClass(el, 'a2-invalid', message !== null);
+    el.dataset.invalid = failed !== null ? 'true' : 'false';
+  };
+  el.addEventListener(SUBMIT_ATTEMPT, () => {
+    touched = true;
+    showError();
+  });
 
   const applyFilter = () => {
     const query = filter.value.trim().toLowerCase();
@@ -35,7 +50,9 @@ export const choicePickerView: ComponentFactory<ChoicePickerComponent> = (_compo
   filter.addEventListener('input', applyFilter);
   list.addEventListener('change', (event) => {
     const target = event.target as HTMLInputElement;
-    if (target.tagName === 'INPUT') writeSelection(host, rows, target);
+    if (target.tagName !== 'INPUT') return;
+    touched = true;
+    writeSelection(host, rows, target);
   });
 
   return {
@@ -71,10 +88,8 @@ export const choicePickerView: ComponentFactory<ChoicePickerComponent> = (_compo
       });
       applyFilter();
 
-      const failed = ctx.failedCheck(c.checks);
-      setText(error, failed ?? '');
-      setHidden(error, failed === null);
-      setClass(el, 'a2-invalid', failed !== null);
+      failed = ctx.failedCheck(c.checks);
+      showError();
     },
   };
 };

@@ -14,7 +14,7 @@ import { hasMarkdown, markdownNodes } from '../markdown';
 import { safeUrl } from '../safe-url';
 import { isObject } from '../values';
 import { h, pick, setAttr, setHidden, setModifier, setStyle, setText } from './dom';
-import { ICON_GLYPHS, UNKNOWN_ICON, iconLabel } from './icons';
+import { iconPath } from '../icon-paths';
 import type { ComponentFactory } from './types';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -72,37 +72,35 @@ export const imageView: ComponentFactory<ImageComponent> = () => {
   };
 };
 
+/**
+ * An icon with an accessibility label is an image with that name; without one it is decoration
+ * beside text that says the same (a button's label, a toast's message), hidden from screen readers.
+ */
 export const iconView: ComponentFactory<IconComponent> = () => {
   const el = h('span', 'a2-icon');
-  el.setAttribute('role', 'img');
   let shown: string | null = null;
   return {
     el,
     update(c, ctx) {
       const name = ctx.value(c.name);
       const labelled = isObject(c.accessibility) && c.accessibility.label !== undefined;
-      if (isObject(name) && typeof name.svgPath === 'string') {
-        const key = `svg:${name.svgPath}`;
-        if (shown !== key) {
-          shown = key;
-          el.replaceChildren(svgIcon(name.svgPath));
-        }
-        if (!labelled) setAttr(el, 'aria-label', 'icon');
-        return;
-      }
+      setAttr(el, 'role', labelled ? 'img' : null);
+      setAttr(el, 'aria-hidden', labelled ? null : 'true');
+      const custom = isObject(name) && typeof name.svgPath === 'string' ? name.svgPath : null;
       const text = typeof name === 'string' ? name : '';
-      if (shown !== `name:${text}`) {
-        shown = `name:${text}`;
-        setText(el, Object.prototype.hasOwnProperty.call(ICON_GLYPHS, text) ? ICON_GLYPHS[text]! : UNKNOWN_ICON);
+      const key = custom !== null ? `svg:${custom}` : `name:${text}`;
+      if (shown !== key) {
+        shown = key;
+        el.replaceChildren(svgIcon(custom ?? iconPath(text)));
       }
-      setAttr(el, 'data-icon', text || null);
-      if (!labelled) setAttr(el, 'aria-label', iconLabel(text));
+      setAttr(el, 'data-icon', custom === null && text ? text : null);
+      if (!labelled) setAttr(el, 'aria-label', null);
     },
   };
 };
 
 /** A 24×24 SVG holding one path; `d` is geometry, never markup, so it is set as an attribute. */
-function svgIcon(d: string): SVGSVGElement {
+export function svgIcon(d: string): SVGSVGElement {
   const svg = document.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');

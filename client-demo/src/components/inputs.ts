@@ -11,6 +11,7 @@ import type {
 } from '../../../renderer/catalog';
 import { h, pick, setAttr, setText, setValue } from './dom';
 import { createField, setLabel } from './field';
+import { submitOnEnter } from './forms';
 import type { ComponentFactory, ComponentHost } from './types';
 
 /** Writes `value` at the component's bound `value` path, if it has one. */
@@ -28,6 +29,7 @@ export const textFieldView: ComponentFactory<TextFieldComponent> = (_component, 
   let control: HTMLInputElement | HTMLTextAreaElement = h('input', 'a2-control');
   field.label.appendChild(control);
   const onInput = (event: Event) => writeBack(host, (event.target as HTMLInputElement).value);
+  const onKeyDown = (event: Event) => submitOnEnter(control, event as KeyboardEvent);
 
   /** longText needs a textarea, the others an input: the control is swapped when the variant changes. */
   const ensureControl = (variant: (typeof TEXT_VARIANTS)[number]) => {
@@ -38,6 +40,7 @@ export const textFieldView: ComponentFactory<TextFieldComponent> = (_component, 
       control.replaceWith(next);
       control = next;
       control.addEventListener('input', onInput);
+      control.addEventListener('keydown', onKeyDown);
     }
     if (control instanceof HTMLInputElement && variant !== 'longText') {
       setAttr(control, 'type', INPUT_TYPES[variant]);
@@ -45,6 +48,7 @@ export const textFieldView: ComponentFactory<TextFieldComponent> = (_component, 
     }
   };
   control.addEventListener('input', onInput);
+  control.addEventListener('keydown', onKeyDown);
 
   return {
     el: field.el,
@@ -55,8 +59,7 @@ export const textFieldView: ComponentFactory<TextFieldComponent> = (_component, 
       ensureControl(pick(c.variant, TEXT_VARIANTS, 'shortText'));
       setLabel(field, ctx.text(c.label));
       if (c.value !== undefined) setValue(control, ctx.text(c.value));
-      const failed = ctx.failedCheck(c.checks);
-      field.setError(control, failed, failed !== null || !matches(c.validationRegexp, control.value));
+      field.check(control, c.checks, ctx, matches(c.validationRegexp, control.value) ? null : 'This is not in the expected format.');
     },
   };
 };
@@ -84,7 +87,7 @@ export const checkBoxView: ComponentFactory<CheckBoxComponent> = (_component, ho
       setLabel(field, ctx.text(c.label));
       const checked = ctx.boolean(c.value);
       if (box.checked !== checked) box.checked = checked;
-      field.setError(box, ctx.failedCheck(c.checks));
+      field.check(box, c.checks, ctx);
     },
   };
 };
@@ -110,7 +113,7 @@ export const sliderView: ComponentFactory<SliderComponent> = (_component, host) 
       setAttr(range, 'max', String(typeof c.max === 'number' ? c.max : 100));
       setValue(range, String(ctx.number(c.value)));
       setText(output, range.value);
-      field.setError(range, ctx.failedCheck(c.checks));
+      field.check(range, c.checks, ctx);
     },
   };
 };
@@ -162,7 +165,7 @@ export const dateTimeInputView: ComponentFactory<DateTimeInputComponent> = (comp
       setAttr(input, 'min', c.min === undefined ? null : isoToInput(ctx.text(c.min), kind) || null);
       setAttr(input, 'max', c.max === undefined ? null : isoToInput(ctx.text(c.max), kind) || null);
       setValue(input, isoToInput(ctx.text(c.value), kind));
-      field.setError(input, ctx.failedCheck(c.checks));
+      field.check(input, c.checks, ctx);
     },
   };
 };

@@ -12,6 +12,8 @@ import type {
   TabsComponent,
 } from '../../../renderer/catalog';
 import { isObject } from '../values';
+import { iconPath } from '../icon-paths';
+import { svgIcon } from './content';
 import { h, pick, setAttr, setModifier, setStyle, setText } from './dom';
 import type { ChildRef, ComponentFactory, RenderContext } from './types';
 
@@ -48,18 +50,65 @@ function flexView(kind: 'row' | 'column'): ComponentFactory<RowComponent | Colum
 export const rowView = flexView('row') as ComponentFactory<RowComponent>;
 export const columnView = flexView('column') as ComponentFactory<ColumnComponent>;
 
+/**
+ * List: its items in a scroller of their own. A vertical list that scrolls (the page gave it a height:
+ * an agent's transcript) follows its tail: new items keep it scrolled to the end, until the user
+ * scrolls up to read; then a "Jump to latest" button brings it back and it follows again.
+ */
 export const listView: ComponentFactory<ListComponent> = () => {
   const el = h('div', 'a2-list');
-  el.setAttribute('role', 'list');
+  const items = h('div', 'a2-list-items');
+  const jump = h('button', 'a2-follow-jump');
+  jump.type = 'button';
+  jump.hidden = true;
+  jump.append(svgIcon(iconPath('arrowForward')), 'Jump to latest');
+  el.append(items, jump);
+  let vertical = true;
+  let following = true;
+  const scrollable = () => items.scrollHeight > items.clientHeight + 1;
+  const atEnd = () => items.scrollHeight - items.scrollTop - items.clientHeight < 24;
+  const toEnd = () => {
+    items.scrollTop = items.scrollHeight;
+  };
+  items.addEventListener('scroll', () => {
+    if (!vertical) return;
+    following = atEnd();
+    jump.hidden = following || !scrollable();
+  });
+  jump.addEventListener('click', () => {
+    following = true;
+    jump.hidden = true;
+    toEnd();
+    items.focus({ preventScroll: true });
+  });
+  // Items added or changed (a burst of output lines is one frame, so one callback).
+  const observer = new MutationObserver(() => {
+    // A scroller must be reachable by keyboard (its lines have nothing focusable).
+    setAttr(items, 'tabindex', scrollable() ? '0' : null);
+    if (!vertical) return;
+    if (following) toEnd();
+    else jump.hidden = !scrollable();
+  });
+  observer.observe(items, { childList: true, subtree: true, characterData: true });
+  // The scroller gets its height once on the page (lines from a snapshot arrive before that): a
+  // following list goes to its end then, and whenever the page resizes it.
+  const resized = new ResizeObserver(() => {
+    if (vertical && following) toEnd();
+  });
+  resized.observe(items);
   return {
     el,
     update(c) {
       const direction = pick(c.direction, ['vertical', 'horizontal'] as const, 'vertical');
+      vertical = direction === 'vertical';
       setModifier(el, 'a2-list', direction);
-      setAttr(el, 'aria-orientation', direction);
-      setStyle(el, 'align-items', ALIGN[pick(c.align, ALIGN_KEYS, 'stretch')]);
+      setStyle(items, 'align-items', ALIGN[pick(c.align, ALIGN_KEYS, 'stretch')]);
     },
-    slots: (c, ctx) => [{ container: el, children: ctx.childList(c.children) }],
+    slots: (c, ctx) => [{ container: items, children: ctx.childList(c.children) }],
+    dispose() {
+      observer.disconnect();
+      resized.disconnect();
+    },
   };
 };
 
@@ -147,7 +196,7 @@ export const modalView: ComponentFactory<ModalComponent> = () => {
   const close = h('button', 'a2-modal-close');
   close.type = 'button';
   close.setAttribute('aria-label', 'Close');
-  close.textContent = '✕';
+  close.append(svgIcon(iconPath('close')));
   const content = h('div', 'a2-modal-content');
   dialog.append(close, content);
   el.append(trigger, dialog);

@@ -26,8 +26,8 @@ export interface ComponentHost {
   context(): RenderContext;
   /** Two-way binding: writes the local data model and re-renders what reads it. */
   write(pointer: string, value: unknown): void;
-  /** Runs a Button action (`event` → server action, `functionCall` → local function). */
-  dispatch(action: unknown): void;
+  /** Runs a Button action (`event` → server action, answered when the server has; `functionCall` → local function). */
+  dispatch(action: unknown): void | Promise<unknown>;
   /** Re-renders this element and its slots after a change of local UI state (a tab switch). */
   refresh(): void;
 }

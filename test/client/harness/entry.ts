@@ -38,7 +38,7 @@ const pending: MutationRecord[] = [];
 
 function create(): SurfaceView {
   return new SurfaceView(container, {
-    onAction: (name, payload, componentId) => actions.push({ name, payload, componentId }),
+    onAction: (name, payload, componentId) => void actions.push({ name, payload, componentId }),
     onDataChange: (pointer, value) => dataChanges.push({ pointer, value }),
     openUrl: (url) => opened.push(url),
   });
