@@ -104,6 +104,9 @@ async function drive(name: string, sockets: Socket[], seconds: number, workload:
   const cpuBefore = servers.length ? await cpuOf(servers) : 0;
   const latencies: number[] = [];
   let errors = 0;
+  // The size of the answers, sampled on the first client only (encoding every answer would load the load generator).
+  let sampledBytes = 0;
+  let sampledAnswers = 0;
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     sockets.map(async (socket, i) => {
@@ -113,6 +116,10 @@ async function drive(name: string, sockets: Socket[], seconds: number, workload:
           const answer = (await socket.timeout(10_000).emitWithAck('action', request(i, n))) as { status?: string };
           if (answer.status === 'error') errors++;
           latencies.push(performance.now() - start);
+          if (i === 0) {
+            sampledBytes += Buffer.byteLength(JSON.stringify(answer));
+            sampledAnswers++;
+          }
         } catch {
           errors++;
         }
@@ -123,6 +130,7 @@ async function drive(name: string, sockets: Socket[], seconds: number, workload:
   latencies.sort((a, b) => a - b);
   const result = {
     server: name,
+    bytes_per_answer: sampledAnswers ? Math.round(sampledBytes / sampledAnswers) : 0,
     workload,
     clients: sockets.length,
     seconds,
