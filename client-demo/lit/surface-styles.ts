@@ -93,6 +93,15 @@ a2ui-basic-column > * {
   min-width: 0;
 }
 
+/* An agent's name is a word or two: on the narrowest screens its badge goes under it rather than
+   squeezing it until the word breaks. */
+[data-id^='dashboard-card-control-agent-'][data-id$='-head'] {
+  flex-wrap: wrap;
+}
+[data-id^='dashboard-card-control-agent-'][data-id$='-name'] {
+  min-width: min-content;
+}
+
 /* Rows wrap on a narrow screen rather than pushing the page wider. */
 a2ui-basic-row {
   flex-wrap: wrap;
