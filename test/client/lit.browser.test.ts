@@ -136,9 +136,8 @@ test('typing into a field feeds an action; toasts show, errors stay until dismis
   const page = await litPage('/lab');
   const hostile = '<img src=x onerror="window.__pwned=1">';
   await page.locator('a2ui=lab-draft').locator('input').fill(hostile);
-  const added = toastShown(page, `Added ${hostile}`);
   await clickButton(page, 'lab-add');
-  await added;
+  await page.locator('a2ui=app-toasts').getByText(`Added ${hostile}`).waitFor();
   await page.locator('a2ui=lab-items').getByText(hostile, { exact: true }).waitFor();
   expect(await page.locator('a2ui-surface img').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -164,14 +163,6 @@ test('a change made in another tab (here the native client) appears', async () =
   expect(await count()).toBe(before + 1);
 });
 
-/**
- * Starts watching for a success toast before the action that raises it: such toasts leave by
- * themselves after a few seconds, and on a loaded machine a click can take longer than that.
- */
-function toastShown(page: Page, text: string | RegExp): Promise<void> {
-  return page.locator('a2ui=app-toasts').getByText(text).waitFor();
-}
-
 test('a worktree is created through the form and removed through its dialog', async () => {
   const page = await litPage('/worktrees');
   await button(page, 'New worktree').click();
@@ -179,7 +170,6 @@ test('a worktree is created through the form and removed through its dialog', as
   await page.locator('a2ui=worktree-new-agent').locator('input').fill('lit');
   await page.locator('a2ui=worktree-new-task').locator('input').fill('9');
   await page.locator('a2ui=worktree-new-title-field').locator('input').fill('Official renderer');
-  const created = toastShown(page, 'Created worktree agent/lit/9-official-renderer.');
   await clickButton(page, 'worktree-new-create');
 
   await waitForHashRoute(page, '/worktrees');
@@ -187,17 +177,16 @@ test('a worktree is created through the form and removed through its dialog', as
   const key = WorktreeService.keyOf(wtPath);
   await page.locator(`a2ui=worktree-row-${key}`).waitFor();
   expect((await textOf(page, `worktree-row-${key}-branch`))?.trim()).toBe('agent/lit/9-official-renderer');
-  await created;
+  await page.locator('a2ui=app-toasts').getByText('Created worktree agent/lit/9-official-renderer.').waitFor();
   expect(gitWorktreePaths(repo)).toEqual([repo, wtPath]);
 
   await clickButton(page, `worktree-remove-${key}-open`);
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
   await page.locator(`a2ui=worktree-remove-${key}-delete-branch`).locator('input').check();
-  const removed = toastShown(page, /Removed worktree agent\/lit\/9-official-renderer/);
   await clickButton(page, `worktree-remove-${key}-confirm`);
   await page.locator(`a2ui=worktree-row-${key}`).waitFor({ state: 'detached' });
-  await removed;
+  await page.locator('a2ui=app-toasts').getByText(/Removed worktree agent\/lit\/9-official-renderer/).waitFor();
   expect(gitWorktreePaths(repo)).toEqual([repo]);
   expect(gitBranches(repo)).toEqual(['main']);
 });
@@ -210,18 +199,16 @@ test('an email is archived: from its row in the inbox, and from its thread', asy
   await waitForHashRoute(page, '/email/inbox');
   await page.locator('a2ui=email-row-m5').waitFor();
   expect(inInbox('m5')).toBe(true);
-  const archivedRow = toastShown(page, 'Archived “[a2ui-orchestrator] Build passed on main”.');
   await clickButton(page, 'email-row-m5-archive');
   await page.locator('a2ui=email-row-m5').waitFor({ state: 'detached' });
-  await archivedRow;
+  await page.locator('a2ui=app-toasts').getByText('Archived “[a2ui-orchestrator] Build passed on main”.').waitFor();
   expect(inInbox('m5')).toBe(false);
 
   await clickButton(page, 'email-row-m7-open');
   await waitForHashRoute(page, '/email/thread/m7');
   await page.locator('a2ui=email-msg-m7').waitFor();
-  const archivedThread = toastShown(page, /^Archived “Lunch next week\?”/);
   await clickButton(page, 'email-archive');
-  await archivedThread;
+  await page.locator('a2ui=app-toasts').getByText(/^Archived “Lunch next week\?”/).waitFor();
   expect(inInbox('m7')).toBe(false);
   await button(page, 'Email').click();
   await waitForHashRoute(page, '/email/inbox');
