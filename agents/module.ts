@@ -79,6 +79,40 @@ export interface ClusterPort {
   alive(node: string): Promise<boolean>;
   /** Publishes this process's `value` of `key`; answers the values the other living processes published. */
   announce(key: string, value: string): Promise<string[]>;
+  /** The family of shared logs named `name`, each log keeping its last `keep` entries (see SharedLogs); resolves once live entries reach this process. */
+  sharedLogs(name: string, keep: number): Promise<SharedLogs>;
+}
+
+/** One entry of a shared log: its number and its text. */
+export interface LogEntry {
+  seq: number;
+  text: string;
+}
+
+/**
+ * Append-only logs every process reads, numbered by the writer (Redis Streams, encrypted at rest like
+ * the rest of the store), with live delivery to the other processes: what a module whose events are
+ * made on one process (an agent's output) needs so that a reader on any process can replay and follow.
+ *
+ * Order without gaps: `append` writes the entry and announces it in one step, so a reader that
+ * listens (`onLive`, from the start) and then reads (`after`) sees each entry at least once, and
+ * drops what it has by seq.
+ */
+export interface SharedLogs {
+  /**
+   * Appends entry `seq` to log `log` (ids of `A-Z a-z 0-9 _ . - /`) and hands `live` to every other
+   * process's `onLive`. Rejects, writing nothing, when the log already has an entry numbered `seq` or
+   * above (another process wrote it: the numbering moved on elsewhere).
+   */
+  append(log: string, seq: number, text: string, live: string): Promise<void>;
+  /** Up to `count` entries numbered above `after`, oldest first. */
+  after(log: string, after: number, count: number): Promise<LogEntry[]>;
+  /** The last `count` entries numbered from `from` to `to` (default: the newest), oldest first. */
+  last(log: string, count: number, from?: number, to?: number): Promise<LogEntry[]>;
+  /** Calls `listener` with each other process's append, live. */
+  onLive(listener: (log: string, live: string) => void): void;
+  /** Calls `listener` when live entries may have been missed (the connection to the store came back). */
+  onGap(listener: () => void): void;
 }
 
 export interface ModuleContext {

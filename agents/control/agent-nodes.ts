@@ -15,6 +15,9 @@ import type { ClusterPort } from '../module';
 import type { SessionRecord } from './session-record';
 import { isLive } from './status';
 
+/** Suspends (or ends) a live session of a process that is gone. */
+type Orphaned = (record: SessionRecord) => Promise<void>;
+
 /** The methods one process answers for the others. */
 export const AGENT_METHODS = { stop: 'agents.stop', input: 'agents.input', answer: 'agents.answer' } as const;
 
@@ -42,10 +45,10 @@ export class AgentNodes {
    * The process a live session runs on when that is another living one. A session whose process is
    * gone is handed to `orphaned` first (so the caller acts on it here, as on a suspended one).
    */
-  async elsewhere(record: SessionRecord | undefined, orphaned: (record: SessionRecord) => void): Promise<string | undefined> {
+  async elsewhere(record: SessionRecord | undefined, orphaned: Orphaned): Promise<string | undefined> {
     if (!record || !this.mayBeElsewhere(record)) return undefined;
     if (await this.port!.alive(record.node!)) return record.node;
-    orphaned(record);
+    await orphaned(record);
     return undefined;
   }
 
@@ -58,18 +61,18 @@ export class AgentNodes {
   }
 
   /** Live sessions of processes that are gone go to `orphaned` (at start, then from `watch`). */
-  async sweep(records: () => SessionRecord[], orphaned: (record: SessionRecord) => void): Promise<void> {
+  async sweep(records: () => SessionRecord[], orphaned: Orphaned): Promise<void> {
     const port = this.port;
     if (!port) return;
     const others = new Set(records().flatMap((r) => (r.node && r.node !== port.node && isLive(r.status) ? [r.node] : [])));
     for (const node of others) {
       if (await port.alive(node)) continue;
-      for (const record of records()) if (record.node === node && isLive(record.status)) orphaned(record);
+      for (const record of records()) if (record.node === node && isLive(record.status)) await orphaned(record);
     }
   }
 
   /** Every third of the lease time, a `sweep`. */
-  watch(records: () => SessionRecord[], orphaned: (record: SessionRecord) => void): void {
+  watch(records: () => SessionRecord[], orphaned: Orphaned): void {
     const port = this.port;
     if (!port) return;
     let checking = false;

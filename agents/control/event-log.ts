@@ -1,18 +1,47 @@
 /**
- * One append-only JSONL file per session under `<data>/agent-logs/`: every event, in seq order,
- * forever (the screens keep only the last lines; the log keeps everything).
+ * Where an agent's events are kept, one interface with two homes:
+ * - `FileEventLog` (here, the embedded default): one append-only JSONL file per session under
+ *   `<data>/agent-logs/`, every event in seq order, forever (the screens keep only the last lines).
+ * - `SharedEventLog` (shared-event-log.ts, several processes): one Redis stream per user and agent,
+ *   so any process replays and follows an agent wherever it runs, and the log outlives its process.
  *
- * Appends are synchronous, made before the event is handed to anyone: an event a listener has seen is
- * always already in the file. That is what lets a replay subscribe first, read the file second and
- * merge by seq without losing or repeating an event.
+ * Either way an append is made before the event is handed to anyone (the file: synchronously; the
+ * stream: queued on the connection every later read of this process goes through), so an event a
+ * listener has seen is always in the log for the next read. That is what lets a replay subscribe
+ * first, read second and merge by seq without losing or repeating an event (follow.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { AgentEvent } from './events';
 import { SESSION_ID } from './ids';
+import type { SessionRecord } from './session-record';
 
-export class EventLog {
+export type RemoteEventListener = (event: AgentEvent, record: SessionRecord) => void;
+
+export interface AgentEventLog {
+  /** Appends `event`; `record` is its session's record as the event leaves it. */
+  append(event: AgentEvent, record: SessionRecord): void;
+  /**
+   * The user's events of an agent with seq > `after`, in order. `sessions` are the user's sessions of
+   * that agent, oldest first (what a per-session log reads; a per-agent one needs only the ids).
+   */
+  read(userId: string, agentId: string, sessions: readonly SessionRecord[], after: number): AsyncIterable<AgentEvent>;
+  /** The last `count` events of a session. */
+  tail(record: SessionRecord, count: number): Promise<AgentEvent[]>;
+  /** The highest seq the log holds of the user's agent (0 before any): the truth when a record lags. */
+  lastSeq(userId: string, agentId: string, sessions: readonly SessionRecord[]): Promise<number>;
+  /** The session is done for now (a file is closed; it reopens on the next append). */
+  release(sessionId: string): void;
+  /** Resolves when everything appended is stored. */
+  close(): Promise<void>;
+  /** Events other server processes append, as they come (only a shared log has any). */
+  onRemote?(listener: RemoteEventListener): void;
+  /** Called when remote events may have been missed (the store's connection came back). */
+  onGap?(listener: () => void): void;
+}
+
+export class FileEventLog implements AgentEventLog {
   private readonly open = new Map<string, number>();
 
   constructor(readonly dir: string) {
@@ -42,12 +71,29 @@ export class EventLog {
     fs.closeSync(fd);
   }
 
-  closeAll(): void {
+  async close(): Promise<void> {
     for (const id of [...this.open.keys()]) this.release(id);
   }
 
+  async *read(_userId: string, _agentId: string, sessions: readonly SessionRecord[], after: number): AsyncGenerator<AgentEvent> {
+    for (const session of sessions) {
+      if (session.lastSeq <= after) continue;
+      yield* this.readSession(session.id, after);
+    }
+  }
+
+  async tail(record: SessionRecord, count: number): Promise<AgentEvent[]> {
+    return this.tailOf(record.id, count);
+  }
+
+  async lastSeq(_userId: string, _agentId: string, sessions: readonly SessionRecord[]): Promise<number> {
+    let last = 0;
+    for (const session of sessions) last = Math.max(last, session.lastSeq, this.tailOf(session.id, 1)[0]?.seq ?? 0);
+    return last;
+  }
+
   /** The session's events with seq > `after`, in order, read line by line (logs can be large). */
-  async *read(sessionId: string, after = 0): AsyncGenerator<AgentEvent> {
+  private async *readSession(sessionId: string, after: number): AsyncGenerator<AgentEvent> {
     const file = this.fileOf(sessionId);
     if (!fs.existsSync(file)) return;
     const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
@@ -62,7 +108,7 @@ export class EventLog {
   }
 
   /** The last `count` events of a session (reads the file's end only). */
-  tail(sessionId: string, count: number): AgentEvent[] {
+  private tailOf(sessionId: string, count: number): AgentEvent[] {
     const file = this.fileOf(sessionId);
     if (!fs.existsSync(file)) return [];
     const fd = fs.openSync(file, 'r');
@@ -96,7 +142,7 @@ export class EventLog {
 }
 
 /** A log line as an event; a line cut short (a crash mid-write) is skipped. */
-function parse(line: string): AgentEvent | undefined {
+export function parse(line: string): AgentEvent | undefined {
   if (!line) return undefined;
   try {
     const event = JSON.parse(line) as AgentEvent | null;

@@ -3,22 +3,20 @@
  * socket `subscribe {lastSeq}` both need.
  *
  * 1. Subscribe to live events first, buffering them.
- * 2. Read the logs for the events after `after`. Appends are synchronous and happen before an event
- *    is handed out (event-log.ts), so every event emitted before step 1 is in a file by now.
+ * 2. Read the log for the events after `after`. Appends are made before an event is handed out
+ *    (event-log.ts), so every event emitted before step 1 is in the log for this read.
  * 3. Drain the buffer and switch to live delivery in one synchronous step, so no event slips in
  *    between. Every event passes one filter, `seq > last delivered`, which drops whatever the logs
  *    and the buffer both hold.
  */
 import type { AgentEvent } from './events';
-import type { SessionRecord } from './session-record';
 
 export interface FollowSource {
   /** The last seq given out so far. */
   lastSeq(): number;
   subscribe(listener: (event: AgentEvent) => void): () => void;
-  /** The sessions to replay from, oldest first. */
-  sessions(): SessionRecord[];
-  read(sessionId: string, after: number): AsyncIterable<AgentEvent>;
+  /** The events after `after`, in order, from the log. */
+  read(after: number): AsyncIterable<AgentEvent>;
 }
 
 export function followEvents(source: FollowSource, after: number | undefined, deliver: (event: AgentEvent) => boolean | void): () => void {
@@ -44,12 +42,9 @@ export function followEvents(source: FollowSource, after: number | undefined, de
   if (replaying) {
     void (async () => {
       try {
-        for (const session of source.sessions()) {
-          if (session.lastSeq <= last) continue;
-          for await (const event of source.read(session.id, last)) {
-            if (stopped) return;
-            pass(event);
-          }
+        for await (const event of source.read(last)) {
+          if (stopped) return;
+          pass(event);
         }
       } catch (error) {
         console.error('[agents] replay failed:', error);

@@ -15,7 +15,9 @@ import { loadControlConfig } from './config';
 import { loadDefinitions } from './definitions';
 import type { AgentUsageSource } from './model-access';
 import { createControlPlugin } from './plugin';
+import { FileEventLog } from './event-log';
 import { agentSessionsFileSchema, type AgentSessionsFile } from './session-record';
+import { SharedEventLog } from './shared-event-log';
 import { agentSocketEvents } from './socket';
 import { AgentSupervisor } from './supervisor';
 import { agentTools } from './tools';
@@ -38,7 +40,10 @@ export const controlModule = defineModule<ControlServices>({
     const supervisor = await AgentSupervisor.open({
       definitions: loadDefinitions(config.agentsFile),
       store: await ctx.openStore<AgentSessionsFile>('agent-sessions', { sessions: {} }, agentSessionsFileSchema),
-      logDir: path.join(ctx.dataDir, 'agent-logs'),
+      // One process: a file per session; several: one shared stream per user and agent.
+      log: ctx.ports.cluster
+        ? new SharedEventLog(await ctx.ports.cluster.sharedLogs('agent-events', config.sharedEventsKept))
+        : new FileEventLog(path.join(ctx.dataDir, 'agent-logs')),
       workdirs: new Workdirs(configuredRepo(ctx), worktrees, ctx.ports.roles),
       stopGraceMs: config.stopGraceMs,
       modelAccess: ctx.use(gatewayModule).agentAccess,

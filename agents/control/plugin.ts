@@ -190,7 +190,7 @@ export function createControlPlugin(supervisor: AgentSupervisor, usage?: AgentUs
         const latest = supervisor.latest(host.userId, definition.id);
         if (!latest) continue;
         sessions.set(definition.id, latest);
-        panels.set(definition.id, panelOf(latest.id, supervisor.tail(latest.id, PANEL_LINES), latest.firstSeq - 1));
+        panels.set(definition.id, panelOf(latest.id, await supervisor.tail(latest, PANEL_LINES), latest.firstSeq - 1));
       }
       return { sessions, panels, worktrees: await worktreeChoices(host.userId), usage: usageOf(host.userId) };
     },

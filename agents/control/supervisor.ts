@@ -8,7 +8,9 @@
  *   synchronous step (after the only await), so of concurrent starts exactly one wins.
  * - Every event gets the next `seq` of its user and agent — a session's events are numbered in order,
  *   and a later session of the same agent continues the count, so an agent's stream is one line of
- *   ids — is appended to the session's JSONL log, then handed to the listeners.
+ *   ids — is appended to the event log (event-log.ts: a JSONL file per session, or a stream shared by
+ *   every server process), then handed to the listeners. With a shared log, the listeners here also
+ *   hear the events of sessions other processes run.
  * - Records are persisted on every change; on start-up, sessions that were running (the server died
  *   or stopped) become suspended when they can be resumed, else terminated.
  * - A record keeps the stamp of its process (pid, process group, start time, boot: os-process.ts). A
@@ -21,7 +23,7 @@ import { Listeners } from '../listeners';
 import type { PersistentStore } from '../types';
 import type { AgentDefinition } from './definitions';
 import { agentEnv } from './env';
-import { EventLog } from './event-log';
+import type { AgentEventLog } from './event-log';
 import { followEvents } from './follow';
 import type { AgentEvent, AgentEventBody, ExitReason } from './events';
 import { newSessionId } from './ids';
@@ -35,12 +37,13 @@ import { parseStreamJsonLine, permissionInputOf, truncate, userTurn } from './st
 import type { Workdirs } from './workdirs';
 import type { ClusterPort } from '../module';
 import { AGENT_METHODS, AgentNodes } from './agent-nodes';
+import { SessionRecords } from './session-records';
 
 export interface SupervisorOptions {
   definitions: readonly AgentDefinition[];
   store: PersistentStore<AgentSessionsFile>;
-  /** Where the JSONL logs go. */
-  logDir: string;
+  /** Where the events go (event-log.ts). */
+  log: AgentEventLog;
   workdirs: Workdirs;
   /** Time between the steps of a stop (interrupt, SIGINT, SIGTERM, SIGKILL). */
   stopGraceMs: number;
@@ -80,7 +83,8 @@ export class AgentSupervisor {
   private readonly shuttingDown = new Set<string>();
   /** Per user and agent: the stop of processes a previous server left running, while it lasts. */
   private readonly orphanStops = new Map<string, Promise<void>>();
-  private readonly log: EventLog;
+  private readonly log: AgentEventLog;
+  private readonly records: SessionRecords;
   private readonly env: NodeJS.ProcessEnv;
   /** The tool inputs of permission requests waiting for the user (permissions.ts). */
   private readonly permissionInputs = new PendingInputs();
@@ -89,21 +93,25 @@ export class AgentSupervisor {
 
   private constructor(private readonly options: SupervisorOptions) {
     for (const definition of options.definitions) this.byId.set(definition.id, definition);
-    this.log = new EventLog(options.logDir);
+    this.log = options.log;
+    this.records = new SessionRecords(options.store);
     this.env = options.env ?? process.env;
     this.nodes = new AgentNodes(options.cluster);
+    this.log.onRemote?.((event, record) => this.heard(event, record));
+    this.log.onGap?.(() => void this.catchUp());
   }
 
   /** Opens the supervisor over its stored records, suspending the sessions a restart interrupted. */
   static async open(options: SupervisorOptions): Promise<AgentSupervisor> {
     const supervisor = new AgentSupervisor(options);
+    await supervisor.loadSeqs();
     supervisor.recover();
     await options.store.write();
     const { nodes } = supervisor;
     nodes.handle(AGENT_METHODS.stop, ({ userId, agentId, options: stop }) => supervisor.stop(userId, agentId, stop));
     nodes.handle(AGENT_METHODS.input, ({ userId, agentId, text }) => supervisor.input(userId, agentId, text));
     nodes.handle(AGENT_METHODS.answer, ({ userId, agentId, requestId, decision }) => supervisor.answerPermission(userId, agentId, requestId, decision));
-    const records = () => Object.values(options.store.data.sessions);
+    const records = () => supervisor.records.all();
     const orphaned = (record: SessionRecord) => supervisor.orphaned(record);
     // A process that restarted under a new id finds its previous self's sessions here at once.
     await nodes.sweep(records, orphaned);
@@ -128,7 +136,8 @@ export class AgentSupervisor {
 
   /** The user's sessions, newest first. */
   sessions(userId: string, filter: SessionFilter = {}): SessionRecord[] {
-    return Object.values(this.options.store.data.sessions)
+    return this.records
+      .all()
       .filter(
         (s) =>
           s.userId === userId &&
@@ -142,7 +151,7 @@ export class AgentSupervisor {
 
   /** One of the user's sessions; another user's is as absent as a made-up id. */
   session(userId: string, sessionId: string): SessionRecord {
-    const record = Object.hasOwn(this.options.store.data.sessions, sessionId) ? this.options.store.data.sessions[sessionId] : undefined;
+    const record = this.records.get(sessionId);
     if (!record || record.userId !== userId) throw new PluginError('NOT_FOUND', `No session ${sessionId}.`);
     return record;
   }
@@ -152,7 +161,7 @@ export class AgentSupervisor {
     // Other processes add records to the shared store: the newest record is the latest.
     if (this.nodes.node) return this.sessions(userId, { agentId })[0];
     const id = this.latestIds.get(keyOf(userId, agentId));
-    return id === undefined ? undefined : this.options.store.data.sessions[id];
+    return id === undefined ? undefined : this.records.get(id);
   }
 
   /** The last seq of the user's events of an agent (0 before any). */
@@ -185,6 +194,7 @@ export class AgentSupervisor {
       !request.worktree && request.workingDirectory
         ? await this.options.workdirs.resolveWorkingDirectory(request.workingDirectory, userId, request.signal)
         : await this.options.workdirs.resolve(request.worktree, userId, request.signal);
+    await this.syncSeq(userId, agentId);
     // From here to the spawn nothing awaits: the check and the reservation are one step.
     this.assertOpen();
     // An action that timed out while the worktrees were listed was reported failed: start nothing.
@@ -282,6 +292,7 @@ export class AgentSupervisor {
     this.assertOpen();
     // A session left live by a process that died is suspended first (then resumed here).
     if (this.nodes.node) await this.nodes.elsewhere(this.latest(userId, agentId), (orphan) => this.orphaned(orphan));
+    await this.syncSeq(userId, agentId);
     const record = this.latest(userId, agentId);
     const wanted = request.providerSessionId;
     if (wanted !== undefined && record?.providerSessionId !== wanted) {
@@ -337,9 +348,7 @@ export class AgentSupervisor {
       {
         lastSeq: () => this.lastSeq(userId, agentId),
         subscribe: (listener) => this.subscribe(userId, (event) => event.agent_id === agentId && listener(event)),
-        // Oldest first: a user's sessions of one agent share one count, so firstSeq orders them.
-        sessions: () => this.sessions(userId, { agentId }).sort((a, b) => a.firstSeq - b.firstSeq),
-        read: (sessionId, afterSeq) => this.log.read(sessionId, afterSeq),
+        read: (afterSeq) => this.log.read(userId, agentId, this.oldestFirst(userId, agentId), afterSeq),
       },
       after,
       deliver,
@@ -347,8 +356,13 @@ export class AgentSupervisor {
   }
 
   /** The last `count` events of a session from its log (the screens' starting point). */
-  tail(sessionId: string, count: number): AgentEvent[] {
-    return this.log.tail(sessionId, count);
+  tail(record: SessionRecord, count: number): Promise<AgentEvent[]> {
+    return this.log.tail(record, count);
+  }
+
+  /** The user's sessions of an agent, oldest first (they share one count, so firstSeq orders them). */
+  private oldestFirst(userId: string, agentId: string): SessionRecord[] {
+    return this.sessions(userId, { agentId }).sort((a, b) => a.firstSeq - b.firstSeq);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -392,7 +406,7 @@ export class AgentSupervisor {
   /** Why a folder cannot be removed: a live session works in it (the worktree removal guard). */
   liveSessionIn(dir: string): string | undefined {
     const inside = `${dir.replace(/\/+$/, '')}/`;
-    for (const record of Object.values(this.options.store.data.sessions)) {
+    for (const record of this.records.all()) {
       if (!isLive(record.status)) continue;
       if (record.cwd === dir || record.cwd.startsWith(inside)) {
         return `An agent session (${this.byId.get(record.agentId)?.name ?? record.agentId}) is ${record.status} in this worktree; stop it first.`;
@@ -418,7 +432,7 @@ export class AgentSupervisor {
       waits.push(proc.shutdown(Math.min(this.options.stopGraceMs, 2000)));
     }
     await Promise.all([...waits, ...this.orphanStops.values()]);
-    this.log.closeAll();
+    await this.log.close();
     await this.options.store.write();
   }
 
@@ -524,7 +538,7 @@ export class AgentSupervisor {
   // -------------------------------------------------------------------------------------------
 
   private record(sessionId: string): SessionRecord {
-    return this.options.store.data.sessions[sessionId]!;
+    return this.records.get(sessionId)!;
   }
 
   /**
@@ -538,7 +552,7 @@ export class AgentSupervisor {
   }
 
   private save(record: SessionRecord): void {
-    this.options.store.data.sessions[record.id] = record;
+    this.records.put(record);
     // Writes are coalesced by the store: a burst of events costs one file write, not one each.
     this.options.store.write().catch((error: unknown) => console.error('[agents] could not write the session records:', error));
   }
@@ -566,9 +580,53 @@ export class AgentSupervisor {
     const seq = this.lastSeq(record.userId, record.agentId) + 1;
     this.lastSeqs.set(key, seq);
     const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
-    this.log.append(event);
     const next = this.replace(sessionId, { lastSeq: seq, lastActivityAt: event.at, ...foldEvent(record, body) });
+    this.log.append(event, next);
     this.listeners.get(record.userId)?.emit(event, next);
+  }
+
+  /** An event of a session another process runs (a shared log): counted, its record kept, handed to the listeners. */
+  private heard(event: AgentEvent, record: SessionRecord): void {
+    const key = keyOf(record.userId, record.agentId);
+    this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, event.seq));
+    this.records.heard(record);
+    this.listeners.get(record.userId)?.emit(event, this.record(record.id));
+  }
+
+  /**
+   * Events of other processes missed while the store's connection was down, read back from the log
+   * for the users someone here listens to (after the last seq heard: what came in meanwhile may come
+   * twice, and every listener takes an event by its seq or only as a signal to read again).
+   */
+  private async catchUp(): Promise<void> {
+    const wanted = [...this.listeners.keys()].flatMap((userId) => this.definitions.map((d) => ({ userId, agentId: d.id, after: this.lastSeqs.get(keyOf(userId, d.id)) ?? 0 })));
+    for (const { userId, agentId, after } of wanted) {
+      try {
+        for await (const event of this.log.read(userId, agentId, this.oldestFirst(userId, agentId), after)) {
+          const record = this.records.get(event.session_id);
+          if (record) this.heard(event, record);
+        }
+      } catch (error) {
+        console.warn(`[agents] could not catch up with the events of ${agentId} (${userId}):`, error instanceof Error ? error.message : error);
+      }
+    }
+  }
+
+  /** This process's count of the user's agent, raised to what the log holds (another process may have numbered past it). */
+  private async syncSeq(userId: string, agentId: string): Promise<void> {
+    if (!this.log.onRemote) return; // a file log has one writer: this process
+    const logged = await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId));
+    const key = keyOf(userId, agentId);
+    this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, logged));
+  }
+
+  /** Start-up: each user's count of each agent from the log (a crash can leave the records a write behind). */
+  private async loadSeqs(): Promise<void> {
+    const keys = new Map<string, { userId: string; agentId: string }>();
+    for (const record of this.records.all()) keys.set(keyOf(record.userId, record.agentId), { userId: record.userId, agentId: record.agentId });
+    for (const [key, { userId, agentId }] of keys) {
+      this.lastSeqs.set(key, await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId)));
+    }
   }
 
   /**
@@ -579,8 +637,15 @@ export class AgentSupervisor {
   private routed<T>(userId: string, agentId: string, method: string, args: unknown, here: () => T): Promise<T> {
     const latest = this.nodes.node ? this.latest(userId, agentId) : undefined;
     if (latest && this.nodes.mayBeElsewhere(latest)) {
-      return this.nodes.elsewhere(latest, (orphan) => this.orphaned(orphan)).then((node) => (node ? this.nodes.forward<T>(node, method, args) : here()));
+      return this.nodes.elsewhere(latest, (orphan) => this.orphaned(orphan)).then(async (node) => {
+        if (node) return this.nodes.forward<T>(node, method, args);
+        await this.syncSeq(userId, agentId);
+        return here();
+      });
     }
+    // A session that runs elsewhere or no more (a suspended one, stopped here) continues another count.
+    const current = this.latest(userId, agentId);
+    if (this.log.onRemote && current && !this.processes.has(current.id)) return this.syncSeq(userId, agentId).then(here);
     try {
       return Promise.resolve(here());
     } catch (error) {
@@ -599,13 +664,11 @@ export class AgentSupervisor {
 
   /** Start-up: rebuild the indexes, and suspend what a stop or crash of the server interrupted. */
   private recover(): void {
-    const records = Object.values(this.options.store.data.sessions).sort((a, b) => a.firstSeq - b.firstSeq || a.createdAt.localeCompare(b.createdAt));
+    const records = this.records.all().sort((a, b) => a.firstSeq - b.firstSeq || a.createdAt.localeCompare(b.createdAt));
     for (const record of records) {
       const key = keyOf(record.userId, record.agentId);
       this.latestIds.set(key, record.id);
-      // The log is the truth for seq: a crash can leave the record a write behind.
-      const logged = this.log.tail(record.id, 1)[0]?.seq ?? 0;
-      this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, record.lastSeq, logged));
+      this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, record.lastSeq));
     }
     for (const record of records) {
       // Another process's sessions are its own (a dead one's are suspended by agent-nodes.ts's watch).
@@ -624,7 +687,8 @@ export class AgentSupervisor {
    * A live session of a server process that died (agent-nodes.ts): suspended when it can be resumed,
    * else terminated, as after a restart; its agent is stopped when it runs on this machine.
    */
-  private orphaned(record: SessionRecord): void {
+  private async orphaned(record: SessionRecord): Promise<void> {
+    await this.syncSeq(record.userId, record.agentId);
     const current = this.record(record.id);
     if (!isLive(current.status) || this.nodes.isMine(current)) return;
     if (current.osProcess) this.stopOrphan(current);

@@ -26,10 +26,10 @@ export class WorktreeSessions {
   }
 
   /** What the latest session in the worktree was first asked and last answered. */
-  factsIn(userId: string, worktreePath: string): WorktreeSessionFacts | undefined {
+  async factsIn(userId: string, worktreePath: string): Promise<WorktreeSessionFacts | undefined> {
     const record = this.latestIn(userId, worktreePath);
     if (!record) return undefined;
-    const firstInput = this.supervisor.tail(record.id, PROMPT_SEARCH_EVENTS).find((event) => event.type === 'input');
+    const firstInput = (await this.supervisor.tail(record, PROMPT_SEARCH_EVENTS)).find((event) => event.type === 'input');
     return { lastResult: record.lastResult, prompt: firstInput?.type === 'input' ? firstInput.text : null };
   }
 

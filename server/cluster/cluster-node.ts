@@ -14,6 +14,7 @@ import type { Connections } from '../transport/connections';
 import { ClusterSessions } from './cluster-sessions';
 import { NodeBus, NodeGone } from './node-bus';
 import type { RedisStore } from './redis-store';
+import { RedisSharedLogs } from './shared-logs';
 import { UserLeases } from './user-leases';
 import { FRAME_EVENT, ViewRelay, type RelayedFrame } from './view-relay';
 
@@ -26,6 +27,7 @@ export class ClusterNode {
   private sessions: ClusterSessions | undefined;
   private adapterClient: Redis | undefined;
   private draining = false;
+  private readonly sharedLogs = new Map<string, RedisSharedLogs>();
 
   private constructor(private readonly store: RedisStore) {
     const { config, redis } = store;
@@ -74,6 +76,12 @@ export class ClusterNode {
           else await this.store.redis.command.hdel(name, node);
         }
         return others;
+      },
+      sharedLogs: async (name, keep) => {
+        let logs = this.sharedLogs.get(name);
+        if (!logs) this.sharedLogs.set(name, (logs = new RedisSharedLogs(this.store.redis, this.store.cipher, this.id, name, keep)));
+        await logs.listening;
+        return logs;
       },
     };
   }

@@ -17,12 +17,15 @@ export class RedisStore implements StoreBackend {
   readonly kind = 'redis';
   private readonly documents: RedisDocuments;
   private readonly limiters: SharedRateLimiter[] = [];
+  /** Encrypts what the store keeps (documents, shared logs). */
+  readonly cipher: StoreCipher;
 
   private constructor(
     readonly redis: RedisConnection,
     readonly config: ClusterConfig,
   ) {
-    this.documents = new RedisDocuments(redis, new StoreCipher(config.storeKey), config.nodeId);
+    this.cipher = new StoreCipher(config.storeKey);
+    this.documents = new RedisDocuments(redis, this.cipher, config.nodeId);
   }
 
   static async open(config: ClusterConfig): Promise<RedisStore> {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
-import { EventLog } from '../../agents/control/event-log';
+import { FileEventLog } from '../../agents/control/event-log';
 import { BOB, FIXTURES, api, openStream, readLog, startAgentServer, waitFor, waitForStatus } from '../control/helpers';
 import { makeRepo } from '../helpers/git-repo';
 import { bearer, tempDir, startTestServer, type TestServer } from '../helpers/server';
@@ -206,7 +206,7 @@ describe('agents and sessions', () => {
     expect(resumed.body).toMatchObject({ success: true, session: { id: sessionId, claudeSessionId, status: 'starting' }, uwpCheck: { checked: false, hasReadyTasks: false, tasks: [] } });
     expect(Object.keys(resumed.body.ignored).sort()).toEqual(['checkReadyQueue', 'workingDirectory', 'worktree']);
     await waitFor(async () => (await http().get(`/api/sessions/${sessionId}`)).body.session.last_result !== ended.last_result, 'the resumed turn');
-    expect(readLog(server, sessionId).some((e) => e.type === 'input' && e.text === 'Continue...')).toBe(true);
+    expect((await readLog(server, sessionId)).some((e) => e.type === 'input' && e.text === 'Continue...')).toBe(true);
 
     // graceful: false ends it at once with SIGKILL.
     await http().post('/api/agents/el-abc123/stop', { graceful: false }).expect(200);
@@ -400,7 +400,7 @@ describe('the WebSocket API (/ws)', () => {
     await second.until((m) => m.filter((x) => x.type === 'event' && x.event.type === 'result').length === 2, 'the second turn');
 
     const all = [...got, ...seqs(second.messages)];
-    const logged = readLog(server, started.body.session.id).map((e) => e.seq);
+    const logged = (await readLog(server, started.body.session.id)).map((e) => e.seq);
     expect(all).toEqual(logged.slice(0, all.length));
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => all[0]! + i));
     expect(second.messages[0]).toMatchObject({ type: 'subscribed', agentId: 'el-slow', hasSession: true });
@@ -418,7 +418,7 @@ describe('the WebSocket API (/ws)', () => {
     const client = await ws();
     client.send({ type: 'subscribe', agentId: 'el-wide' });
     await client.next('subscribed');
-    const reads = jest.spyOn(EventLog.prototype, 'read');
+    const reads = jest.spyOn(FileEventLog.prototype, 'read');
     try {
       const tcp = (client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
       tcp.pause();

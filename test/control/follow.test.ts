@@ -4,7 +4,6 @@
  */
 import type { AgentEvent } from '../../agents/control/events';
 import { followEvents, type FollowSource } from '../../agents/control/follow';
-import type { SessionRecord } from '../../agents/control/session-record';
 
 const event = (seq: number, session = 's1'): AgentEvent => ({ type: 'output', text: `e${seq}`, seq, session_id: session, agent_id: 'a', at: '' });
 
@@ -20,13 +19,15 @@ function source(logs: Record<string, AgentEvent[]>, onRead: (seq: number) => voi
   const src: FollowSource = {
     lastSeq: () => lastSeq,
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
-    sessions: () => Object.keys(logs).map((id) => ({ id, lastSeq: Math.max(...logs[id]!.map((e) => e.seq)) }) as SessionRecord),
-    async *read(sessionId, after) {
-      // A snapshot of the file at open time, like a read stream that reaches the end it saw.
-      for (const e of [...logs[sessionId]!]) {
-        await Promise.resolve();
-        onRead(e.seq);
-        if (e.seq > after) yield e;
+    async *read(after) {
+      // Session by session (the sessions as they were when the read began), each a snapshot of the
+      // file at open time, like a read stream that reaches the end it saw.
+      for (const sessionId of Object.keys(logs)) {
+        for (const e of [...logs[sessionId]!]) {
+          await Promise.resolve();
+          onRead(e.seq);
+          if (e.seq > after) yield e;
+        }
       }
     },
   };

@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import Redis from 'ioredis';
 import request from 'supertest';
 import { DEMO_AGENT_SCRIPT } from '../../agents/control/definitions';
-
-import { ALICE as ALICE_USER, BOB as BOB_USER, bearer, dataDirWithUsers, startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { StoreCipher } from '../../server/cluster/store-cipher';
+import { ALICE as ALICE_USER, BOB as BOB_USER, TEST_STORE, bearer, dataDirWithUsers, startTestServer, storeEnv, tempDir, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
 export const FIXTURES = path.join(__dirname, '../fixtures/agents');
@@ -154,12 +155,39 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Reads a session's JSONL log. */
-export function readLog(server: TestServer, sessionId: string): any[] {
-  const file = path.join(server.dataDir, 'agent-logs', `${sessionId}.jsonl`);
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
+/**
+ * A session's events as the server keeps them, in order: its JSONL file on the embedded store; on
+ * Redis, the entries of its user's agent stream (decrypted, as a process would). A stream is written
+ * over the server's own connection, so this waits until the events the session's record counts
+ * (`last_seq`, asked of the server) have reached Redis. Main user's sessions only.
+ */
+export async function readLog(server: TestServer, sessionId: string): Promise<any[]> {
+  if (TEST_STORE !== 'redis') {
+    return fs
+      .readFileSync(path.join(server.dataDir, 'agent-logs', `${sessionId}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  }
+  const { body } = await api(server).get(`/api/sessions/${sessionId}`);
+  const env = await storeEnv(server.dataDir);
+  const redis = new Redis(env.A2UI_REDIS_URL!);
+  try {
+    const key = `${env.A2UI_REDIS_PREFIX}log:agent-events:local/${body.session.agent_id}`;
+    const cipher = cipherOf(env.A2UI_STORE_KEY!);
+    return await waitFor(async () => {
+      const events = (await redis.xrange(key, '-', '+')).map(([, fields]) => JSON.parse(cipher.decrypt(fields[1]!, key))).filter((e) => e.session_id === sessionId);
+      return (events.at(-1)?.seq ?? 0) >= body.session.last_seq ? events : undefined;
+    }, `the events of ${sessionId} up to ${body.session.last_seq} in Redis`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** One cipher per key (deriving it takes a while). */
+const ciphers = new Map<string, StoreCipher>();
+function cipherOf(secret: string): StoreCipher {
+  let cipher = ciphers.get(secret);
+  if (!cipher) ciphers.set(secret, (cipher = new StoreCipher(secret)));
+  return cipher;
 }

@@ -89,7 +89,7 @@ describe('the demo agent', () => {
     stream.close();
 
     // Every event of the stream is in the log, in order, with the same seq (the ids of the stream).
-    const log = readLog(server, sessionId);
+    const log = await readLog(server, sessionId);
     expect(log.map((e) => e.seq)).toEqual(stream.agentEvents.map((e) => Number(e.id)));
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => log[0].seq + i));
     const sessions = await http.get('/api/sessions?agentId=demo');
@@ -104,7 +104,7 @@ describe('processes that misbehave', () => {
     await http.post('/api/agents/crash/start', { prompt: 'go' }).expect(201);
     const session = await waitForStatus(server, 'crash', 'terminated');
     expect(session).toMatchObject({ status_reason: 'crashed', exit: { code: 3, signal: null, reason: 'crashed', stderr_tail: ['loading the model', 'fatal: the crash agent always crashes'] } });
-    const exit = readLog(server, session.id).find((e) => e.type === 'exit');
+    const exit = (await readLog(server, session.id)).find((e) => e.type === 'exit');
     expect(exit).toMatchObject({ code: 3, reason: 'crashed', stderr_tail: ['loading the model', 'fatal: the crash agent always crashes'] });
   });
 
@@ -113,7 +113,7 @@ describe('processes that misbehave', () => {
     await http.post('/api/agents/hang/start').expect(201);
     const childPid = await waitFor(async () => {
       const session = (await http.get('/api/sessions?agentId=hang')).body.sessions[0];
-      const text = readLog(server, session.id).find((e) => e.type === 'text');
+      const text = (await readLog(server, session.id)).find((e) => e.type === 'text');
       return text ? Number(/child (\d+)/.exec(text.text)![1]) : undefined;
     }, 'the child pid');
     expect(alive(childPid)).toBe(true);
@@ -129,7 +129,7 @@ describe('processes that misbehave', () => {
     await api(server).post('/api/agents/missing/start').expect(201);
     const session = await waitForStatus(server, 'missing', 'terminated');
     expect(session.exit.reason).toBe('crashed');
-    const error = readLog(server, session.id).find((e) => e.type === 'error');
+    const error = (await readLog(server, session.id)).find((e) => e.type === 'error');
     expect(error.message).toBe('Missing command could not start: its command or its working folder was not found (ENOENT)');
   });
 });
@@ -142,7 +142,7 @@ describe('plain commands', () => {
     const input = await http.post('/api/agents/echo/input', { input: 'hello there' });
     expect(input.status).toBe(202);
     const sessionId = (await http.get('/api/agents/echo/status')).body.session.id;
-    await waitFor(() => readLog(server, sessionId).some((e) => e.type === 'output' && e.text === 'got: hello there'), 'the echo');
+    await waitFor(async () => (await readLog(server, sessionId)).some((e) => e.type === 'output' && e.text === 'got: hello there'), 'the echo');
     await http.post('/api/agents/echo/stop').expect(200);
     const session = await waitForStatus(server, 'echo', 'terminated');
     expect(session.exit).toMatchObject({ signal: 'SIGINT', reason: 'stopped', stopped_by: 'SIGINT' });
@@ -153,14 +153,14 @@ describe('plain commands', () => {
     await api(server).post('/api/agents/lines/start').expect(201);
     const session = await waitForStatus(server, 'lines', 'terminated');
     expect(session.exit).toMatchObject({ code: 0, reason: 'exited' });
-    const outputs = readLog(server, session.id).filter((e) => e.type === 'output');
+    const outputs = (await readLog(server, session.id)).filter((e) => e.type === 'output');
     expect(outputs.map((e) => e.text)).toEqual(Array.from({ length: 600 }, (_, i) => `line ${i + 1}`));
   });
 
   test('the environment is scrubbed (no CLAUDECODE, no server secrets), the definition adds its own, cwd is the repository', async () => {
     await api(server).post('/api/agents/env/start').expect(201);
     const session = await waitForStatus(server, 'env', 'terminated');
-    const lines = readLog(server, session.id)
+    const lines = (await readLog(server, session.id))
       .filter((e) => e.type === 'output')
       .map((e) => e.text as string);
     expect(lines[0]).toBe(`cwd ${fs.realpathSync(server.repo)}`);

@@ -75,7 +75,7 @@ test('a request is shown and waits; Deny keeps the file unwritten, Approve write
     const body = await status();
     return body.session.busy === false ? body.session : undefined;
   }, 'the fourth turn to end');
-  const permissionEvents = readLog(server, done.id).filter((e) => e.type.startsWith('permission_'));
+  const permissionEvents = (await readLog(server, done.id)).filter((e) => e.type.startsWith('permission_'));
   expect(permissionEvents.map((e) => [e.type, e.behavior ?? null, e.by ?? null])).toEqual([
     ['permission_request', null, null],
     ['permission_answer', 'deny', 'user'],

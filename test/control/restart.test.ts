@@ -45,7 +45,7 @@ test('running → suspended across a restart → resumed with --resume <provider
   expect(session).toMatchObject({ id: running.id, cwd: running.cwd, provider_session_id: running.provider_session_id });
 
   // One log for the whole life of the session, seqs unbroken across the restart.
-  const log = readLog(second, running.id);
+  const log = await readLog(second, running.id);
   expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
   expect(log.filter((e) => e.type === 'status').map((e) => e.status)).toEqual(['starting', 'running', 'suspended', 'starting', 'running']);
   stream.close();

@@ -196,7 +196,7 @@ test('the panel keeps the last 500 lines, each shown line added once; the log ke
   // 604 lines in all (2 statuses, 600 outputs, the exit, the last status): the first 104 are gone.
   expect(lines[0]!.text).toBe('line 103');
   expect(lines.at(-2)!.text).toBe('Exited: exited, exit code 0');
-  expect(readLog(server, session.id).filter((e) => e.type === 'output')).toHaveLength(600);
+  expect((await readLog(server, session.id)).filter((e) => e.type === 'output')).toHaveLength(600);
 
   const lineOps = opsOf(c.frames.slice(from)).filter((op) => op.path.startsWith('/dataModel/control/detail/lines'));
   const adds = addedLines(lineOps);

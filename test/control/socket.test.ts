@@ -3,7 +3,7 @@
  * replay from lastSeq, refusals, and users kept apart.
  */
 import type { Socket } from 'socket.io-client';
-import { EventLog } from '../../agents/control/event-log';
+import { FileEventLog } from '../../agents/control/event-log';
 import type { AgentEvent } from '../../agents/control/events';
 import { connect, connected, emitAck, pauseReading } from '../helpers/client';
 import type { TestServer } from '../helpers/server';
@@ -99,7 +99,7 @@ test('a socket that stops reading is paused, then gets what it missed from the l
   const { socket, events } = await open();
   await emitAck(socket, 'subscribe', { agentId: 'wide' });
   // Live-only subscription: a read of the log can only be the replay that follows a pause.
-  const reads = jest.spyOn(EventLog.prototype, 'read');
+  const reads = jest.spyOn(FileEventLog.prototype, 'read');
   try {
     const tcp = pauseReading(socket);
     // 1,000 lines of 9,000 characters: far more than the socket buffers hold.

@@ -61,16 +61,16 @@ test('Last-Event-ID replays exactly the events after it, then goes live, while a
     }
   }
   const session = (await http.get('/api/agents/echo/status')).body.session;
-  await waitFor(() => readLog(server, session.id).filter((e) => e.type === 'output').length === 201, 'every echo');
+  await waitFor(async () => (await readLog(server, session.id)).filter((e) => e.type === 'output').length === 201, 'every echo');
   await http.post('/api/agents/echo/stop').expect(200);
   await waitForStatus(server, 'echo', 'terminated');
-  const last = readLog(server, session.id).at(-1).seq as number;
+  const last = (await readLog(server, session.id)).at(-1).seq as number;
   // A stream opened after the end replays the whole session from the log (Last-Event-ID 0).
   const late = openStream(server, 'echo', { lastEventId: 0 });
   readers.push({ from: 0, reader: late });
 
   expect(readers.length).toBe(6);
-  const log = readLog(server, session.id);
+  const log = await readLog(server, session.id);
   for (const { from, reader } of readers) {
     await reader.until(() => ids(reader).at(-1) === last, `the stream from ${from} to reach ${last}`);
     expect(ids(reader)).toEqual(range(Math.max(from + 1, session.first_seq), last));

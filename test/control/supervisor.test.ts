@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { AgentEvent } from '../../agents/control/events';
 import { parseDefinitions } from '../../agents/control/definitions';
 import { agentSessionsFileSchema, type AgentSessionsFile } from '../../agents/control/session-record';
+import { FileEventLog } from '../../agents/control/event-log';
 import { AgentSupervisor } from '../../agents/control/supervisor';
 import { Workdirs } from '../../agents/control/workdirs';
 import { openStore } from '../../server/app/store';
@@ -21,7 +22,7 @@ async function openSupervisor(dataDir = tempDir('a2ui-sup-')) {
   const supervisor = await AgentSupervisor.open({
     definitions: parseDefinitions({ agents: testAgents() }, 'test'),
     store,
-    logDir: path.join(dataDir, 'agent-logs'),
+    log: new FileEventLog(path.join(dataDir, 'agent-logs')),
     workdirs: new Workdirs(dataDir),
     stopGraceMs: 200,
   });

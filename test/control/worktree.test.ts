@@ -43,7 +43,7 @@ test('pick a worktree, run there, and the worktree cannot be removed while the s
     return s?.last_result ? s : undefined;
   }, 'the answer');
   expect(session).toMatchObject({ cwd: worktree, worktree });
-  const toolResult = readLog(server, session.id).find((e) => e.type === 'tool_result');
+  const toolResult = (await readLog(server, session.id)).find((e) => e.type === 'tool_result');
   expect(toolResult.summary).toMatch(new RegExp(`entries in ${worktree.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
 
   const removal = await api(server).delete(`/api/worktrees/${encodeURIComponent(worktree)}`);

@@ -62,7 +62,7 @@ test('demo agent → review screen → comment back → commit → squash-merge 
   const ack = await opened.client.action('review_comment', { comment: 'Add a third line, please:\nwrite src/feature.txt\nline one\nline two\nline three' });
   expect(ack.status).toBe('success');
   await opened.client.waitFor(() => opened.client.toasts().includes('Sent your comment to Demo agent.'));
-  const inputs = readLog(opened.server, (await session()).id).filter((e) => e.type === 'input');
+  const inputs = (await readLog(opened.server, (await session()).id)).filter((e) => e.type === 'input');
   expect(inputs.at(-1).text).toBe(
     'Review comment on src/feature.txt, lines 1-2:\n> +line one\n> +line two\n\nAdd a third line, please:\nwrite src/feature.txt\nline one\nline two\nline three',
   );

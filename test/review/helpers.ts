@@ -19,7 +19,7 @@ export async function openReview(options: { repo?: string; env?: NodeJS.ProcessE
   const repo = options.repo ?? makeRepo();
   const store = await openStore<WorktreeMetadataFile>(path.join(tempDir(), 'worktrees.json'), { worktrees: {} }, worktreeMetadataFileSchema);
   const worktrees = await WorktreeService.open({ repo, store });
-  const review = new ReviewService({ worktrees, gh: new GhCli({ env: options.env ?? process.env }), roles: mainUserOnly, sessionIn: () => options.session });
+  const review = new ReviewService({ worktrees, gh: new GhCli({ env: options.env ?? process.env }), roles: mainUserOnly, sessionIn: async () => options.session });
   return { repo, worktrees, review };
 }
 

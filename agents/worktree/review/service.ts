@@ -35,7 +35,7 @@ export interface ReviewServiceOptions {
   /** Whose worktrees a user may review (theirs; an administrator's: all). */
   roles: UserRoles;
   /** The user's latest session in a worktree, if any. */
-  sessionIn?(userId: string, worktreePath: string): SessionFacts | undefined;
+  sessionIn?(userId: string, worktreePath: string): Promise<SessionFacts | undefined>;
 }
 
 export const DEFAULT_PAGE_SIZE = 500;
@@ -93,7 +93,7 @@ export class ReviewService {
       this.options.roles.actor(userId),
       worktreePath,
       async (worktree, list) => {
-        const message = checkMessage('message', request.message ?? this.options.sessionIn?.(userId, worktree.path)?.lastResult);
+        const message = checkMessage('message', request.message ?? (await this.options.sessionIn?.(userId, worktree.path))?.lastResult);
         return commitChanges(worktree.path, await this.compare(worktree, list, 'head'), message, request.files);
       },
       { changes: true },
@@ -111,7 +111,7 @@ export class ReviewService {
         if (base === branch) throw new PluginError('INVALID_INPUT', `base is the worktree's own branch (${branch}).`);
         const target = list.find((candidate) => candidate.branch === base);
         if (!target) throw new PluginError('CONFLICT', `${base} is not checked out in any worktree; check it out somewhere to merge into it.`);
-        const facts = this.options.sessionIn?.(userId, worktree.path);
+        const facts = await this.options.sessionIn?.(userId, worktree.path);
         const fallback = facts?.lastResult ? subjectOf(facts.lastResult) : `Merge ${branch}`;
         const message = request.strategy === 'ff' ? '' : checkMessage('message', request.message ?? fallback);
         return mergeBranch({ worktree, target, base, strategy: request.strategy, message });
@@ -153,7 +153,7 @@ export class ReviewService {
         if (!gh.available) throw new PluginError('CONFLICT', gh.reason);
         const branch = this.branchOf(worktree);
         const base = await this.baseOf(worktree, list, request.base);
-        const facts = this.options.sessionIn?.(userId, worktree.path);
+        const facts = await this.options.sessionIn?.(userId, worktree.path);
         const title = checkMessage('title', request.title ?? (facts?.prompt ? subjectOf(facts.prompt) : worktree.taskTitle ?? branch));
         const body = checkMessage('body', request.body ?? facts?.lastResult ?? `Changes of ${branch}.`);
         return openPullRequest(this.options.gh, worktree.path, { branch, base, title, body });
