@@ -100,7 +100,7 @@ export interface LogEntry {
  */
 export interface SharedLogs {
   /**
-   * Appends entry `seq` to log `log` (ids of `A-Z a-z 0-9 _ . - /`) and hands `live` to every other
+   * Appends entry `seq` to log `log` (ids of `A-Z a-z 0-9 _ . -` joined by `/`) and hands `live` to every other
    * process's `onLive`. Rejects, writing nothing, when the log already has an entry numbered `seq` or
    * above (another process wrote it: the numbering moved on elsewhere).
    */

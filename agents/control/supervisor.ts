@@ -78,6 +78,9 @@ export class AgentSupervisor {
   /** Per user and agent: their latest session and the last seq given out. */
   private readonly latestIds = new Map<string, string>();
   private readonly lastSeqs = new Map<string, number>();
+  /** Per user and agent: the last seq handed to the listeners here, and a read-back of missed events in progress. */
+  private readonly delivered = new Map<string, number>();
+  private readonly filling = new Map<string, Promise<void>>();
   private readonly listeners = new Map<string, Listeners<[AgentEvent, SessionRecord]>>();
   /** Sessions the server itself is stopping (shutdown): their exit is not a crash. */
   private readonly shuttingDown = new Set<string>();
@@ -90,6 +93,8 @@ export class AgentSupervisor {
   private readonly permissionInputs = new PendingInputs();
   private closing = false;
   private readonly nodes: AgentNodes;
+  /** Other server processes write records and events too (a shared log): ask the records, not this process's indexes. */
+  private readonly shared: boolean;
 
   private constructor(private readonly options: SupervisorOptions) {
     for (const definition of options.definitions) this.byId.set(definition.id, definition);
@@ -97,6 +102,7 @@ export class AgentSupervisor {
     this.records = new SessionRecords(options.store);
     this.env = options.env ?? process.env;
     this.nodes = new AgentNodes(options.cluster);
+    this.shared = !!options.cluster || !!this.log.onRemote;
     this.log.onRemote?.((event, record) => this.heard(event, record));
     this.log.onGap?.(() => void this.catchUp());
   }
@@ -159,7 +165,7 @@ export class AgentSupervisor {
   /** The user's latest session of an agent (the one the screens and the stream follow). */
   latest(userId: string, agentId: string): SessionRecord | undefined {
     // Other processes add records to the shared store: the newest record is the latest.
-    if (this.nodes.node) return this.sessions(userId, { agentId })[0];
+    if (this.shared) return this.sessions(userId, { agentId })[0];
     const id = this.latestIds.get(keyOf(userId, agentId));
     return id === undefined ? undefined : this.records.get(id);
   }
@@ -168,7 +174,7 @@ export class AgentSupervisor {
   lastSeq(userId: string, agentId: string): number {
     const here = this.lastSeqs.get(keyOf(userId, agentId)) ?? 0;
     // A session another process ran continues the count.
-    return this.nodes.node ? Math.max(here, this.latest(userId, agentId)?.lastSeq ?? 0) : here;
+    return this.shared ? Math.max(here, this.latest(userId, agentId)?.lastSeq ?? 0) : here;
   }
 
   /** Every event of the user's sessions, live. */
@@ -582,25 +588,69 @@ export class AgentSupervisor {
     const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
     const next = this.replace(sessionId, { lastSeq: seq, lastActivityAt: event.at, ...foldEvent(record, body) });
     this.log.append(event, next);
+    this.delivered.set(key, seq);
     this.listeners.get(record.userId)?.emit(event, next);
   }
 
-  /** An event of a session another process runs (a shared log): counted, its record kept, handed to the listeners. */
+  /**
+   * An event of a session another process runs (a shared log): counted, and handed to the listeners
+   * in seq order, each once. Live copies come in the order they were written; one that skips ahead
+   * means copies were missed (the connection to the store dropped), and the missing events are read
+   * back from the log first. While that read runs, later copies of the same agent wait behind it.
+   */
   private heard(event: AgentEvent, record: SessionRecord): void {
     const key = keyOf(record.userId, record.agentId);
+    // The first event heard of an agent continues from what this process knew of it (from the log at
+    // start, or what it wrote itself): anything in between was missed and is read back.
+    if (!this.delivered.has(key)) this.delivered.set(key, Math.min(this.lastSeqs.get(key) ?? event.seq - 1, event.seq - 1));
     this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, event.seq));
+    const waiting = this.filling.get(key);
+    const next = waiting ? waiting.then(() => this.deliverHeard(key, event, record)) : this.deliverHeard(key, event, record);
+    if (!next) return;
+    const chained = next.finally(() => {
+      if (this.filling.get(key) === chained) this.filling.delete(key);
+    });
+    this.filling.set(key, chained);
+  }
+
+  /** Delivers a heard event after the last one delivered; answers a promise only when a gap must be read back first. */
+  private deliverHeard(key: string, event: AgentEvent, record: SessionRecord): Promise<void> | undefined {
+    const delivered = this.delivered.get(key)!;
+    if (event.seq <= delivered) return undefined; // already delivered (read back, then heard live)
+    if (event.seq > delivered + 1) return this.readBack(key, record.userId, record.agentId, delivered, event.seq).then(() => this.deliverHeard(key, event, record));
+    this.delivered.set(key, event.seq);
     this.records.heard(record);
     this.listeners.get(record.userId)?.emit(event, this.record(record.id));
+    return undefined;
   }
 
   /**
-   * Events of other processes missed while the store's connection was down, read back from the log
-   * for the users someone here listens to (after the last seq heard: what came in meanwhile may come
-   * twice, and every listener takes an event by its seq or only as a signal to read again).
+   * Delivers the logged events numbered between `after` and `before` (exclusive). What cannot be read
+   * (trimmed away, the store unreachable) is skipped: the order holds, and the screens show the rest.
+   */
+  private async readBack(key: string, userId: string, agentId: string, after: number, before: number): Promise<void> {
+    try {
+      for await (const missed of this.log.read(userId, agentId, this.oldestFirst(userId, agentId), after)) {
+        if (missed.seq >= before) break;
+        if (missed.seq <= (this.delivered.get(key) ?? after)) continue;
+        this.delivered.set(key, missed.seq);
+        const record = this.records.get(missed.session_id);
+        if (record) this.listeners.get(userId)?.emit(missed, record);
+      }
+    } catch (error) {
+      console.warn(`[agents] could not read back the events of ${agentId} (${userId}):`, error instanceof Error ? error.message : error);
+    }
+    this.delivered.set(key, Math.max(this.delivered.get(key) ?? 0, before - 1));
+  }
+
+  /**
+   * After the store's connection came back: events of other processes missed meanwhile, for the users
+   * someone here listens to, read back from the log (through `heard`, so each is delivered once, in order).
    */
   private async catchUp(): Promise<void> {
-    const wanted = [...this.listeners.keys()].flatMap((userId) => this.definitions.map((d) => ({ userId, agentId: d.id, after: this.lastSeqs.get(keyOf(userId, d.id)) ?? 0 })));
-    for (const { userId, agentId, after } of wanted) {
+    const wanted = [...this.listeners.keys()].flatMap((userId) => this.definitions.map((d) => ({ userId, agentId: d.id, key: keyOf(userId, d.id) })));
+    for (const { userId, agentId, key } of wanted) {
+      const after = this.delivered.get(key) ?? this.lastSeqs.get(key) ?? 0;
       try {
         for await (const event of this.log.read(userId, agentId, this.oldestFirst(userId, agentId), after)) {
           const record = this.records.get(event.session_id);
@@ -614,7 +664,7 @@ export class AgentSupervisor {
 
   /** This process's count of the user's agent, raised to what the log holds (another process may have numbered past it). */
   private async syncSeq(userId: string, agentId: string): Promise<void> {
-    if (!this.log.onRemote) return; // a file log has one writer: this process
+    if (!this.shared) return; // one process: it numbered every event itself
     const logged = await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId));
     const key = keyOf(userId, agentId);
     this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, logged));
@@ -645,7 +695,7 @@ export class AgentSupervisor {
     }
     // A session that runs elsewhere or no more (a suspended one, stopped here) continues another count.
     const current = this.latest(userId, agentId);
-    if (this.log.onRemote && current && !this.processes.has(current.id)) return this.syncSeq(userId, agentId).then(here);
+    if (this.shared && current && !this.processes.has(current.id)) return this.syncSeq(userId, agentId).then(here);
     try {
       return Promise.resolve(here());
     } catch (error) {

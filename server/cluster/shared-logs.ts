@@ -17,8 +17,9 @@ import type { LogEntry, SharedLogs } from '../../agents/module';
 import type { RedisConnection } from './redis-connection';
 import type { StoreCipher } from './store-cipher';
 
-/** A log's name: what a module may use (user and agent ids, `/` between them). */
-const LOG_NAME = /^[A-Za-z0-9_.\-/]{1,200}$/;
+/** A log's name: ids (user, agent) joined by `/`; never `:` or a space, which the store's keys use. */
+const LOG_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const LOG_NAME_CHARS = 200;
 
 /** KEYS: the stream. ARGV: seq, entry, bound, channel, live message. */
 const APPEND = `redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], ARGV[1] .. '-0', 't', ARGV[2])
@@ -85,7 +86,7 @@ export class RedisSharedLogs implements SharedLogs {
   }
 
   private key(log: string): string {
-    if (!LOG_NAME.test(log)) throw new Error(`not a log name: ${log}`);
+    if (log.length > LOG_NAME_CHARS || !LOG_NAME.test(log)) throw new Error(`not a log name: ${log}`);
     return this.redis.key(`log:${this.name}:${log}`);
   }
 
