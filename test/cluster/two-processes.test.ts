@@ -3,6 +3,7 @@
  * them (the owner); the other forwards the tab's actions and relays the owner's frames. Whatever the
  * tabs do, concurrently, is applied in one order, and each tab ends with what a fresh snapshot shows.
  */
+import { OfficialClient, StreamReader } from '../helpers/a2ui-v09';
 import { bearer, LiveClient, type Doc } from '../helpers/client';
 import { CLUSTER_TOKEN, startCluster, type TestCluster } from '../helpers/cluster';
 import type { Frame } from '../../server/transport/protocol';
@@ -86,6 +87,32 @@ test('a tab on each process, each its own view: the domain change reaches both; 
   expect(tabB.doc).toEqual(freshB.doc);
   tabA.close();
   tabB.close();
+});
+
+test('a v0.9 stream on one process of a user the other owns: the official client follows every change, and its actions apply there', async () => {
+  const [a, b] = cluster.nodes;
+  const tabA = await LiveClient.open(a!.url, CLUSTER_TOKEN, 'lab-tab-on-a');
+  await tabA.action('navigate', { to: '/lab' });
+  const client = new OfficialClient('v0.9 on B');
+  const reader = await StreamReader.open(`${b!.url}/api/a2ui/v0.9/stream?view=main`, { ...bearer(CLUSTER_TOKEN), Accept: 'application/jsonl' }, client);
+  expect(reader.status).toBe(200);
+  await reader.waitFor(() => client.hasSurface && client.route() !== undefined);
+  // The stream's own action, sent to B: forwarded to the owner, applied there, answered here.
+  const res = await fetch(`${b!.url}/api/a2ui/v0.9/action`, {
+    method: 'POST',
+    headers: { ...bearer(CLUSTER_TOKEN), 'content-type': 'application/json' },
+    body: JSON.stringify({ version: 'v0.9', action: { name: 'navigate', surfaceId: 'main', sourceComponentId: 'root', timestamp: new Date().toISOString(), context: { to: '/lab' } } }),
+  });
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { status: string }).status).toBe('success');
+  await reader.waitFor(() => client.route() === '/lab');
+  // A domain change made by the tab on A reaches the stream on B.
+  for (let i = 0; i < 5; i++) await tabA.action('bump', {});
+  const count = () => (client.dataModel() as { lab?: { count?: number } }).lab?.count;
+  await reader.waitFor(() => count() === (tabA.doc?.dataModel.lab as { count: number }).count);
+  client.expectValid();
+  reader.close();
+  tabA.close();
 });
 
 test('/ready: both processes are connected to the store and the adapter; the user is owned by one, relayed by the other', async () => {
