@@ -37,6 +37,7 @@ import { parseStreamJsonLine, permissionInputOf, truncate, userTurn } from './st
 import type { Workdirs } from './workdirs';
 import type { ClusterPort } from '../module';
 import { AGENT_METHODS, AgentNodes } from './agent-nodes';
+import { agentKey, HeardEvents } from './heard-events';
 import { SessionRecords } from './session-records';
 
 export interface SupervisorOptions {
@@ -68,19 +69,12 @@ export interface SessionFilter {
 /** A plain stdout line longer than this is cut (the log keeps what the event says). */
 const PLAIN_LINE_CHARS = 10_000;
 
-function keyOf(userId: string, agentId: string): string {
-  return `${userId}\u0000${agentId}`;
-}
-
 export class AgentSupervisor {
   private readonly byId = new Map<string, AgentDefinition>();
   private readonly processes = new Map<string, AgentProcess>();
   /** Per user and agent: their latest session and the last seq given out. */
   private readonly latestIds = new Map<string, string>();
   private readonly lastSeqs = new Map<string, number>();
-  /** Per user and agent: the last seq handed to the listeners here, and a read-back of missed events in progress. */
-  private readonly delivered = new Map<string, number>();
-  private readonly filling = new Map<string, Promise<void>>();
   private readonly listeners = new Map<string, Listeners<[AgentEvent, SessionRecord]>>();
   /** Sessions the server itself is stopping (shutdown): their exit is not a crash. */
   private readonly shuttingDown = new Set<string>();
@@ -88,6 +82,8 @@ export class AgentSupervisor {
   private readonly orphanStops = new Map<string, Promise<void>>();
   private readonly log: AgentEventLog;
   private readonly records: SessionRecords;
+  /** Events of sessions other processes run, in order (heard-events.ts). */
+  private readonly heardEvents: HeardEvents;
   private readonly env: NodeJS.ProcessEnv;
   /** The tool inputs of permission requests waiting for the user (permissions.ts). */
   private readonly permissionInputs = new PendingInputs();
@@ -103,8 +99,23 @@ export class AgentSupervisor {
     this.env = options.env ?? process.env;
     this.nodes = new AgentNodes(options.cluster);
     this.shared = !!options.cluster || !!this.log.onRemote;
-    this.log.onRemote?.((event, record) => this.heard(event, record));
-    this.log.onGap?.(() => void this.catchUp());
+    this.heardEvents = new HeardEvents({
+      log: this.log,
+      known: (key) => this.lastSeqs.get(key),
+      sessionsOf: (userId, agentId) => this.oldestFirst(userId, agentId),
+      record: (sessionId) => this.records.get(sessionId),
+      deliver: (event, record, heard) => {
+        if (heard) this.records.heard(record);
+        this.listeners.get(record.userId)?.emit(event, this.record(record.id));
+      },
+    });
+    this.log.onRemote?.((event, record) => {
+      this.heardEvents.heard(event, record);
+      const key = agentKey(record.userId, record.agentId);
+      this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, event.seq));
+    });
+    // The users someone here listens to, with every agent: what they missed while the store was away.
+    this.log.onGap?.(() => void this.heardEvents.catchUp([...this.listeners.keys()].flatMap((userId) => this.definitions.map((d) => ({ userId, agentId: d.id })))));
   }
 
   /** Opens the supervisor over its stored records, suspending the sessions a restart interrupted. */
@@ -166,13 +177,13 @@ export class AgentSupervisor {
   latest(userId: string, agentId: string): SessionRecord | undefined {
     // Other processes add records to the shared store: the newest record is the latest.
     if (this.shared) return this.sessions(userId, { agentId })[0];
-    const id = this.latestIds.get(keyOf(userId, agentId));
+    const id = this.latestIds.get(agentKey(userId, agentId));
     return id === undefined ? undefined : this.records.get(id);
   }
 
   /** The last seq of the user's events of an agent (0 before any). */
   lastSeq(userId: string, agentId: string): number {
-    const here = this.lastSeqs.get(keyOf(userId, agentId)) ?? 0;
+    const here = this.lastSeqs.get(agentKey(userId, agentId)) ?? 0;
     // A session another process ran continues the count.
     return this.shared ? Math.max(here, this.latest(userId, agentId)?.lastSeq ?? 0) : here;
   }
@@ -252,7 +263,7 @@ export class AgentSupervisor {
       ...this.here(),
     };
     this.save(record);
-    this.latestIds.set(keyOf(userId, definition.id), record.id);
+    this.latestIds.set(agentKey(userId, definition.id), record.id);
     this.emit(record.id, { type: 'status', status: 'starting', previous: null });
     return record;
   }
@@ -444,7 +455,7 @@ export class AgentSupervisor {
 
   /** Waits until processes a previous server left running for this user's agent are gone. */
   private async orphanGone(userId: string, agentId: string): Promise<void> {
-    await this.orphanStops.get(keyOf(userId, agentId));
+    await this.orphanStops.get(agentKey(userId, agentId));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -581,99 +592,29 @@ export class AgentSupervisor {
   /** Numbers an event, appends it to the log, folds it into the record, then tells the listeners. */
   private emit(sessionId: string, body: AgentEventBody): void {
     const record = this.record(sessionId);
-    const key = keyOf(record.userId, record.agentId);
+    const key = agentKey(record.userId, record.agentId);
     // (With several processes the count continues from a session another process ran.)
     const seq = this.lastSeq(record.userId, record.agentId) + 1;
     this.lastSeqs.set(key, seq);
     const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
     const next = this.replace(sessionId, { lastSeq: seq, lastActivityAt: event.at, ...foldEvent(record, body) });
     this.log.append(event, next);
-    this.delivered.set(key, seq);
+    this.heardEvents.sent(key, seq);
     this.listeners.get(record.userId)?.emit(event, next);
-  }
-
-  /**
-   * An event of a session another process runs (a shared log): counted, and handed to the listeners
-   * in seq order, each once. Live copies come in the order they were written; one that skips ahead
-   * means copies were missed (the connection to the store dropped), and the missing events are read
-   * back from the log first. While that read runs, later copies of the same agent wait behind it.
-   */
-  private heard(event: AgentEvent, record: SessionRecord): void {
-    const key = keyOf(record.userId, record.agentId);
-    // The first event heard of an agent continues from what this process knew of it (from the log at
-    // start, or what it wrote itself): anything in between was missed and is read back.
-    if (!this.delivered.has(key)) this.delivered.set(key, Math.min(this.lastSeqs.get(key) ?? event.seq - 1, event.seq - 1));
-    this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, event.seq));
-    const waiting = this.filling.get(key);
-    const next = waiting ? waiting.then(() => this.deliverHeard(key, event, record)) : this.deliverHeard(key, event, record);
-    if (!next) return;
-    const chained = next.finally(() => {
-      if (this.filling.get(key) === chained) this.filling.delete(key);
-    });
-    this.filling.set(key, chained);
-  }
-
-  /** Delivers a heard event after the last one delivered; answers a promise only when a gap must be read back first. */
-  private deliverHeard(key: string, event: AgentEvent, record: SessionRecord): Promise<void> | undefined {
-    const delivered = this.delivered.get(key)!;
-    if (event.seq <= delivered) return undefined; // already delivered (read back, then heard live)
-    if (event.seq > delivered + 1) return this.readBack(key, record.userId, record.agentId, delivered, event.seq).then(() => this.deliverHeard(key, event, record));
-    this.delivered.set(key, event.seq);
-    this.records.heard(record);
-    this.listeners.get(record.userId)?.emit(event, this.record(record.id));
-    return undefined;
-  }
-
-  /**
-   * Delivers the logged events numbered between `after` and `before` (exclusive). What cannot be read
-   * (trimmed away, the store unreachable) is skipped: the order holds, and the screens show the rest.
-   */
-  private async readBack(key: string, userId: string, agentId: string, after: number, before: number): Promise<void> {
-    try {
-      for await (const missed of this.log.read(userId, agentId, this.oldestFirst(userId, agentId), after)) {
-        if (missed.seq >= before) break;
-        if (missed.seq <= (this.delivered.get(key) ?? after)) continue;
-        this.delivered.set(key, missed.seq);
-        const record = this.records.get(missed.session_id);
-        if (record) this.listeners.get(userId)?.emit(missed, record);
-      }
-    } catch (error) {
-      console.warn(`[agents] could not read back the events of ${agentId} (${userId}):`, error instanceof Error ? error.message : error);
-    }
-    this.delivered.set(key, Math.max(this.delivered.get(key) ?? 0, before - 1));
-  }
-
-  /**
-   * After the store's connection came back: events of other processes missed meanwhile, for the users
-   * someone here listens to, read back from the log (through `heard`, so each is delivered once, in order).
-   */
-  private async catchUp(): Promise<void> {
-    const wanted = [...this.listeners.keys()].flatMap((userId) => this.definitions.map((d) => ({ userId, agentId: d.id, key: keyOf(userId, d.id) })));
-    for (const { userId, agentId, key } of wanted) {
-      const after = this.delivered.get(key) ?? this.lastSeqs.get(key) ?? 0;
-      try {
-        for await (const event of this.log.read(userId, agentId, this.oldestFirst(userId, agentId), after)) {
-          const record = this.records.get(event.session_id);
-          if (record) this.heard(event, record);
-        }
-      } catch (error) {
-        console.warn(`[agents] could not catch up with the events of ${agentId} (${userId}):`, error instanceof Error ? error.message : error);
-      }
-    }
   }
 
   /** This process's count of the user's agent, raised to what the log holds (another process may have numbered past it). */
   private async syncSeq(userId: string, agentId: string): Promise<void> {
     if (!this.shared) return; // one process: it numbered every event itself
     const logged = await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId));
-    const key = keyOf(userId, agentId);
+    const key = agentKey(userId, agentId);
     this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, logged));
   }
 
   /** Start-up: each user's count of each agent from the log (a crash can leave the records a write behind). */
   private async loadSeqs(): Promise<void> {
     const keys = new Map<string, { userId: string; agentId: string }>();
-    for (const record of this.records.all()) keys.set(keyOf(record.userId, record.agentId), { userId: record.userId, agentId: record.agentId });
+    for (const record of this.records.all()) keys.set(agentKey(record.userId, record.agentId), { userId: record.userId, agentId: record.agentId });
     for (const [key, { userId, agentId }] of keys) {
       this.lastSeqs.set(key, await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId)));
     }
@@ -716,7 +657,7 @@ export class AgentSupervisor {
   private recover(): void {
     const records = this.records.all().sort((a, b) => a.firstSeq - b.firstSeq || a.createdAt.localeCompare(b.createdAt));
     for (const record of records) {
-      const key = keyOf(record.userId, record.agentId);
+      const key = agentKey(record.userId, record.agentId);
       this.latestIds.set(key, record.id);
       this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, record.lastSeq));
     }
@@ -758,7 +699,7 @@ export class AgentSupervisor {
     this.replace(record.id, { pid: null, osProcess: null });
     if (!isStillRunning(stamp)) return;
     console.warn(`[agents] stopping ${record.agentId} (pid ${stamp.pid}) of ${record.userId}, left running by the previous server`);
-    const key = keyOf(record.userId, record.agentId);
+    const key = agentKey(record.userId, record.agentId);
     const stop = stopGroup(stamp.pgid, this.options.stopGraceMs).then(
       (signal) => console.warn(`[agents] ${record.agentId} (pid ${stamp.pid}) of ${record.userId} is stopped${signal ? ` (${signal})` : ''}`),
       (error: unknown) => console.error(`[agents] could not stop ${record.agentId} (pid ${stamp.pid}):`, error),
