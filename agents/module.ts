@@ -94,17 +94,18 @@ export interface LogEntry {
  * the rest of the store), with live delivery to the other processes: what a module whose events are
  * made on one process (an agent's output) needs so that a reader on any process can replay and follow.
  *
- * Order without gaps: `append` writes the entry and announces it in one step, so a reader that
+ * Order without gaps: `append` writes the entries and announces them in one step, so a reader that
  * listens (`onLive`, from the start) and then reads (`after`) sees each entry at least once, and
  * drops what it has by seq.
  */
 export interface SharedLogs {
   /**
-   * Appends entry `seq` to log `log` (ids of `A-Z a-z 0-9 _ . -` joined by `/`) and hands `live` to every other
-   * process's `onLive`. Rejects, writing nothing, when the log already has an entry numbered `seq` or
-   * above (another process wrote it: the numbering moved on elsewhere).
+   * Appends `entries` (numbered in increasing order) to log `log` (ids of `A-Z a-z 0-9 _ . -` joined
+   * by `/`) and hands `live` to every other process's `onLive`, all in one step. Rejects, writing
+   * nothing, when the log already has an entry numbered at or above the first (another process wrote
+   * it: the numbering moved on elsewhere).
    */
-  append(log: string, seq: number, text: string, live: string): Promise<void>;
+  append(log: string, entries: readonly LogEntry[], live: string): Promise<void>;
   /** Up to `count` entries numbered above `after`, oldest first. */
   after(log: string, after: number, count: number): Promise<LogEntry[]>;
   /** The last `count` entries numbered from `from` to `to` (default: the newest), oldest first. */

@@ -105,14 +105,15 @@ export class AgentSupervisor {
       sessionsOf: (userId, agentId) => this.oldestFirst(userId, agentId),
       record: (sessionId) => this.records.get(sessionId),
       deliver: (event, record, heard) => {
+        this.counted(record, event.seq);
         if (heard) this.records.heard(record);
         this.listeners.get(record.userId)?.emit(event, this.record(record.id));
       },
     });
     this.log.onRemote?.((event, record) => {
       this.heardEvents.heard(event, record);
-      const key = agentKey(record.userId, record.agentId);
-      this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, event.seq));
+      // Counted at once, even while it waits behind a read-back: the count is what the log holds.
+      this.counted(record, event.seq);
     });
     // The users someone here listens to, with every agent: what they missed while the store was away.
     this.log.onGap?.(() => void this.heardEvents.catchUp([...this.listeners.keys()].flatMap((userId) => this.definitions.map((d) => ({ userId, agentId: d.id })))));
@@ -603,9 +604,16 @@ export class AgentSupervisor {
     this.listeners.get(record.userId)?.emit(event, next);
   }
 
+  /** Raises this process's count of the session's user and agent to `seq` (an event another process numbered). */
+  private counted(record: SessionRecord, seq: number): void {
+    const key = agentKey(record.userId, record.agentId);
+    this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, seq));
+  }
+
   /** This process's count of the user's agent, raised to what the log holds (another process may have numbered past it). */
   private async syncSeq(userId: string, agentId: string): Promise<void> {
     if (!this.shared) return; // one process: it numbered every event itself
+    // Read first, then raise: the count may have risen meanwhile (events heard), and never falls.
     const logged = await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId));
     const key = agentKey(userId, agentId);
     this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, logged));

@@ -1,10 +1,10 @@
 /**
  * Shared logs (agents/module.ts, SharedLogs) on Redis Streams: one stream per log, its entry ids the
- * writer's own numbers (`<seq>-0`), so Redis itself refuses an entry numbered at or below the last
- * one (XADD's rule), and a reader resumes with an exclusive range from the seq it has.
+ * writer's own numbers (`<seq>-0`), so an entry numbered at or below the last one is refused, and a
+ * reader resumes with an exclusive range from the seq it has.
  *
- * `append` runs as one Lua script: the XADD and the PUBLISH of the live copy happen together or not at
- * all. So a process that listens on the family's channel (from the start) and then reads the stream
+ * `append` (a batch of entries) runs as one Lua script: the check of the numbering, the XADDs and the
+ * PUBLISH of the live copy happen together or not at all. So a process that listens on the family's channel (from the start) and then reads the stream
  * sees every entry at least once: one appended before its read is in the stream, one after is
  * published to it. Both the entry and the live copy are encrypted with the store's key, bound to the
  * log's key name (store-cipher.ts).
@@ -21,9 +21,16 @@ import type { StoreCipher } from './store-cipher';
 const LOG_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 const LOG_NAME_CHARS = 200;
 
-/** KEYS: the stream. ARGV: seq, entry, bound, channel, live message. */
-const APPEND = `redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], ARGV[1] .. '-0', 't', ARGV[2])
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+/** KEYS: the stream. ARGV: bound, channel, live message, then seq and entry for each entry, in order. */
+const APPEND = `local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+if top then
+  local last = tonumber(string.match(top[1], '^(%d+)'))
+  if last >= tonumber(ARGV[4]) then return redis.error_reply('ERR entry ' .. ARGV[4] .. ' is not above the last one, ' .. last) end
+end
+for i = 4, #ARGV, 2 do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i] .. '-0', 't', ARGV[i + 1])
+end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1`;
 
 /** What goes on a family's channel: who wrote, to which log, and the live copy (encrypted). */
@@ -33,7 +40,7 @@ interface LiveMessage {
   live: string;
 }
 
-type AppendCommand = (key: string, seq: number, entry: string, bound: number, channel: string, message: string) => Promise<number>;
+type AppendCommand = (key: string, bound: number, channel: string, message: string, ...entries: Array<string | number>) => Promise<number>;
 
 export class RedisSharedLogs implements SharedLogs {
   private readonly liveListeners = new Set<(log: string, live: string) => void>();
@@ -59,11 +66,18 @@ export class RedisSharedLogs implements SharedLogs {
     });
   }
 
-  async append(log: string, seq: number, text: string, live: string): Promise<void> {
+  async append(log: string, entries: readonly LogEntry[], live: string): Promise<void> {
     const key = this.key(log);
-    if (!Number.isSafeInteger(seq) || seq < 1) throw new Error(`not an entry number: ${seq}`);
+    const args: Array<string | number> = [];
+    let previous = 0;
+    for (const { seq, text } of entries) {
+      if (!Number.isSafeInteger(seq) || seq <= previous) throw new Error(`not an entry number in order: ${seq} after ${previous}`);
+      previous = seq;
+      args.push(seq, this.cipher.encrypt(text, key));
+    }
+    if (args.length === 0) return;
     const message: LiveMessage = { node: this.node, log, live: this.cipher.encrypt(live, this.channelKey(log)) };
-    await this.appendScript(key, seq, this.cipher.encrypt(text, key), this.keep, this.redis.key(this.channel()), JSON.stringify(message));
+    await this.appendScript(key, this.keep, this.redis.key(this.channel()), JSON.stringify(message), ...args);
   }
 
   async after(log: string, after: number, count: number): Promise<LogEntry[]> {

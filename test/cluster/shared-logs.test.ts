@@ -50,7 +50,7 @@ test('an append is stored under its seq and heard by the other process, not by i
   const heardByB: Array<[string, string]> = [];
   a.onLive((_log, live) => heardByA.push(live));
   b.onLive((log, live) => heardByB.push([log, live]));
-  for (let seq = 1; seq <= 5; seq++) await a.append('u1/agent', seq, `entry ${seq}`, `live ${seq}`);
+  for (let seq = 1; seq <= 5; seq++) await a.append('u1/agent', [{ seq, text: `entry ${seq}` }], `live ${seq}`);
   await waitFor(() => heardByB.length === 5, 'the live copies on b');
   expect(heardByB).toEqual([1, 2, 3, 4, 5].map((n) => ['u1/agent', `live ${n}`]));
   expect(heardByA).toEqual([]);
@@ -65,23 +65,26 @@ test('an entry numbered at or below the last is refused, and nothing of it is st
   const a = await logsOf('a', 'fenced');
   const b = await logsOf('b', 'fenced');
   const heard: string[] = [];
+  const heardByB: string[] = [];
   a.onLive((_log, live) => heard.push(live));
-  await b.append('u1/agent', 7, 'seven', 'live seven');
-  await expect(a.append('u1/agent', 7, 'seven again', 'live seven again')).rejects.toThrow(/equal or smaller/);
-  await expect(a.append('u1/agent', 3, 'three', 'live three')).rejects.toThrow(/equal or smaller/);
-  await a.append('u1/agent', 8, 'eight', 'live eight');
-  await waitFor(() => heard.length === 1, 'the one live copy');
+  b.onLive((_log, live) => heardByB.push(live));
+  await b.append('u1/agent', [{ seq: 7, text: 'seven' }], 'live seven');
+  await expect(a.append('u1/agent', [{ seq: 7, text: 'seven again' }], 'live seven again')).rejects.toThrow(/entry 7 is not above the last one, 7/);
+  // A batch whose first entry is taken writes none of the others either.
+  await expect(a.append('u1/agent', [3, 8, 9].map((seq) => ({ seq, text: `batch ${seq}` })), 'live batch')).rejects.toThrow(/entry 3 is not above the last one, 7/);
+  await expect(a.append('u1/agent', [{ seq: 9, text: 'nine' }, { seq: 9, text: 'nine again' }], 'live')).rejects.toThrow(/in order/);
+  await a.append('u1/agent', [8, 9, 10].map((seq) => ({ seq, text: `entry ${seq}` })), 'live 8-10');
+  await waitFor(() => heard.length === 1 && heardByB.length === 1, 'the live copies');
+  // Only what was written was published: nothing of the refused appends.
   expect(heard).toEqual(['live seven']);
-  expect(await a.after('u1/agent', 0, 10)).toEqual([
-    { seq: 7, text: 'seven' },
-    { seq: 8, text: 'eight' },
-  ]);
-  for (const name of ['u1:journal', 'u1 agent', '', 'u1//agent', 'x'.repeat(201)]) await expect(a.append(name, 9, 'x', 'x')).rejects.toThrow(/not a log name/);
+  expect(heardByB).toEqual(['live 8-10']);
+  expect(await a.after('u1/agent', 0, 10)).toEqual([{ seq: 7, text: 'seven' }, ...[8, 9, 10].map((seq) => ({ seq, text: `entry ${seq}` }))]);
+  for (const name of ['u1:journal', 'u1 agent', '', 'u1//agent', 'x'.repeat(201)]) await expect(a.append(name, [{ seq: 9, text: 'x' }], 'x')).rejects.toThrow(/not a log name/);
 });
 
 test('a log keeps about its bound; the newest entries stay', async () => {
   const a = await logsOf('a', 'bounded', 100);
-  for (let seq = 1; seq <= 1000; seq++) await a.append('u1/agent', seq, `entry ${seq}`, '');
+  for (let seq = 1; seq <= 1000; seq += 10) await a.append('u1/agent', Array.from({ length: 10 }, (_, i) => ({ seq: seq + i, text: `entry ${seq + i}` })), '');
   const raw = new Redis(redis.url);
   try {
     const length = await raw.xlen('test:log:bounded:u1/agent');
@@ -101,8 +104,8 @@ test('entries written with another store key are skipped, not misread', async ()
   const stranger = await logsOf('c', 'keys', 1000, 'another-store-key-of-at-least-32-chars');
   const heard: string[] = [];
   a.onLive((_log, live) => heard.push(live));
-  await stranger.append('u1/agent', 1, 'secret', 'secret live');
-  await a.append('u1/agent', 2, 'mine', 'mine live');
+  await stranger.append('u1/agent', [{ seq: 1, text: 'secret' }], 'secret live');
+  await a.append('u1/agent', [{ seq: 2, text: 'mine' }], 'mine live');
   expect(await a.after('u1/agent', 0, 10)).toEqual([{ seq: 2, text: 'mine' }]);
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(heard).toEqual([]);
