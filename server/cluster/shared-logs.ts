@@ -4,9 +4,9 @@
  * reader resumes with an exclusive range from the seq it has.
  *
  * `append` (a batch of entries) runs as one Lua script: the check of the numbering, the XADDs and the
- * PUBLISH of the live copy happen together or not at all. So a process that listens on the family's channel (from the start) and then reads the stream
- * sees every entry at least once: one appended before its read is in the stream, one after is
- * published to it. Both the entry and the live copy are encrypted with the store's key, bound to the
+ * PUBLISH of the live copy happen together or not at all. So a process that listens on the family's
+ * channel (from the start) and then reads the stream sees every entry at least once: one appended
+ * before its read is in the stream, one after is published to it. Both the entry and the live copy are encrypted with the store's key, bound to the
  * log's key name (store-cipher.ts).
  *
  * Streams are trimmed to about `keep` entries (`MAXLEN ~`, which trims whole radix nodes only: cheap,
