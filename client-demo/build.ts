@@ -1,7 +1,8 @@
 /**
  * Bundles the thin client: src/main.ts → <outDir>/app.js (one IIFE, minified, with a source map),
- * next to index.html and styles.css, so the server can serve the folder as static files. And the
- * page on the official A2UI renderer: lit/main.ts → <outDir>/lit.js, next to lit.html and lit.css.
+ * next to index.html and styles.css (its `@import` of row-room.css inlined), so the server can serve
+ * the folder as static files. And the page on the official A2UI renderer: lit/main.ts →
+ * <outDir>/lit.js (a `.css` import is its text: row-room.css again), next to lit.html and lit.css.
  *
  *   npm run build:client          # → client-demo/dist
  */
@@ -21,7 +22,7 @@ export interface BuildResult {
 
 /** One browser bundle (an IIFE for the browsers we target): the client's, or a test harness's. */
 export async function bundleForBrowser(entry: string, outfile: string, options: { minify: boolean; sourcemap: true | 'inline' }): Promise<void> {
-  await build({ entryPoints: [entry], outfile, bundle: true, format: 'iife', target: 'es2020', logLevel: 'warning', ...options });
+  await build({ entryPoints: [entry], outfile, bundle: true, format: 'iife', target: 'es2020', loader: { '.css': 'text' }, logLevel: 'warning', ...options });
 }
 
 export async function buildClient(outDir = 'client-demo/dist'): Promise<BuildResult> {
@@ -30,8 +31,10 @@ export async function buildClient(outDir = 'client-demo/dist'): Promise<BuildRes
   await Promise.all([
     bundleForBrowser(path.join(SOURCE_DIR, 'src/main.ts'), path.join(out, 'app.js'), { minify: true, sourcemap: true }),
     bundleForBrowser(path.join(SOURCE_DIR, 'lit/main.ts'), path.join(out, 'lit.js'), { minify: true, sourcemap: true }),
+    // The style sheet with its imports inlined, otherwise as written (one request, readable).
+    build({ entryPoints: [path.join(SOURCE_DIR, 'styles.css')], outfile: path.join(out, 'styles.css'), bundle: true, logLevel: 'warning' }),
   ]);
-  await Promise.all(['index.html', 'styles.css', 'lit.html', 'lit.css', 'signin.html'].map((file) => copyFile(path.join(SOURCE_DIR, file), path.join(out, file))));
+  await Promise.all(['index.html', 'lit.html', 'lit.css', 'signin.html'].map((file) => copyFile(path.join(SOURCE_DIR, file), path.join(out, file))));
   const [app, lit] = await Promise.all([stat(path.join(out, 'app.js')), stat(path.join(out, 'lit.js'))]);
   return { outDir: out, bundleBytes: app.size, litBundleBytes: lit.size };
 }

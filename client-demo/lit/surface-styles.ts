@@ -5,6 +5,8 @@
  * by the component ids that component-ids.ts copies onto the elements, as the thin client does: the
  * panels' bounded width, the toasts' overlay, the transcript's height, cards in a grid.
  */
+import rowRoom from '../row-room.css';
+
 const CSS = `
 /* Icons: inline SVG (lit/svg-icon.ts), sized and coloured like the text around them. */
 .a2ui-svg-icon {
@@ -79,28 +81,7 @@ a2ui-basic-column > * {
   }
 }
 
-/*
- * The text that takes a row's free room (a Text carries no weight here: the official renderer would
- * write it as an inline style, which the pages' CSP refuses).
- */
-[data-id='app-toasts'] [data-id$='-text'],
-[data-id='control-line-text'],
-[data-id$='-top'] > [data-id$='-from'],
-[data-id^='dashboard-card-control-agent-'][data-id$='-name'],
-[data-id^='dashboard-card-worktree-'][data-id$='-branch'],
-[data-id^='dashboard-activity-'][data-id$='-text'] {
-  flex: 1 1 0;
-  min-width: 0;
-}
-
-/* An agent's name is a word or two: on the narrowest screens its badge goes under it rather than
-   squeezing it until the word breaks. */
-[data-id^='dashboard-card-control-agent-'][data-id$='-head'] {
-  flex-wrap: wrap;
-}
-[data-id^='dashboard-card-control-agent-'][data-id$='-name'] {
-  min-width: min-content;
-}
+${rowRoom}
 
 /* Rows wrap on a narrow screen rather than pushing the page wider. */
 a2ui-basic-row {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'a2ui-client-harness-'));
   await bundleForBrowser(path.join(__dirname, 'harness/entry.ts'), path.join(dir, 'harness.js'), { minify: false, sourcemap: 'inline' });
   await writeFile(path.join(dir, 'index.html'), HARNESS_HTML);
-  await copyFile(path.join(__dirname, '../../client-demo/styles.css'), path.join(dir, 'styles.css'));
+  await copyFile(path.join(__dirname, '../../client-demo/dist/styles.css'), path.join(dir, 'styles.css')); // built: its imports inlined
   server = http.createServer(staticHandler(dir));
   baseUrl = await listen(server);
   browser = await launchBrowser();
