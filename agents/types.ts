@@ -41,6 +41,11 @@ export interface RouteDecl {
   path: string;
 }
 
+/** The top-level section of a path: `/email/thread/1` → `/email`; `/` stays `/`. */
+export function sectionOf(path: string): string {
+  return `/${path.split('/')[1] ?? ''}`;
+}
+
 /** The route in force when an action arrives or a view renders. */
 export interface RouteMatch {
   state: string;

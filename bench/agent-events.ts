@@ -17,9 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { startRedis } from '../test/helpers/redis';
-import { launch } from './support';
+import { LISTENING, launch, serverCpuMicros } from './support';
 
-const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 const TOKEN = `bench-${crypto.randomBytes(12).toString('hex')}`;
 
 function option(name: string, fallback: number): number {
@@ -33,13 +32,6 @@ function agentsFile(lines: number): string {
   const script = path.join(__dirname, '../test/fixtures/agents/lines-agent.js');
   fs.writeFileSync(file, JSON.stringify({ agents: [{ id: 'flood', name: 'Flood', role: 'worker', protocol: 'plain', command: process.execPath, args: [script, String(lines)] }] }));
   return file;
-}
-
-async function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (message: { cpuMicros: number }) => resolve(message.cpuMicros));
-    child.send('cpu');
-  });
 }
 
 /** Follows the agent's SSE stream live; resolves with the number of events once its session is terminated. */
@@ -75,13 +67,13 @@ function follow(port: number): { opened: Promise<void>; done: Promise<number> } 
 async function run(label: string, servers: Array<{ child: ChildProcess; port: number }>, writer: number, reader: number): Promise<void> {
   const stream = follow(servers[reader]!.port);
   await stream.opened;
-  const before = await Promise.all(servers.map((s) => cpuOf(s.child)));
+  const before = await Promise.all(servers.map((s) => serverCpuMicros([s.child])));
   const started = performance.now();
   const res = await fetch(`http://127.0.0.1:${servers[writer]!.port}/api/agents/flood/start`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
   if (res.status !== 201) throw new Error(`start answered ${res.status}: ${await res.text()}`);
   const events = await stream.done;
   const ms = performance.now() - started;
-  const cpu = (await Promise.all(servers.map((s) => cpuOf(s.child)))).map((after, i) => (after - before[i]!) / events);
+  const cpu = (await Promise.all(servers.map((s) => serverCpuMicros([s.child])))).map((after, i) => (after - before[i]!) / events);
   console.log(
     JSON.stringify({
       setup: label,

@@ -31,7 +31,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import { startRedis } from '../test/helpers/redis';
-import { launch, percentile } from './support';
+import { LISTENING, launch, percentile, serverCpuMicros } from './support';
 
 interface Options {
   clients: number;
@@ -83,25 +83,11 @@ async function connectAll(port: number | number[], tokens: string[]): Promise<So
   );
 }
 
-/** The summed CPU time (µs) of server processes started from bench/live-server.ts. */
-async function cpuOf(children: ChildProcess[]): Promise<number> {
-  const each = await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<number>((resolve) => {
-          child.once('message', (message: { cpuMicros: number }) => resolve(message.cpuMicros));
-          child.send('cpu');
-        }),
-    ),
-  );
-  return each.reduce((sum, micros) => sum + micros, 0);
-}
-
 /** Every client loops: send, await the ack, record the round trip, until the time is up. */
 async function drive(name: string, sockets: Socket[], seconds: number, workload: keyof typeof WORKLOADS, servers: ChildProcess[] = []) {
   const request = WORKLOADS[workload];
   await Promise.all(sockets.map((s) => s.timeout(10_000).emitWithAck('join', { surface_id: 'main' })));
-  const cpuBefore = servers.length ? await cpuOf(servers) : 0;
+  const cpuBefore = servers.length ? await serverCpuMicros(servers) : 0;
   const latencies: number[] = [];
   let errors = 0;
   // The size of the answers, sampled on the first client only (encoding every answer would load the load generator).
@@ -126,7 +112,7 @@ async function drive(name: string, sockets: Socket[], seconds: number, workload:
       }
     }),
   );
-  const cpuMicros = servers.length ? (await cpuOf(servers)) - cpuBefore : NaN;
+  const cpuMicros = servers.length ? (await serverCpuMicros(servers)) - cpuBefore : NaN;
   latencies.sort((a, b) => a - b);
   const result = {
     server: name,
@@ -154,7 +140,6 @@ function dataDirFor(tokens: string[]): string {
 }
 
 const SERVER_ENV = { PORT: '0', HOST: '127.0.0.1', A2UI_RATE_LIMIT_PER_MINUTE: '10000000' };
-const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
 /** `--nodes N --redis`: N processes on one Redis against one on the embedded store, same load, same run. */
 async function compareCluster({ clients, seconds, workload, nodes }: Options): Promise<void> {
@@ -170,10 +155,12 @@ async function compareCluster({ clients, seconds, workload, nodes }: Options): P
 
   const redis = await startRedis();
   const servers = [];
+  // One store key for all: the processes read what the others wrote (README, "Running several processes").
+  const storeKey = crypto.randomBytes(24).toString('hex');
   for (let n = 0; n < nodes; n++) {
     const dataDir = dataDirFor(tokens);
     dirs.push(dataDir);
-    servers.push(await launch(entry, { ...SERVER_ENV, A2UI_DATA_DIR: dataDir, A2UI_REDIS_URL: redis.url, A2UI_STORE_KEY: crypto.randomBytes(24).toString('hex'), A2UI_NODE_ID: `bench-${n}` }, LISTENING));
+    servers.push(await launch(entry, { ...SERVER_ENV, A2UI_DATA_DIR: dataDir, A2UI_REDIS_URL: redis.url, A2UI_STORE_KEY: storeKey, A2UI_NODE_ID: `bench-${n}` }, LISTENING));
   }
   // Redis's own count of commands, to say what an action costs it (the ceiling of a deployment).
   const commands = new Redis(redis.url);
@@ -207,10 +194,9 @@ async function main(): Promise<void> {
   const root = path.join(__dirname, '..');
 
   // Our server: one user per client, a rate limit that does not throttle the loop.
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a2ui-bench-live-'));
   const tokens = Array.from({ length: clients }, (_, i) => `bench-${i}-${crypto.randomBytes(12).toString('hex')}`);
-  fs.writeFileSync(path.join(dataDir, 'users.json'), JSON.stringify({ users: tokens.map((token, i) => ({ token, user_id: `bench-${i}` })) }));
-  const ours = await launch(path.join(root, 'server/main.ts'), { PORT: '0', HOST: '127.0.0.1', A2UI_DATA_DIR: dataDir, A2UI_RATE_LIMIT_PER_MINUTE: '10000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const dataDir = dataDirFor(tokens);
+  const ours = await launch(path.join(root, 'server/main.ts'), { ...SERVER_ENV, A2UI_DATA_DIR: dataDir }, LISTENING);
   const oursResult = await drive('a2ui-orchestrator', await connectAll(ours.port, tokens), seconds, workload);
   ours.child.kill('SIGTERM');
 

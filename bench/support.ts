@@ -23,6 +23,23 @@ export function launch(entry: string, env: NodeJS.ProcessEnv, readyPattern: RegE
   });
 }
 
+/** What a server entry prints once it listens (its port is the first group). */
+export const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+/** The summed CPU time (µs) of server processes started from bench/live-server.ts (each answers `cpu` on IPC). */
+export async function serverCpuMicros(children: ChildProcess[]): Promise<number> {
+  const each = await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<number>((resolve) => {
+          child.once('message', (message: { cpuMicros: number }) => resolve(message.cpuMicros));
+          child.send('cpu');
+        }),
+    ),
+  );
+  return each.reduce((sum, micros) => sum + micros, 0);
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

@@ -60,7 +60,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const store: StoreBackend = redisStore ?? embeddedStore(config.dataDir);
   // Several processes on one Redis: this one joins the cluster (server/cluster/); never for `npm start`.
   const node = redisStore ? await ClusterNode.start(redisStore) : undefined;
-  const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute, config.cluster ? store.rateLimiter('auth-failures', config.authFailuresPerMinute) : undefined);
+  const auth = loadAuth(config.dataDir, config.token, config.authFailuresPerMinute, store.rateLimiter('auth-failures', config.authFailuresPerMinute));
 
   // Modules open before the sessions and the listening server exist: the ports they were lent are
   // bound to them once they do (a module calls them only at run time).
@@ -112,7 +112,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       version: packageJson.version,
       startedAt: Date.now(),
       dataDir: config.dataDir,
-      storeHealth: () => (userStore.health().status === 'ok' ? store.health() : userStore.health()),
+      storeHealth: () => {
+        const users = userStore.health();
+        return users.status === 'ok' ? store.health() : users;
+      },
       status: () => modules.status(),
       health: (caller) => modules.health(caller),
       websocketClients: () => rawWs?.clients() ?? 0,
@@ -198,7 +201,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         setImmediate(() => server.closeAllConnections());
         await ioClosed;
         server.closeAllConnections();
-        await local.close();
+        if (!node) await local.close(); // (several processes: closed above, before the hand-over)
         await modules.close();
         await node?.close();
         await store.close();

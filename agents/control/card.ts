@@ -6,9 +6,8 @@ import { column, icon, keyedMemo, memo, row, text, type IconName, type UiNode } 
 import type { PluginCard } from '../types';
 import type { AgentDefinition } from './definitions';
 import type { ControlState, ControlTab } from './panel';
+import { isLive } from './status';
 import { statusIcon, statusLabel } from './view';
-
-const LIVE = new Set(['starting', 'running', 'terminating']);
 
 export function controlCard(definitions: readonly AgentDefinition[]): PluginCard<ControlState, ControlTab> {
   return {
@@ -48,7 +47,7 @@ export function controlCard(definitions: readonly AgentDefinition[]): PluginCard
         body(
           ...definitions.flatMap((d) => {
             const session = state.sessions.get(d.id);
-            if (!session || !LIVE.has(session.status)) return [];
+            if (!session || !isLive(session.status)) return [];
             return [d.id, statusLabel(session), statusIcon(session), state.panels.get(d.id)?.lines.at(-1)?.text ?? ''];
           }),
         );

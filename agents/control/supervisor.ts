@@ -105,16 +105,12 @@ export class AgentSupervisor {
       sessionsOf: (userId, agentId) => this.oldestFirst(userId, agentId),
       record: (sessionId) => this.records.get(sessionId),
       deliver: (event, record, heard) => {
-        this.counted(record, event.seq);
+        this.raise(agentKey(record.userId, record.agentId), event.seq);
         if (heard) this.records.heard(record);
         this.listeners.get(record.userId)?.emit(event, this.record(record.id));
       },
     });
-    this.log.onRemote?.((event, record) => {
-      this.heardEvents.heard(event, record);
-      // Counted at once, even while it waits behind a read-back: the count is what the log holds.
-      this.counted(record, event.seq);
-    });
+    this.log.onRemote?.((event, record) => this.heardEvents.heard(event, record));
     // The users someone here listens to, with every agent: what they missed while the store was away.
     this.log.onGap?.(() => void this.heardEvents.catchUp([...this.listeners.keys()].flatMap((userId) => this.definitions.map((d) => ({ userId, agentId: d.id })))));
   }
@@ -594,8 +590,9 @@ export class AgentSupervisor {
   private emit(sessionId: string, body: AgentEventBody): void {
     const record = this.record(sessionId);
     const key = agentKey(record.userId, record.agentId);
-    // (With several processes the count continues from a session another process ran.)
-    const seq = this.lastSeq(record.userId, record.agentId) + 1;
+    // With several processes the count is kept current by what is heard, and raised from the log
+    // before this process acts on a session another ran (syncSeq): no lookup of the records per event.
+    const seq = (this.lastSeqs.get(key) ?? 0) + 1;
     this.lastSeqs.set(key, seq);
     const event = { ...body, seq, session_id: sessionId, agent_id: record.agentId, at: new Date().toISOString() } as AgentEvent;
     const next = this.replace(sessionId, { lastSeq: seq, lastActivityAt: event.at, ...foldEvent(record, body) });
@@ -604,28 +601,29 @@ export class AgentSupervisor {
     this.listeners.get(record.userId)?.emit(event, next);
   }
 
-  /** Raises this process's count of the session's user and agent to `seq` (an event another process numbered). */
-  private counted(record: SessionRecord, seq: number): void {
-    const key = agentKey(record.userId, record.agentId);
+  /** Raises this process's count of a user's agent to `seq` (an event another process numbered); it never falls. */
+  private raise(key: string, seq: number): void {
     this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, seq));
   }
 
   /** This process's count of the user's agent, raised to what the log holds (another process may have numbered past it). */
   private async syncSeq(userId: string, agentId: string): Promise<void> {
     if (!this.shared) return; // one process: it numbered every event itself
-    // Read first, then raise: the count may have risen meanwhile (events heard), and never falls.
-    const logged = await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId));
-    const key = agentKey(userId, agentId);
-    this.lastSeqs.set(key, Math.max(this.lastSeqs.get(key) ?? 0, logged));
+    // Read first, then raise: the count may have risen meanwhile (events heard).
+    this.raise(agentKey(userId, agentId), await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId)));
   }
 
   /** Start-up: each user's count of each agent from the log (a crash can leave the records a write behind). */
   private async loadSeqs(): Promise<void> {
-    const keys = new Map<string, { userId: string; agentId: string }>();
-    for (const record of this.records.all()) keys.set(agentKey(record.userId, record.agentId), { userId: record.userId, agentId: record.agentId });
-    for (const [key, { userId, agentId }] of keys) {
-      this.lastSeqs.set(key, await this.log.lastSeq(userId, agentId, this.oldestFirst(userId, agentId)));
+    // The records grouped by user and agent once, oldest first (one sort, not one per agent).
+    const byKey = new Map<string, SessionRecord[]>();
+    for (const record of this.records.all().sort((a, b) => a.firstSeq - b.firstSeq)) {
+      const key = agentKey(record.userId, record.agentId);
+      const sessions = byKey.get(key);
+      if (sessions) sessions.push(record);
+      else byKey.set(key, [record]);
     }
+    for (const [key, sessions] of byKey) this.raise(key, await this.log.lastSeq(sessions[0]!.userId, sessions[0]!.agentId, sessions));
   }
 
   /**

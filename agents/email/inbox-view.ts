@@ -6,7 +6,7 @@
  * and the diff sends one children op, not the list.
  */
 import { bind, card, column, event, icon, keyedMemo, labelButton, memo, row, text, textField, type UiNode } from '../../renderer';
-import { timeText } from './format';
+import { timeText } from '../time';
 import { componentKey } from './ids';
 import type { MailAccount } from './service';
 import type { InboxState } from './state';

@@ -3,7 +3,7 @@
  * on the conversation: Reply (to its latest message), Archive and Mark read (the whole conversation).
  */
 import { card, column, event, keyedMemo, labelButton, memo, row, text, type UiNode } from '../../renderer';
-import { timeText } from './format';
+import { timeText } from '../time';
 import { componentKey } from './ids';
 import type { ThreadState } from './state';
 import type { MailMessage } from './types';

@@ -12,7 +12,7 @@
  * The toast area is an overlay in both (clients place `app-toasts` over the page).
  */
 import { button, column, event, icon, keyedMemo, labelButton, memo, modal, row, text, type IconName, type UiNode } from '../../renderer';
-import type { Context, NavEntry, RouteMatch, ToastVariant } from '../types';
+import { sectionOf, type Context, type NavEntry, type RouteMatch, type ToastVariant } from '../types';
 
 export interface Toast {
   id: string;
@@ -34,11 +34,6 @@ export interface ShellInput {
 
 const TOAST_ICONS: Record<ToastVariant, IconName> = { success: 'check', error: 'error', warning: 'warning', info: 'info' };
 
-/** The top-level section of a path: `/email/thread/1` → `/email`; `/` stays `/`. */
-function section(path: string): string {
-  return `/${path.split('/')[1] ?? ''}`;
-}
-
 /** A header button: its icon and label side by side, or (compact) the icon over the label. */
 function navButton(entry: NavEntry, active: boolean, compact: boolean): UiNode {
   const id = `nav-${entry.id}`;
@@ -55,7 +50,7 @@ export function createShellView(): (input: ShellInput) => UiNode {
     row('app-nav', {
       justify: compact ? 'spaceAround' : 'end',
       accessibility: { label: 'Sections' },
-      children: nav.map((entry) => navButton(entry, section(entry.path) === activeSection, compact)),
+      children: nav.map((entry) => navButton(entry, sectionOf(entry.path) === activeSection, compact)),
     }),
   );
 
@@ -114,7 +109,7 @@ export function createShellView(): (input: ShellInput) => UiNode {
   return (input) => {
     const compact = input.screen !== 'desktop';
     const panels = panelList(...input.panels);
-    const nav = navRow(input.nav, section(input.route.path), compact);
+    const nav = navRow(input.nav, sectionOf(input.route.path), compact);
     const c = content(input.content);
     if (!compact) return root(header(nav, false, null), toastArea(input.toasts), wideBody(c, panels));
     return root(header(nav, true, panelModal(panels)), toastArea(input.toasts), c);

@@ -8,9 +8,10 @@ type WithContext = Element & { context?: { componentModel?: { id?: unknown } } }
 
 function tag(root: ParentNode): void {
   for (const element of Array.from(root.querySelectorAll<HTMLElement>('*'))) {
-    if (!element.localName.startsWith('a2ui-') || element.dataset.id) continue;
+    if (!element.localName.startsWith('a2ui-')) continue;
+    // Written again when it changed: the renderer reuses an element of the same tag for another component.
     const id = (element as WithContext).context?.componentModel?.id;
-    if (typeof id === 'string') element.dataset.id = id;
+    if (typeof id === 'string' && element.dataset.id !== id) element.dataset.id = id;
   }
 }
 

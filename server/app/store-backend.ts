@@ -17,7 +17,6 @@ export type DocumentLayout = 'whole' | 'entries';
 export type StoreHealth = { status: 'ok' } | { status: 'error'; detail: string };
 
 export interface StoreBackend {
-  readonly kind: 'embedded' | 'redis';
   /** The document `name` (a path without `.json`: `sessions/alice`), checked against `schema`. */
   openDocument<T>(name: string, defaults: T, schema: z.ZodType<T, unknown>, layout?: DocumentLayout): Promise<PersistentStore<T>>;
   /** The version clock's epoch source (its first epoch is taken now). */
@@ -31,7 +30,6 @@ export interface StoreBackend {
 /** lowdb files under the data dir: the default, for one process. */
 export function embeddedStore(dataDir: string): StoreBackend {
   return {
-    kind: 'embedded',
     openDocument: (name, defaults, schema) => openStore(path.join(dataDir, `${name}.json`), defaults, schema),
     epochs: async () => () => nextEpoch(dataDir),
     rateLimiter: (_name, perMinute) => new RateLimiter(perMinute),

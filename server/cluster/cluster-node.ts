@@ -124,9 +124,8 @@ export class ClusterNode {
   /** Lets the leases go and tells the followers (after the local sessions wrote their last records). */
   async handOver(): Promise<void> {
     this.draining = true;
+    // The directory releases the leases and leaves the bus (cluster-sessions.ts).
     await this.sessions?.handOver();
-    await this.leases.releaseAll();
-    await this.bus.stop().catch(() => undefined);
   }
 
   async close(): Promise<void> {

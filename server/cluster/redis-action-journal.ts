@@ -17,12 +17,15 @@ return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'id', ARGV[2], '
 export class RedisActionJournal implements ActionJournal {
   /** Per user: the ids read or written while holding the lease value `fence`. */
   private readonly cache = new Map<string, { fence: string; ids: Map<string, JournalEntry> }>();
+  private readonly fencedXadd: ReturnType<RedisConnection['script']>;
 
   constructor(
     private readonly redis: RedisConnection,
     /** The lease of a user this process holds (undefined: not the owner). */
     private readonly fence: (userId: string) => ReturnType<Fence>,
-  ) {}
+  ) {
+    this.fencedXadd = redis.script(FENCED_XADD);
+  }
 
   key(userId: string): string {
     return this.redis.key(`journal:user:${userId}`);
@@ -38,7 +41,7 @@ export class RedisActionJournal implements ActionJournal {
   async record(userId: string, actionId: string, entry: JournalEntry): Promise<void> {
     const lease = this.owned(userId);
     try {
-      await this.redis.command.eval(FENCED_XADD, 2, lease[0], this.key(userId), lease[1], actionId, JOURNAL_IDS_PER_USER, JSON.stringify(entry));
+      await this.fencedXadd([lease[0], this.key(userId)], lease[1], actionId, JOURNAL_IDS_PER_USER, JSON.stringify(entry));
     } catch (error) {
       if (error instanceof Error && error.message.includes('FENCED')) throw notOwner();
       throw error;

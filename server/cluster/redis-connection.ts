@@ -4,6 +4,7 @@
  * here, so every part of the cluster layer shares the two connections. Keys and channels carry the
  * deployment's prefix, so several deployments can share one Redis.
  */
+import crypto from 'node:crypto';
 import Redis from 'ioredis';
 
 export type ChannelHandler = (message: Buffer) => void;
@@ -51,6 +52,22 @@ export class RedisConnection {
       throw new Error(`A2UI_REDIS_URL: could not connect to Redis at ${where}: ${error instanceof Error ? error.message : String(error)}`);
     }
     return connection;
+  }
+
+  /**
+   * A Lua script as a function of its keys and arguments, run by its SHA (EVALSHA): the text goes to
+   * Redis only when Redis does not know it yet (first use, or after a restart of Redis).
+   */
+  script(lua: string): (keys: readonly string[], ...args: Array<string | number>) => Promise<unknown> {
+    const sha = crypto.createHash('sha1').update(lua).digest('hex');
+    return async (keys, ...args) => {
+      try {
+        return await this.command.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return this.command.eval(lua, keys.length, ...keys, ...args);
+      }
+    };
   }
 
   key(name: string): string {

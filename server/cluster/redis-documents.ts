@@ -145,6 +145,7 @@ function describeIssues(error: z.ZodError): string {
 class WholeDocument<T> implements PersistentStore<T> {
   private readonly queue = new WriteQueue();
   private readonly key: string;
+  private readonly fencedSet: ReturnType<RedisConnection['script']>;
 
   constructor(
     readonly name: string,
@@ -158,6 +159,7 @@ class WholeDocument<T> implements PersistentStore<T> {
     private readonly fence?: Fence,
   ) {
     this.key = redis.key(`doc:${name}`);
+    this.fencedSet = redis.script(FENCED_SET);
   }
 
   async load(): Promise<void> {
@@ -186,7 +188,7 @@ class WholeDocument<T> implements PersistentStore<T> {
         if (this.fence) {
           const lease = this.fence();
           if (!lease) throw new Error('FENCED this process does not hold the lease of this document\'s user');
-          await this.redis.command.eval(FENCED_SET, 2, lease[0], this.key, lease[1], value);
+          await this.fencedSet([lease[0], this.key], lease[1], value);
         } else {
           await this.redis.command.set(this.key, value);
         }

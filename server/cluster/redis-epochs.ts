@@ -21,7 +21,8 @@ return epoch
 
 /** A synchronous epoch source for VersionClock, backed by Redis; the first epoch is taken now. */
 export async function redisEpochs(redis: RedisConnection): Promise<() => number> {
-  const take = async () => Number(await redis.command.eval(NEXT_EPOCH, 1, redis.key('epoch'), epochFloor()));
+  const nextEpoch = redis.script(NEXT_EPOCH);
+  const take = async () => Number(await nextEpoch([redis.key('epoch')], epochFloor()));
   const reserve: number[] = [await take(), await take()];
   const refill = () => {
     take().then(

@@ -14,7 +14,6 @@ import { SharedRateLimiter } from './shared-rate-limit';
 import { StoreCipher } from './store-cipher';
 
 export class RedisStore implements StoreBackend {
-  readonly kind = 'redis';
   private readonly documents: RedisDocuments;
   private readonly limiters: SharedRateLimiter[] = [];
   /** Encrypts what the store keeps (documents, shared logs). */

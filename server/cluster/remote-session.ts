@@ -46,15 +46,6 @@ export class RemoteSession implements SessionHandle {
     private readonly ownerGone: (session: RemoteSession) => void,
   ) {}
 
-  /** The copy of a view, when this process follows it. */
-  mirror(viewId: string): ViewMirror | undefined {
-    return this.mirrors.get(viewId);
-  }
-
-  mirrorList(): ViewMirror[] {
-    return [...this.mirrors.values()];
-  }
-
   async attach(viewId: string, kind: ViewKind, client?: ClientContext): Promise<ViewHandle> {
     const existing = this.mirrors.get(viewId);
     if (existing && !existing.closed) return existing;

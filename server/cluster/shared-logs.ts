@@ -12,7 +12,6 @@
  * Streams are trimmed to about `keep` entries (`MAXLEN ~`, which trims whole radix nodes only: cheap,
  * and never below `keep`).
  */
-import type Redis from 'ioredis';
 import type { LogEntry, SharedLogs } from '../../agents/module';
 import type { RedisConnection } from './redis-connection';
 import type { StoreCipher } from './store-cipher';
@@ -40,12 +39,10 @@ interface LiveMessage {
   live: string;
 }
 
-type AppendCommand = (key: string, bound: number, channel: string, message: string, ...entries: Array<string | number>) => Promise<number>;
-
 export class RedisSharedLogs implements SharedLogs {
   private readonly liveListeners = new Set<(log: string, live: string) => void>();
   private readonly gapListeners = new Set<() => void>();
-  private readonly appendScript: AppendCommand;
+  private readonly appendScript: ReturnType<RedisConnection['script']>;
   /** Resolves once this process listens on the family's channel. */
   readonly listening: Promise<void>;
 
@@ -58,7 +55,7 @@ export class RedisSharedLogs implements SharedLogs {
     private readonly name: string,
     private readonly keep: number,
   ) {
-    this.appendScript = appendCommand(redis.command);
+    this.appendScript = redis.script(APPEND);
     this.listening = redis.subscribe(this.channel(), (message) => this.received(message));
     // Published while the subscriber was reconnecting is lost to it: readers catch up from the streams.
     redis.onReconnect(() => {
@@ -77,7 +74,7 @@ export class RedisSharedLogs implements SharedLogs {
     }
     if (args.length === 0) return;
     const message: LiveMessage = { node: this.node, log, live: this.cipher.encrypt(live, this.channelKey(log)) };
-    await this.appendScript(key, this.keep, this.redis.key(this.channel()), JSON.stringify(message), ...args);
+    await this.appendScript([key], this.keep, this.redis.key(this.channel()), JSON.stringify(message), ...args);
   }
 
   async after(log: string, after: number, count: number): Promise<LogEntry[]> {
@@ -150,12 +147,4 @@ export class RedisSharedLogs implements SharedLogs {
       }
     }
   }
-}
-
-/** The append script as a command of the connection (sent once, then run by its SHA). */
-function appendCommand(command: Redis): AppendCommand {
-  const name = 'a2uiSharedLogAppend';
-  if (!(name in command)) command.defineCommand(name, { numberOfKeys: 1, lua: APPEND });
-  const run = (command as unknown as Record<string, AppendCommand>)[name]!;
-  return (...args) => run.apply(command, args);
 }

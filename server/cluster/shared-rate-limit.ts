@@ -33,6 +33,7 @@ return tostring(tokens)
 export class SharedRateLimiter extends RateLimiter {
   /** Taken per key since the last sync was sent. */
   private readonly pending = new Map<string, number>();
+  private readonly takeShared: ReturnType<RedisConnection['script']>;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -43,6 +44,7 @@ export class SharedRateLimiter extends RateLimiter {
     now?: () => number,
   ) {
     super(perMinute, now);
+    this.takeShared = redis.script(TAKE_SCRIPT);
   }
 
   override take(key: string): boolean {
@@ -61,7 +63,7 @@ export class SharedRateLimiter extends RateLimiter {
     await Promise.all(
       batch.map(async ([key, consumed]) => {
         try {
-          const level = Number(await this.redis.command.eval(TAKE_SCRIPT, 1, this.redis.key(`rate:${this.name}:${key}`), this.capacity, this.perMs, consumed));
+          const level = Number(await this.takeShared([this.redis.key(`rate:${this.name}:${key}`)], this.capacity, this.perMs, consumed));
           const bucket = this.refill(key);
           // The lower of the two: other processes' takes come off this copy; what this process took
           // since the sync left is still to come off the shared level.

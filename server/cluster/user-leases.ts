@@ -64,12 +64,19 @@ export class UserLeases {
   private timer: NodeJS.Timeout | undefined;
   /** When every held lease was last renewed. */
   private renewedAt = Date.now();
+  private readonly acquire: ReturnType<RedisConnection['script']>;
+  private readonly releaseScript: ReturnType<RedisConnection['script']>;
+  private readonly renewScript: ReturnType<RedisConnection['script']>;
 
   constructor(
     private readonly redis: RedisConnection,
     readonly node: string,
     readonly leaseMs: number,
-  ) {}
+  ) {
+    this.acquire = redis.script(ACQUIRE);
+    this.releaseScript = redis.script(RELEASE);
+    this.renewScript = redis.script(RENEW);
+  }
 
   leaseKey(userId: string): string {
     return this.redis.key(`lease:user:${userId}`);
@@ -98,7 +105,7 @@ export class UserLeases {
   /** Takes the user's lease when it is free, expired, or its holder is gone; answers who holds it now. */
   async claim(userId: string): Promise<{ owner: string; mine: boolean }> {
     if (this.held.has(userId)) return { owner: this.node, mine: true };
-    const value = String(await this.redis.command.eval(ACQUIRE, 2, this.leaseKey(userId), this.redis.key(`fence:user:${userId}`), this.node, this.leaseMs, this.redis.key(nodeChannel(''))));
+    const value = String(await this.acquire([this.leaseKey(userId), this.redis.key(`fence:user:${userId}`)], this.node, this.leaseMs, this.redis.key(nodeChannel(''))));
     const owner = value.slice(0, value.lastIndexOf('|'));
     if (owner === this.node) this.held.set(userId, value);
     return { owner, mine: owner === this.node };
@@ -109,7 +116,7 @@ export class UserLeases {
     const value = this.held.get(userId);
     if (value === undefined) return;
     this.held.delete(userId);
-    await this.redis.command.eval(RELEASE, 1, this.leaseKey(userId), value).catch(() => undefined);
+    await this.releaseScript([this.leaseKey(userId)], value).catch(() => undefined);
   }
 
   async releaseAll(): Promise<void> {
@@ -137,7 +144,7 @@ export class UserLeases {
     }
     const started = Date.now();
     try {
-      const answers = (await this.redis.command.eval(RENEW, entries.length, ...entries.map(([userId]) => this.leaseKey(userId)), this.leaseMs, ...entries.map(([, value]) => value))) as number[];
+      const answers = (await this.renewScript(entries.map(([userId]) => this.leaseKey(userId)), this.leaseMs, ...entries.map(([, value]) => value))) as number[];
       this.renewedAt = started;
       entries.forEach(([userId, value], i) => {
         if (answers[i] !== 1 && this.held.get(userId) === value) this.lose(userId);

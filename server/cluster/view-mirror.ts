@@ -92,11 +92,7 @@ export class ViewMirror implements ViewHandle {
 
   /** What a client here at `version` needs: the missed ops from this copy's log, or a snapshot. */
   catchUp(version?: number): Frame {
-    if (version !== undefined) {
-      const ops = this.log.since(version, this.version);
-      if (ops) return { surfaceId: this.surfaceId, from: version, to: this.version, ops, side_effects: [] };
-    }
-    return { surfaceId: this.surfaceId, from: null, to: this.version, ops: snapshot(this.surface), side_effects: [] };
+    return this.log.catchUp(this.surfaceId, version, this.version, this.surface);
   }
 
   /** Resolves once the copy holds `version` or later (an action's answer waits for its change to arrive). */

@@ -3,6 +3,9 @@
  * every change since v concatenated, while v is still in the log; an older client gets a snapshot.
  */
 import type { Operation } from 'fast-json-patch';
+import { snapshot } from '../../diff';
+import type { Surface } from '../../renderer';
+import type { Frame } from './frame';
 
 interface Entry {
   from: number;
@@ -32,5 +35,12 @@ export class FrameLog {
       for (let k = 0; k < entryOps.length; k++) ops.push(entryOps[k]!);
     }
     return ops;
+  }
+
+  /** What a client of the view at `version` needs to reach `current`: the missed ops, or a snapshot of `surface`. */
+  catchUp(surfaceId: string, version: number | undefined, current: number, surface: Surface): Frame {
+    const ops = version === undefined ? undefined : this.since(version, current);
+    if (ops) return { surfaceId, from: version!, to: current, ops, side_effects: [] };
+    return { surfaceId, from: null, to: current, ops: snapshot(surface), side_effects: [] };
   }
 }

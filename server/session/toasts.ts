@@ -7,7 +7,7 @@
  * back to the inbox) concern the new page.
  */
 import type { Toast } from '../../agents/shell/view';
-import type { ToastVariant } from '../../agents/types';
+import { sectionOf, type ToastVariant } from '../../agents/types';
 
 /** Errors and warnings kept at once. */
 const MAX_STICKY = 3;
@@ -23,11 +23,6 @@ interface Entry {
   section: string;
   /** Its number: a mark taken before an action tells the toasts it raised from the older ones. */
   serial: number;
-}
-
-/** `/email/thread/1` → `/email`; `/` stays `/`. */
-export function sectionOf(path: string): string {
-  return `/${path.split('/')[1] ?? ''}`;
 }
 
 export class Toasts {

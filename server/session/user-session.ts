@@ -631,12 +631,12 @@ export class UserSession {
   private reportToAll(message: string): void {
     this.enqueue(async () => {
       if (this.closed) return;
-      this.noteActivity({ type: 'toast', variant: 'error', message });
-      for (const view of this.views.values()) {
-        view.toasts.add('error', message, view.route.path);
-        view.commit(view.render(), [{ type: 'toast', variant: 'error', message }]);
-      }
-      this.committed = this.states;
+      // As a background update's toast: in every view, in the activity, one commit.
+      const toast: SideEffect = { type: 'toast', variant: 'error', message };
+      const checkpoint = this.checkpoint(undefined);
+      for (const view of this.views.values()) this.applyToast(view, toast, false);
+      this.noteActivity(toast);
+      this.commit(checkpoint, undefined, [toast]);
     }).catch((error: unknown) => console.error(`[session ${this.userId}] reporting an error failed:`, error));
   }
 

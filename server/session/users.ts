@@ -48,11 +48,6 @@ export class Users {
     return dropped;
   }
 
-  /** Whether the user's session is open here. */
-  has(userId: string): boolean {
-    return this.open.has(userId);
-  }
-
   /**
    * Closes one user's session after what is queued has run (its lease moved to another process, or
    * this one hands it over): its views and plugin hosts stop; the next `get` opens it again from its
@@ -67,21 +62,11 @@ export class Users {
     opened?.close();
   }
 
-  /** The users whose sessions are open here. */
-  openUsers(): string[] {
-    return [...this.open.keys()];
-  }
-
   /** Runs what is queued, stops every session and waits for the last writes. */
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.sweeper);
-    for (const session of this.open.values()) {
-      const opened = await session.catch(() => undefined);
-      await opened?.settled().catch(() => undefined);
-      opened?.close();
-    }
-    this.open.clear();
+    for (const userId of [...this.open.keys()]) await this.drop(userId);
     await this.store.close();
   }
 }

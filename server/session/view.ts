@@ -152,11 +152,7 @@ export class View {
 
   /** What a client at `version` needs to hold the present surface: the missed ops, or a snapshot. */
   catchUp(version?: number): Frame {
-    if (version !== undefined) {
-      const ops = this.log.since(version, this.version);
-      if (ops) return { surfaceId: this.surfaceId, from: version, to: this.version, ops, side_effects: [] };
-    }
-    return { surfaceId: this.surfaceId, from: null, to: this.version, ops: snapshot(this.surface), side_effects: [] };
+    return this.log.catchUp(this.surfaceId, version, this.version, this.surface);
   }
 
   /** The action's frame as seen from a client at `baseVersion`: it also needs what it missed. */

@@ -30,10 +30,4 @@ export class Connections {
   closeAll(): void {
     for (const userId of [...this.byUser.keys()]) this.closeUser(userId);
   }
-
-  count(): number {
-    let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
-    return n;
-  }
 }

@@ -5,7 +5,8 @@
  *
  * Streams: a `FeedStream` is written as Server-Sent Events with `id: <seq>`, resumed from the
  * reader's `Last-Event-ID` (header, or `?last_event_id=`), with the outbox's pause-and-resume policy;
- * a `OneShotStream` is pulled one event at a time, as fast as the client reads.
+ * a `OneShotStream` is pulled one batch of events (a network chunk of the source) at a time, as fast
+ * as the client reads.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';

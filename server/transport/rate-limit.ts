@@ -9,7 +9,7 @@ const SWEEP_ABOVE = 10_000;
  * and per client address (failed authentications, see auth.ts).
  */
 export class RateLimiter {
-  protected readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   protected readonly capacity: number;
   protected readonly perMs: number;
 
